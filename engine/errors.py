@@ -1,0 +1,47 @@
+"""Typed errors that carry a message meant for the user.
+
+Every error the engine raises on purpose is an :class:`EngineError` whose ``user_message`` says
+what happened and what to do next. The CLI prints it on one line; the app shows it in a dialog.
+"""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """An expected failure with a message fit to show a user.
+
+    ``details`` holds technical context (paths, original exception text) for "Copy details".
+    """
+
+    def __init__(self, user_message: str, details: str = "") -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.details = details
+
+
+class ModelUnavailableError(EngineError):
+    """The model's weights are missing or cannot be loaded."""
+
+
+class InvalidModelSpecError(EngineError):
+    """A ``--model`` value that names no known model form."""
+
+
+class LibraryLockedError(EngineError):
+    """Another process is writing to the same library."""
+
+
+class InvalidQueryError(EngineError):
+    """A search query that cannot be understood (empty, bad weight, unreadable image)."""
+
+
+class PhotoReadError(EngineError):
+    """One photo could not be read or decoded; recorded per file, never fatal to a run."""
+
+
+class DatasetError(EngineError):
+    """An evaluation dataset that is missing, malformed or does not match its images."""
+
+
+class Cancelled(Exception):  # noqa: N818 - a signal, not an error condition
+    """Raised inside a job when its ``cancel()`` was called; callers usually ignore it."""

@@ -1,0 +1,1 @@
+"""Scripts that train the small models the repo ships (demo CLIP, demo matcher)."""
