@@ -1,0 +1,138 @@
+"""Plain value types the facade hands out: search hits, status, progress, reports.
+
+They are frozen dataclasses with no behaviour, so the app and the CLI can hold and copy them
+freely across threads. :mod:`engine.api` re-exports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search to photos matching all the given conditions (None = no condition)."""
+
+    after: date | None = None  # taken on or after this day
+    before: date | None = None  # taken before this day
+    folder: Path | None = None  # inside this folder (any depth)
+    camera: str | None = None  # case-insensitive substring of "make model"
+
+    def is_empty(self) -> bool:
+        """True when no condition is set."""
+        return not (self.after or self.before or self.folder or self.camera)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One photo in a result list, best first."""
+
+    photo_id: int
+    path: Path
+    score: float  # cosine similarity for semantic queries (about -1..1), higher is better
+    taken_at: str | None
+    width: int | None
+    height: int | None
+    camera: str | None
+    size_bytes: int
+    online: bool = True
+
+
+@dataclass(frozen=True)
+class PhotoDetails:
+    """Everything the catalog knows of one photo (for a preview pane)."""
+
+    photo_id: int
+    path: Path
+    folder: Path | None
+    size_bytes: int
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    camera_make: str | None
+    camera_model: str | None
+    gps_lat: float | None
+    gps_lon: float | None
+    status: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    """A library folder and how much of it is indexed."""
+
+    path: Path
+    photos: int
+    indexed: int
+    failed: int
+    paused: bool
+    online: bool
+
+
+@dataclass(frozen=True)
+class FailedPhoto:
+    """A photo that could not be indexed, with the reason a user understands."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    """A snapshot of the library for ``photosearch status`` and the app's status bar."""
+
+    home: Path
+    photos: int
+    indexed: int
+    pending: int
+    failed: int
+    offline: int
+    model: str
+    device: str
+    index_bytes: int
+    folders: list[FolderInfo] = field(default_factory=list)
+    failures: list[FailedPhoto] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """Where an indexing run stands; sent to progress callbacks."""
+
+    phase: str  # "scanning", "embedding", "saving", "done"
+    done: int
+    total: int
+    failed: int
+    reused: int
+    rate: float  # photos per second over the embedding phase so far
+    eta_s: float | None
+    current: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an indexing run did."""
+
+    scanned: int
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    reused: int  # embedded without decoding: an identical file was already embedded
+    embedded: int
+    failed: int
+    seconds: float
+    failures: list[FailedPhoto] = field(default_factory=list)
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """User settings, stored as TOML in the library folder."""
+
+    model: str = "ViT-B-32/laion2b_s34b_b79k"
+    device: str = "auto"  # auto, cpu, cuda, mps
+    rerank: bool = False
+    thumbnail_cache_mb: int = 512
+    exclude: tuple[str, ...] = ()
