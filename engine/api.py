@@ -1,0 +1,494 @@
+"""The engine's facade: the only module the app and the CLI import (with :mod:`engine.errors`).
+
+    lib = Library.open(model="demo")          # fast: opens SQLite; the model loads lazily
+    lib.add_folder(Path("~/Pictures").expanduser())
+    lib.index(on_progress=print).result()     # a background Job
+    for hit in lib.search("two dogs on a beach at sunset", k=20):
+        print(hit.score, hit.path)
+
+A library is a folder (``--home``, ``$PHOTOSEARCH_HOME`` or the platform's data dir) holding the
+SQLite catalog (the truth), one HNSW file per model (a rebuildable cache), settings and logs.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine import imaging
+from engine.catalog import Catalog
+from engine.config import load_settings, resolve_device, resolve_model, save_settings
+from engine.encoder import ClipEncoder, parse_model_spec
+from engine.errors import EngineError, InvalidQueryError, LibraryLockedError, PhotoReadError
+from engine.indexer import DEFAULT_EXCLUDES, Indexer, VectorSink
+from engine.jobs import CancelToken, Job
+from engine.paths import default_home
+from engine.records import (
+    FailedPhoto,
+    FolderInfo,
+    IndexProgress,
+    IndexReport,
+    LibraryStatus,
+    PhotoDetails,
+    SearchFilters,
+    SearchHit,
+    Settings,
+)
+from engine.search import combine, parse_query, relevance_cutoff
+from engine.vectors import VectorIndex, exact_search
+
+__all__ = [
+    "FailedPhoto", "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library",
+    "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "load_preview",
+    "load_thumbnail",
+]
+
+log = logging.getLogger(__name__)
+
+# Below this many photos an exact scan is as fast as HNSW and has perfect recall.
+EXACT_SEARCH_LIMIT = 20_000
+BACKGROUND_SAMPLE = 512
+
+
+def load_thumbnail(path: Path, size: int) -> Any:
+    """An RGB PIL thumbnail (EXIF-oriented) fitting ``size`` x ``size``; raises PhotoReadError."""
+    return imaging.make_thumbnail(Path(path), size)
+
+
+def load_preview(path: Path, max_side: int) -> Any:
+    """An RGB PIL image for a preview pane, longest side <= ``max_side``."""
+    return imaging.load_preview(Path(path), max_side)
+
+
+class _WriterLock:
+    """One writing process per library; a second one gets a clear message."""
+
+    def __init__(self, home: Path) -> None:
+        from filelock import FileLock
+
+        self._path = home / "writer.lock"
+        self._lock = FileLock(str(self._path) + ".flock", thread_local=False)
+
+    def acquire(self) -> None:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            holder = ""
+            try:
+                holder = f" (process {self._path.read_text().strip()})"
+            except OSError:
+                pass
+            raise LibraryLockedError(
+                f"Another PhotoSearch process{holder} is updating this library right now. "
+                "Wait for it to finish (or close it), then try again."
+            ) from None
+        self._path.write_text(str(os.getpid()))
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release()
+
+
+class _LibrarySink(VectorSink):
+    """Routes the indexer's vector changes into the live index and the exact-search cache."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self.library._vector_index().add(ids, vectors)
+        self.library._invalidate_exact()
+
+    def remove(self, ids: list[int]) -> None:
+        self.library._vector_index().remove(ids)
+        self.library._invalidate_exact()
+
+
+class Library:
+    """A photo library: folders, the catalog, the model and its vector index."""
+
+    def __init__(self, home: Path, model: str | None = None, device: str | None = None) -> None:
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+        self._settings = load_settings(home)
+        self._model_override = model
+        self._device_override = device
+        self.catalog = Catalog(home / "catalog.db")
+        self._writer_lock = _WriterLock(home)
+        self._encoder: ClipEncoder | None = None
+        self._vindex: VectorIndex | None = None
+        self._state_lock = threading.RLock()
+        self._exact_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._index_job: Job[IndexReport, IndexProgress] | None = None
+
+    @classmethod
+    def open(cls, home: Path | None = None, model: str | None = None,
+             device: str | None = None) -> Library:
+        """Open (or create) the library at ``home``; fast, the model loads on first use.
+
+        ``model`` and ``device`` override the stored settings for this session.
+        """
+        home = Path(home).expanduser() if home is not None else default_home()
+        lib = cls(home, model, device)
+        parse_model_spec(lib.model_spec)  # fail early on a malformed spec
+        return lib
+
+    # -- settings and model -------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The stored user settings."""
+        return self._settings
+
+    def update_settings(self, **changes: Any) -> Settings:
+        """Change and persist settings; a new model or device applies on the next load."""
+        new = replace(self._settings, **changes)
+        if "model" in changes:
+            parse_model_spec(new.model)
+        save_settings(self.home, new)
+        with self._state_lock:
+            self._settings = new
+            if "model" in changes and self._model_override is None or "device" in changes:
+                self._encoder = None
+                self._vindex = None
+                self._exact_cache = None
+        return new
+
+    @property
+    def model_spec(self) -> str:
+        """The model spec in effect (argument, environment, setting or default)."""
+        return resolve_model(self._model_override, self._settings)
+
+    @property
+    def device_request(self) -> str:
+        """The device asked for (auto, cpu, cuda, mps)."""
+        return resolve_device(self._device_override, self._settings)
+
+    @property
+    def encoder(self) -> ClipEncoder:
+        """The model (not necessarily loaded yet)."""
+        with self._state_lock:
+            if self._encoder is None:
+                spec = parse_model_spec(self.model_spec)
+                self._encoder = ClipEncoder(spec, self.device_request)
+            return self._encoder
+
+    @property
+    def model_ready(self) -> bool:
+        """Whether the model is loaded and searches can run at once."""
+        return self._encoder is not None and self._encoder.loaded and self._vindex is not None
+
+    def load_model(self, on_progress: Callable[[str], None] | None = None) -> Job[str, str]:
+        """Load torch, the model and its vector index in the background."""
+
+        def work(token: CancelToken, report: Callable[[str], None]) -> str:
+            report(f"loading {self.model_spec}")
+            self._ensure_ready()
+            return self.encoder.description
+
+        return Job("load-model", work, on_progress).start()
+
+    def _ensure_ready(self) -> ClipEncoder:
+        encoder = self.encoder.load()
+        self._vector_index()
+        return encoder
+
+    def _vector_index(self) -> VectorIndex:
+        with self._state_lock:
+            if self._vindex is None:
+                encoder = self.encoder.load()
+                model_id = encoder.spec.model_id
+                path = self.home / "index" / f"{_slug(model_id)}.hnsw"
+                vindex = VectorIndex.open(path, encoder.dim)
+                ids, _ = self.catalog.searchable_vectors(model_id, encoder.dim)
+                report = vindex.reconcile(
+                    ids, lambda missing: self.catalog.vectors_for_ids(missing, model_id,
+                                                                      encoder.dim))
+                if report.added or report.removed or report.rebuilt:
+                    try:
+                        vindex.save()
+                    except OSError:
+                        log.warning("could not save the vector index", exc_info=True)
+                self._vindex = vindex
+                self.catalog.set_setting("last_model", model_id)
+            return self._vindex
+
+    def _invalidate_exact(self) -> None:
+        self._exact_cache = None
+
+    # -- folders ------------------------------------------------------------------------------
+
+    def add_folder(self, path: Path) -> FolderInfo:
+        """Remember a folder to index (and watch); raises EngineError if it does not exist."""
+        folder = Path(path).expanduser().resolve()
+        if not folder.is_dir():
+            raise EngineError(f"The folder {folder} does not exist or is not a folder.")
+        for existing in self.catalog.folder_ids():
+            other = Path(existing)
+            if folder.is_relative_to(other) and folder != other:
+                raise EngineError(f"{folder} is already part of the library (inside {other}).")
+        self.catalog.add_folder(folder)
+        return next(f for f in self.folders() if f.path == folder)
+
+    def remove_folder(self, path: Path) -> None:
+        """Forget a folder and everything learned about its photos (files are not touched)."""
+        folder = Path(path).expanduser().resolve()
+        gone = [fid for p, fid in self.catalog.folder_ids().items() if Path(p) == folder]
+        if not gone:
+            raise EngineError(f"{folder} is not a library folder.")
+        ids = self.catalog.filtered_ids(SearchFilters(folder=folder))
+        self.catalog.remove_folder(folder)
+        if self._vindex is not None:
+            self._vindex.remove(ids)
+            self._save_index()
+        self._invalidate_exact()
+
+    def set_folder_paused(self, path: Path, paused: bool) -> None:
+        """Pause or resume indexing and watching of a folder."""
+        self.catalog.set_folder_flags(Path(path).expanduser().resolve(), paused=paused)
+
+    def folders(self) -> list[FolderInfo]:
+        """The library's folders with their counts."""
+        return self.catalog.folders(self.encoder.spec.model_id)
+
+    # -- indexing -----------------------------------------------------------------------------
+
+    def index(self, on_progress: Callable[[IndexProgress], None] | None = None, *,
+              retry_failed: bool = False) -> Job[IndexReport, IndexProgress]:
+        """Embed new and changed photos of every unpaused folder, in the background.
+
+        Raises LibraryLockedError if another process is updating this library.
+        """
+        self._writer_lock.acquire()
+
+        def work(token: CancelToken, report: Callable[[IndexProgress], None]) -> IndexReport:
+            try:
+                encoder = self._ensure_ready()
+                indexer = Indexer(self.catalog, encoder, _LibrarySink(self),
+                                  excludes=DEFAULT_EXCLUDES + tuple(self._settings.exclude))
+                try:
+                    result = indexer.run(token, report, retry_failed=retry_failed)
+                finally:
+                    self._save_index()
+                report(IndexProgress("done", result.embedded + result.reused, result.embedded
+                                     + result.reused, result.failed, result.reused, 0.0, 0.0))
+                return result
+            finally:
+                self._writer_lock.release()
+
+        job: Job[IndexReport, IndexProgress] = Job("index", work, on_progress)
+        self._index_job = job
+        return job.start()
+
+    def _save_index(self) -> None:
+        if self._vindex is not None:
+            try:
+                self._vindex.save()
+            except OSError:
+                log.warning("could not save the vector index (it is rebuilt on next open)",
+                            exc_info=True)
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The unit vector a query stands for (text terms, image terms, weights)."""
+        encoder = self._ensure_ready()
+        terms = parse_query(query, is_image=imaging.is_photo_path)
+        vectors: list[np.ndarray] = []
+        texts = [t.text for t in terms if t.image is None]
+        text_vecs = iter(encoder.encode_texts(texts)) if texts else iter(())
+        for term in terms:
+            if term.image is not None:
+                vectors.append(self._image_vector(term.image))
+            else:
+                vectors.append(next(text_vecs))
+        return combine(vectors, [t.weight for t in terms])
+
+    def embed_texts(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for plain texts (no query syntax), batched."""
+        encoder = self._ensure_ready()
+        return np.concatenate([encoder.encode_texts(texts[s:s + 256])
+                               for s in range(0, len(texts), 256)]) if texts else np.zeros(
+            (0, encoder.dim), np.float32)
+
+    def search_by_vector(self, vector: np.ndarray, k: int = 100,
+                         filters: SearchFilters | None = None,
+                         cut_off: bool = True) -> list[SearchHit]:
+        """Photos nearest to a query vector from :meth:`embed_query` or :meth:`embed_texts`."""
+        return self._search_vector(np.asarray(vector, np.float32), k, filters, cut_off)
+
+    def search(self, query: str, k: int = 100, filters: SearchFilters | None = None,
+               cut_off: bool = True) -> list[SearchHit]:
+        """Photos matching a text query (with + / - terms, weights and image paths), best first.
+
+        ``cut_off`` drops the tail of results that score like unrelated photos.
+        """
+        return self._search_vector(self.embed_query(query), k, filters, cut_off)
+
+    def similar(self, image: Path | bytes, k: int = 100, filters: SearchFilters | None = None,
+                cut_off: bool = True) -> list[SearchHit]:
+        """Photos that look like ``image`` (a file anywhere, or encoded image bytes)."""
+        self._ensure_ready()
+        if isinstance(image, bytes | bytearray):
+            vector = self._bytes_vector(bytes(image))
+            exclude: set[int] = set()
+        else:
+            path = Path(image).expanduser()
+            vector = self._image_vector(path)
+            own = self.catalog.photo_id_for_path(str(path.resolve()))
+            exclude = {own} if own is not None else set()
+        hits = self._search_vector(vector, k + len(exclude), filters, cut_off,
+                                   min_keep=min(k, 3))
+        return [h for h in hits if h.photo_id not in exclude][:k]
+
+    def _image_vector(self, path: Path) -> np.ndarray:
+        encoder = self._ensure_ready()
+        resolved = path.resolve()
+        own = self.catalog.photo_id_for_path(str(resolved))
+        if own is not None:
+            _, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim, [own])
+            if len(vecs):
+                return vecs[0]
+        try:
+            decoded = imaging.decode_photo(resolved, encoder.image_size)
+        except PhotoReadError as exc:
+            raise InvalidQueryError(f"Cannot use {path} as a search image: {exc.user_message}.",
+                                    details=exc.details) from exc
+        return encoder.encode_images([decoded.image])[0]
+
+    def _bytes_vector(self, data: bytes) -> np.ndarray:
+        from PIL import Image, ImageOps, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                im.load()
+                img = imaging.to_rgb(ImageOps.exif_transpose(im))
+        except (UnidentifiedImageError, OSError, ValueError) as exc:
+            raise InvalidQueryError("The dropped data is not an image PhotoSearch can read.",
+                                    details=repr(exc)) from exc
+        return self.encoder.encode_images([img])[0]
+
+    def _search_vector(self, vector: np.ndarray, k: int, filters: SearchFilters | None,
+                       cut_off: bool, min_keep: int = 1) -> list[SearchHit]:
+        encoder = self._ensure_ready()
+        vindex = self._vector_index()
+        model_id, dim = encoder.spec.model_id, encoder.dim
+        if filters is not None and not filters.is_empty():
+            allowed = self.catalog.filtered_ids(filters)
+            if not allowed:
+                return []
+            ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
+            top_ids, top_scores = exact_search(vecs, ids, vector, k)
+        elif len(vindex) <= EXACT_SEARCH_LIMIT:
+            ids, vecs = self._exact_vectors()
+            top_ids, top_scores = exact_search(vecs, ids, vector, k)
+        else:
+            top_ids, top_scores = vindex.search(vector, k)
+            vecs = None
+        if cut_off and len(top_scores):
+            background = self._background_scores(vector, vecs if vecs is not None else None)
+            keep = relevance_cutoff(top_scores, background, min_keep=min_keep)
+            top_ids, top_scores = top_ids[:keep], top_scores[:keep]
+        return self._hits(top_ids, top_scores)
+
+    def _exact_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        cache = self._exact_cache
+        if cache is None:
+            encoder = self.encoder
+            cache = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim)
+            self._exact_cache = cache
+        return cache
+
+    def _background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
+        """Scores of a random sample of the library: what an unrelated photo scores."""
+        if vecs is None or len(vecs) == 0:
+            vindex = self._vector_index()
+            live = vindex.live_ids()
+            if len(live) == 0:
+                return np.zeros(0, np.float32)
+            rng = np.random.default_rng(0)
+            sample = rng.choice(live, size=min(BACKGROUND_SAMPLE, len(live)), replace=False)
+            encoder = self.encoder
+            _, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim,
+                                                      [int(i) for i in sample])
+        elif len(vecs) > BACKGROUND_SAMPLE:
+            rng = np.random.default_rng(0)
+            vecs = vecs[rng.choice(len(vecs), BACKGROUND_SAMPLE, replace=False)]
+        return vecs @ vector
+
+    def _hits(self, ids: np.ndarray, scores: np.ndarray) -> list[SearchHit]:
+        rows = self.catalog.photo_rows([int(i) for i in ids])
+        hits = []
+        for pid, score in zip(ids, scores, strict=True):
+            r = rows.get(int(pid))
+            if r is None:
+                continue  # deleted between search and lookup
+            camera = " ".join(x for x in (r[6], r[7]) if x) or None
+            hits.append(SearchHit(int(pid), Path(r[1]), float(score), r[5], r[3], r[4], camera,
+                                  int(r[2]), bool(r[8])))
+        return hits
+
+    # -- inspection ---------------------------------------------------------------------------
+
+    def photo(self, photo_id: int) -> PhotoDetails:
+        """Everything known about one photo."""
+        details = self.catalog.photo(photo_id)
+        if details is None:
+            raise EngineError(f"Photo {photo_id} is no longer in the library.")
+        return details
+
+    def cameras(self) -> list[str]:
+        """Distinct camera names in the library."""
+        return self.catalog.cameras()
+
+    def failures(self) -> list[FailedPhoto]:
+        """Photos that could not be indexed, with reasons."""
+        return self.catalog.failures()
+
+    def status(self) -> LibraryStatus:
+        """Counts, model, device and index size."""
+        spec = parse_model_spec(self.model_spec)
+        counts = self.catalog.counts(spec.model_id)
+        encoder = self._encoder
+        device = encoder.device if encoder is not None and encoder.loaded else (
+            f"{self.device_request} (model not loaded)")
+        index_bytes = sum(p.stat().st_size for p in (self.home / "index").glob(
+            f"{_slug(spec.model_id)}.hnsw*")) if (self.home / "index").is_dir() else 0
+        return LibraryStatus(
+            home=self.home, photos=counts["photos"], indexed=counts["indexed"],
+            pending=counts["pending"], failed=counts["failed"], offline=counts["offline"],
+            model=self.model_spec, device=device, index_bytes=index_bytes,
+            folders=self.catalog.folders(spec.model_id), failures=self.catalog.failures(50),
+        )
+
+    def close(self) -> None:
+        """Stop background work, save the index and close the catalog."""
+        job = self._index_job
+        if job is not None and not job.done():
+            job.cancel()
+            try:
+                job.result(timeout=60)
+            except BaseException:
+                pass
+        self._save_index()
+        self.catalog.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _slug(model_id: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in model_id)[:120]

@@ -1,0 +1,122 @@
+"""Queries: parsing (text, image paths, weighted + / - terms), vector search, relevance cut-off.
+
+A query is a sum of weighted terms::
+
+    beach + sunset - people          # add two concepts, subtract one
+    2:beach + 0.5:sunset             # weights
+    ~/Downloads/that.jpg + snow      # an image file as a term, mixed with text
+
+Each term is embedded (text tower or image tower), weighted, summed and normalised; the result
+is one vector searched like any other. `` + `` and `` - `` separate terms only when surrounded by
+spaces, so "t-shirt" and "rock+roll" stay single terms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import InvalidQueryError
+
+_SPLIT = re.compile(r"\s+([+-])\s+")
+_WEIGHT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*:\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One term of a query: text, or the path of an image file."""
+
+    weight: float
+    text: str
+    image: Path | None = None
+
+
+def parse_query(query: str, *, is_image: Callable[[Path], bool] | None = None) -> list[QueryTerm]:
+    """Split a query into weighted terms; raise InvalidQueryError on nonsense."""
+    query = query.strip()
+    if not query:
+        raise InvalidQueryError("The search is empty. Type what you are looking for.")
+    sign = 1.0
+    if query.startswith("- "):
+        sign, query = -1.0, query[2:]
+    elif query.startswith("+ "):
+        query = query[2:]
+    parts = _SPLIT.split(query)
+    terms: list[QueryTerm] = []
+    pieces = [(sign, parts[0])] + [
+        (1.0 if parts[i] == "+" else -1.0, parts[i + 1]) for i in range(1, len(parts) - 1, 2)
+    ]
+    for piece_sign, raw in pieces:
+        raw = raw.strip()
+        weight = 1.0
+        match = _WEIGHT.match(raw)
+        if match and not _looks_like_path(raw):
+            weight = float(match.group(1))
+            raw = match.group(2).strip()
+            if not math.isfinite(weight):
+                raise InvalidQueryError(f"'{match.group(1)}' is not a usable weight.")
+        if not raw:
+            raise InvalidQueryError("A term of the search is empty (look for a stray + or -).")
+        image = _as_image_path(raw, is_image)
+        terms.append(QueryTerm(piece_sign * weight, raw, image))
+    if not any(t.weight > 0 for t in terms):
+        raise InvalidQueryError(
+            "The search has no positive term: add something to look for, e.g. 'beach - people'."
+        )
+    return terms
+
+
+def _looks_like_path(raw: str) -> bool:
+    return raw.startswith(("/", "~", "./", "../")) or bool(re.match(r"^[A-Za-z]:[\\/]", raw))
+
+
+def _as_image_path(raw: str, is_image: Callable[[Path], bool] | None) -> Path | None:
+    candidate = raw.strip("'\"")
+    if not (_looks_like_path(candidate) or "." in Path(candidate).name):
+        return None
+    path = Path(candidate).expanduser()
+    if is_image is not None and is_image(path) and path.is_file():
+        return path
+    if _looks_like_path(candidate) and is_image is not None and is_image(path):
+        raise InvalidQueryError(f"The image {path} in the search does not exist.")
+    return None
+
+
+def combine(vectors: list[np.ndarray], weights: list[float]) -> np.ndarray:
+    """The normalised weighted sum of unit vectors."""
+    total = np.zeros_like(vectors[0], dtype=np.float32)
+    for vec, w in zip(vectors, weights, strict=True):
+        total += np.float32(w) * vec
+    norm = float(np.linalg.norm(total))
+    if norm < 1e-6:
+        raise InvalidQueryError("The terms of the search cancel each other out.")
+    return total / norm
+
+
+def relevance_cutoff(scores: np.ndarray, background: np.ndarray, min_keep: int = 1) -> int:
+    """How many of the (descending) ``scores`` are relevant, adapting to the query.
+
+    ``background`` holds the scores of a random sample of the library: they say what an
+    unrelated photo scores for *this* query (CLIP scores shift a lot from query to query, so no
+    fixed threshold works). A hit is kept when it stands clearly above that background and is
+    not far below the best hit, measured in units of the best hit's own margin.
+    """
+    n = len(scores)
+    if n == 0:
+        return 0
+    if len(background) < 8:
+        return n
+    mu = float(np.mean(background))
+    sigma = float(np.std(background)) or 1e-6
+    top = float(scores[0])
+    margin = top - mu
+    if margin <= 0:
+        return min(n, min_keep)
+    floor = max(mu + 2.5 * sigma, top - 0.6 * margin)
+    keep = int(np.searchsorted(-scores, -floor, side="right"))
+    return max(min(n, min_keep), keep)
