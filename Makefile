@@ -1,0 +1,40 @@
+# PhotoSearch: `make run` starts the app, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-done
+
+.PHONY: setup run test test-fast lint bench demo clean
+
+setup: $(STAMP)
+
+# torch 2.14.1 + torchvision 0.29.1 are the builds pip finds on our machines' local disk; the
+# rest comes from PyPI. Re-runs only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "torch==2.14.1" "torchvision==0.29.1"
+	$(PY) -m pip install -q -e ".[gui,rerank,dev]"
+	touch $(STAMP)
+
+run: setup
+	$(PY) -m app
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	$(VENV)/bin/lint-imports
+
+test-fast: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+
+lint: setup
+	$(VENV)/bin/ruff check engine app tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: setup
+	$(PY) bench/index_throughput.py
+	$(PY) bench/query_latency.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
