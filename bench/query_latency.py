@@ -1,0 +1,119 @@
+"""Warm text-query latency at 10k and 100k photos, and ANN recall@10 against exact search.
+
+The catalog is filled with synthetic photos whose vectors are clustered (like real embeddings;
+uniform random vectors make HNSW look far worse than it is); the text tower is ViT-B-32's with
+random weights (its cost does not depend on the weights). Latency is ``Library.search`` end to
+end: parse, tokenise, text tower, vector search, relevance cut-off, catalog lookups.
+
+Usage: python bench/query_latency.py [--sizes 10000 100000]; last line: ``p50_ms: X`` (100k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_support import random_weight_model  # noqa: E402
+
+QUERIES = [
+    "two dogs on a beach at sunset", "kids on a red slide at dusk", "birthday cake",
+    "snowy mountains", "a cat sleeping on a sofa", "city skyline at night", "wedding",
+    "receipt", "forest trail in autumn", "people laughing at a dinner table",
+]
+
+
+def clustered(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
+    """Normalised vectors around n/100 random centres."""
+    centres = rng.normal(size=(max(1, n // 100), dim)).astype(np.float32)
+    noise = rng.normal(size=(n, dim)).astype(np.float32)
+    vecs = centres[rng.integers(0, len(centres), n)] + 0.5 * noise
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def fill_catalog(home: Path, model_id: str, n: int, dim: int) -> None:
+    """Write n photos with clustered vectors straight into a new library's catalog."""
+    from engine.catalog import Catalog, PhotoRecord
+
+    rng = np.random.default_rng(n)
+    vecs = clustered(n, dim, rng)
+    cat = Catalog(home / "catalog.db")
+    folder = home / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    fid = cat.add_folder(folder)
+    with cat.transaction() as conn:
+        for start in range(0, n, 5000):
+            recs = [PhotoRecord(path=str(folder / f"IMG_{i:06d}.jpg"), folder_id=fid,
+                                size=3_000_000, mtime_ns=i, content_hash=f"h{i:08d}",
+                                width=4000, height=3000,
+                                taken_at=f"20{10 + i % 15:02d}-06-01T12:00:00")
+                    for i in range(start, min(n, start + 5000))]
+            cat.upsert_photos(recs, conn)
+            cat.put_embeddings([(f"h{i:08d}", vecs[i]) for i in range(start, min(n, start
+                                                                                 + 5000))],
+                               model_id, conn)
+    cat.close()
+
+
+def measure(n: int, model_dir: Path) -> dict[str, float]:
+    from engine.api import Library
+    from engine.encoder import parse_model_spec
+    from engine.vectors import exact_search
+
+    spec = f"local-dir:{model_dir}"
+    home = Path(tempfile.mkdtemp(prefix=f"ps-q{n}-"))
+    fill_catalog(home, parse_model_spec(spec).model_id, n, 512)
+    lib = Library.open(home, model=spec)
+    t0 = time.perf_counter()
+    lib.load_model().result()
+    build = time.perf_counter() - t0
+    for q in QUERIES[:3]:
+        lib.search(q, k=20)  # warm-up
+    times = []
+    for _ in range(5):
+        for q in QUERIES:
+            t = time.perf_counter()
+            lib.search(q, k=20)
+            times.append((time.perf_counter() - t) * 1000)
+    # ANN recall@10 against exact search, on queries near the data (as real queries are).
+    ids, vecs = lib.catalog.searchable_vectors(lib.encoder.spec.model_id, 512)
+    vindex = lib._vector_index()
+    rng = np.random.default_rng(1)
+    recalls = []
+    for i in rng.choice(len(ids), 200, replace=False):
+        q = vecs[i] + 0.05 * rng.normal(size=512).astype(np.float32)
+        q /= np.linalg.norm(q)
+        exact_ids, _ = exact_search(vecs, ids, q, 10)
+        ann_ids, _ = vindex.search(q, 10)
+        recalls.append(len(set(exact_ids) & set(ann_ids)) / 10)
+    lib.close()
+    return {"n": n, "p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95)),
+            "recall": float(np.mean(recalls)), "load_s": build,
+            "path": "exact" if n <= 20000 else "hnsw"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ps-qbench")
+    args = parser.parse_args()
+    model_dir = random_weight_model(args.work / "vit-b-32-random")
+    results = []
+    for n in args.sizes:
+        r = measure(n, model_dir)
+        results.append(r)
+        print(f"{n:>7} photos ({r['path']}): p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
+              f"recall@10 {r['recall']:.3f}, first load + index build {r['load_s']:.1f} s",
+              flush=True)
+    print(f"p50_ms: {results[-1]['p50']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
