@@ -1,0 +1,112 @@
+"""Indexing runs: start, progress, pause/resume, cancel, and the summary at the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.bridge import EngineBridge, JobHandle
+from app.formatting import format_index_progress, format_index_report
+from engine.errors import Cancelled
+
+
+class IndexPresenter(QObject):
+    """Drives ``Library.index`` through the bridge.
+
+    A ``start()`` while a run is going on queues one more run (a folder added mid-run gets
+    indexed too). ``finished(report_or_None, summary)`` ends every run, cancelled ones included.
+    """
+
+    running_changed = Signal(bool)
+    progress_changed = Signal(object, str)  # IndexProgress, one-line text
+    paused_changed = Signal(bool)
+    finished = Signal(object, str)
+    error = Signal(object)
+
+    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._job: JobHandle | None = None
+        self._again = False
+        self.last_progress: Any = None
+        self.summary = ""
+
+    @property
+    def running(self) -> bool:
+        """Whether a run is going on."""
+        return self._job is not None
+
+    @property
+    def paused(self) -> bool:
+        """Whether the current run is paused."""
+        return self._job is not None and self._job.paused
+
+    def start(self) -> None:
+        """Index new and changed photos of all unpaused folders."""
+        if self._job is not None:
+            self._again = True
+            return
+        library = self._bridge.library
+        self.last_progress = None
+        self._job = self._bridge.start_job(
+            lambda report: library.index(on_progress=report),
+            on_progress=self._on_progress,
+            on_done=self._on_done,
+            on_error=self._on_error,
+        )
+        self.running_changed.emit(True)
+        self.paused_changed.emit(False)
+
+    def pause(self) -> None:
+        """Hold the run at its next photo."""
+        if self._job is not None and not self._job.paused:
+            self._job.pause()
+            self.paused_changed.emit(True)
+            self._refresh_text()
+
+    def resume(self) -> None:
+        """Go on after a pause."""
+        if self._job is not None and self._job.paused:
+            self._job.resume()
+            self.paused_changed.emit(False)
+            self._refresh_text()
+
+    def toggle_pause(self) -> None:
+        """Pause if running, resume if paused."""
+        self.resume() if self.paused else self.pause()
+
+    def cancel(self) -> None:
+        """Stop the run (photos done so far stay indexed)."""
+        self._again = False
+        if self._job is not None:
+            self._job.cancel()
+
+    def _refresh_text(self) -> None:
+        if self.last_progress is not None:
+            self.progress_changed.emit(
+                self.last_progress, format_index_progress(self.last_progress, self.paused)
+            )
+
+    def _on_progress(self, progress: Any) -> None:
+        self.last_progress = progress
+        self._refresh_text()
+
+    def _end(self, report: Any, summary: str) -> None:
+        self._job = None
+        self.summary = summary
+        self.running_changed.emit(False)
+        self.finished.emit(report, summary)
+        if self._again:
+            self._again = False
+            self.start()
+
+    def _on_done(self, report: Any) -> None:
+        self._end(report, format_index_report(report))
+
+    def _on_error(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self._end(None, "Indexing cancelled. Photos indexed so far stay searchable.")
+            return
+        self._end(None, "Indexing stopped because of an error.")
+        self.error.emit(exc)

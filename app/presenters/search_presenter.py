@@ -1,0 +1,238 @@
+"""What to search for, when, and what came back: the logic behind the search box and grid.
+
+Typing is debounced (``DEBOUNCE_MS``); only one search is in flight at a time, and a newer query
+that arrives meanwhile replaces the in-flight one's results (they are dropped, never shown out of
+date). Until the model is ready the query waits ("waiting_model") and runs when it is. Errors
+the user can fix by typing (a bad query) or by following a hint (a missing model) are shown in
+place; any other failure is raised to the error dialog through ``error``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.bridge import Call, EngineBridge
+from app.formatting import format_count
+from engine.api import SearchFilters, SearchHit
+from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
+
+
+class SearchState(StrEnum):
+    """What the results area should show."""
+
+    IDLE = "idle"  # nothing asked yet
+    WAITING_MODEL = "waiting_model"  # a query waits for the model to load
+    SEARCHING = "searching"  # a search is running (earlier results stay visible)
+    RESULTS = "results"
+    EMPTY = "empty"  # the search found nothing
+    ERROR = "error"  # a query problem or a missing model, explained in message
+
+
+@dataclass(frozen=True)
+class SimilarSource:
+    """An image to find similar photos to: a file, or encoded bytes from a drop or paste."""
+
+    image: Path | bytes
+    label: str
+
+
+class SearchPresenter(QObject):
+    """Runs text and similar-image searches through the bridge for the main window."""
+
+    DEBOUNCE_MS = 250
+
+    state_changed = Signal(str)
+    results_ready = Signal(list)  # list[SearchHit]
+    message_changed = Signal(str)
+    similar_changed = Signal(object)  # SimilarSource | None
+    error = Signal(object)  # an exception for the error dialog
+
+    def __init__(self, bridge: EngineBridge, k: int = 1000, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.k = k
+        self.text = ""
+        self.filters = SearchFilters()
+        self.cut_off = True
+        self.similar: SimilarSource | None = None
+        self.state = SearchState.IDLE
+        self.message = ""
+        self.hits: list[SearchHit] = []
+        self._model_ready = False
+        self._model_problem: str | None = None
+        self._in_flight: Call | None = None
+        self._dirty = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(self.DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._run)
+
+    # -- inputs ------------------------------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        """The search box changed: search after a short pause in typing."""
+        if text == self.text and self.similar is None:
+            return
+        self.text = text
+        if self.similar is not None and text.strip():
+            self._set_similar(None)
+        self._debounce.start()
+
+    def search_now(self) -> None:
+        """Run the pending query at once (Enter in the search box)."""
+        self._debounce.stop()
+        self._run()
+
+    def find_similar(self, image: Path | bytes, label: str) -> None:
+        """Search for photos like ``image`` (a file or encoded image bytes)."""
+        self.text = ""
+        self._set_similar(SimilarSource(image, label))
+        self.search_now()
+
+    def clear(self) -> None:
+        """Forget the query and the results."""
+        self.text = ""
+        self._set_similar(None)
+        self.search_now()
+
+    def set_filters(self, filters: SearchFilters) -> None:
+        """New filters: search again at once."""
+        if filters != self.filters:
+            self.filters = filters
+            self.search_now()
+
+    def set_cut_off(self, cut_off: bool) -> None:
+        """Drop (True) or keep the irrelevant tail; search again at once."""
+        if cut_off != self.cut_off:
+            self.cut_off = cut_off
+            self.search_now()
+
+    def set_model_ready(self, ready: bool) -> None:
+        """The model finished loading (or is loading again); a waiting query now runs."""
+        self._model_ready = ready
+        if ready:
+            self._model_problem = None
+        if ready and self.state in (SearchState.WAITING_MODEL, SearchState.ERROR):
+            self.search_now()
+
+    def set_model_unavailable(self, message: str) -> None:
+        """The model cannot load; queries explain why instead of waiting forever."""
+        self._model_ready = False
+        self._model_problem = message
+        if self.state is SearchState.WAITING_MODEL:
+            self._show([], SearchState.ERROR, message)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def has_query(self) -> bool:
+        """Whether there is anything to search for."""
+        return self.similar is not None or bool(self.text.strip())
+
+    def _set_similar(self, source: SimilarSource | None) -> None:
+        if source is not self.similar:
+            self.similar = source
+            self.similar_changed.emit(source)
+
+    def _run(self) -> None:
+        if not self.has_query():
+            self._cancel_in_flight()
+            self._show([], SearchState.IDLE, "")
+            return
+        if not self._model_ready:
+            if self._model_problem:
+                self._show([], SearchState.ERROR, self._model_problem)
+            else:
+                self._show(
+                    self.hits,
+                    SearchState.WAITING_MODEL,
+                    "Loading the model… your search runs as soon as it is ready.",
+                )
+            return
+        if self._in_flight is not None:
+            self._dirty = True
+            return
+        self._dispatch()
+
+    def _cancel_in_flight(self) -> None:
+        if self._in_flight is not None:
+            self._in_flight.cancel()
+            self._in_flight = None
+        self._dirty = False
+
+    def _dispatch(self) -> None:
+        library = self._bridge.library
+        filters = None if self.filters.is_empty() else self.filters
+        k, cut_off, similar, text = self.k, self.cut_off, self.similar, self.text.strip()
+        started = time.monotonic()
+        if similar is not None:
+
+            def work() -> Any:
+                return library.similar(similar.image, k=k, filters=filters, cut_off=cut_off)
+        else:
+
+            def work() -> Any:
+                return library.search(text, k=k, filters=filters, cut_off=cut_off)
+
+        self._dirty = False
+        self._set_state(SearchState.SEARCHING)
+        self._in_flight = self._bridge.call(
+            work,
+            on_result=lambda hits: self._on_result(hits, time.monotonic() - started),
+            on_error=self._on_error,
+        )
+
+    def _on_result(self, hits: list[SearchHit], seconds: float) -> None:
+        self._in_flight = None
+        if self._dirty:
+            self._run()
+            return
+        if hits:
+            what = f"like {self.similar.label}" if self.similar else f"for “{self.text.strip()}”"
+            message = f"{format_count(len(hits), 'photo')} {what} · {seconds:.2f} s"
+            self._show(hits, SearchState.RESULTS, message)
+        else:
+            self._show([], SearchState.EMPTY, self._empty_message())
+
+    def _empty_message(self) -> str:
+        hints = []
+        if self.cut_off:
+            hints.append("turn off “Best matches only”")
+        if not self.filters.is_empty():
+            hints.append("clear the filters")
+        hint = f" Try to {' or '.join(hints)}." if hints else ""
+        return f"No photos match.{hint}"
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._in_flight = None
+        if self._dirty:
+            self._run()
+            return
+        if isinstance(exc, Cancelled):
+            self._set_state(SearchState.IDLE)
+        elif isinstance(exc, InvalidQueryError | ModelUnavailableError):
+            self._show([], SearchState.ERROR, exc.user_message)
+        else:
+            self._show([], SearchState.ERROR, "The search failed.")
+            self.error.emit(exc)
+
+    def _show(self, hits: list[SearchHit], state: SearchState, message: str) -> None:
+        self.hits = hits
+        self.results_ready.emit(hits)
+        self.message = message
+        self.message_changed.emit(message)
+        self._set_state(state)
+
+    def _set_state(self, state: SearchState) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(str(state))
+
+    def busy(self) -> bool:
+        """Whether a search is running or waiting to run."""
+        return self._in_flight is not None or self._debounce.isActive()

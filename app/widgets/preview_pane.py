@@ -1,0 +1,234 @@
+"""The preview of the selected photo: a larger image, its facts, and what can be done with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QImage, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import theme
+from app.bridge import EngineBridge
+from app.formatting import format_bytes, format_taken_at
+from app.models.results_model import file_mime_data
+from app.qt_images import pil_to_qimage
+from engine.api import SearchHit, load_preview
+
+PREVIEW_SIDE = 1600
+
+
+class PreviewImage(QLabel):
+    """The photo, scaled to fit; it can be dragged out to other apps as a file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(200, 160)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.image = QImage()
+        self.path: Path | None = None
+        self._press: QPoint | None = None
+
+    def set_image(self, image: QImage, path: Path | None) -> None:
+        """Show ``image`` (a null image clears it)."""
+        self.image = image
+        self.path = path
+        self._rescale()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self.image.isNull():
+            self.setPixmap(QPixmap())
+            return
+        dpr = self.devicePixelRatioF()
+        target = QSize(int(self.width() * dpr), int(self.height() * dpr))
+        pixmap = QPixmap.fromImage(
+            self.image.scaled(
+                target,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        pixmap.setDevicePixelRatio(dpr)
+        self.setPixmap(pixmap)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if (
+            self._press is not None
+            and self.path is not None
+            and event.buttons() & Qt.MouseButton.LeftButton
+            and (event.position().toPoint() - self._press).manhattanLength()
+            >= QApplication.startDragDistance()
+        ):
+            self._press = None
+            drag = QDrag(self)
+            drag.setMimeData(file_mime_data([self.path]))
+            if not self.pixmap().isNull():
+                drag.setPixmap(
+                    self.pixmap().scaledToWidth(96, Qt.TransformationMode.SmoothTransformation)
+                )
+            drag.exec(Qt.DropAction.CopyAction)
+            return
+        super().mouseMoveEvent(event)
+
+
+class PreviewPane(QWidget):
+    """Shows one ``SearchHit``: loads the preview image and the catalog's details in the
+    background (answers for a photo no longer shown are dropped)."""
+
+    open_requested = Signal(object)
+    reveal_requested = Signal(object)
+    copy_path_requested = Signal(list)
+    copy_image_requested = Signal(object)
+    find_similar_requested = Signal(object)
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPane")
+        self._bridge = bridge
+        self.hit: SearchHit | None = None
+        self.image = PreviewImage()
+        self.image.setToolTip("Drag the photo out to another app")
+        self.title = QLabel()
+        self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in ("Path", "Taken", "Camera", "Size", "Dimensions", "Score"):
+            label = QLabel("—")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[name] = label
+            form.addRow(f"{name}:", label)
+
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        specs = [
+            ("Open", "external", self.open_requested),
+            ("Reveal", "folder-open", self.reveal_requested),
+            ("Copy path", "copy", None),
+            ("Copy image", "image", self.copy_image_requested),
+            ("Find similar", "similar", self.find_similar_requested),
+        ]
+        for i, (text, icon_name, signal) in enumerate(specs):
+            button = QPushButton(theme.icon(icon_name), text)
+            button.setProperty("iconName", icon_name)
+            if signal is None:
+                button.clicked.connect(
+                    lambda: self.hit and self.copy_path_requested.emit([self.hit])
+                )
+            else:
+                button.clicked.connect(lambda _=False, s=signal: self.hit and s.emit(self.hit))
+            grid.addWidget(button, i // 2, i % 2)
+            self.buttons[text] = button
+        self.buttons["Reveal"].setToolTip("Reveal in file manager")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.image, 1)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addLayout(grid)
+        self.show_hit(None)
+
+    def refresh_icons(self) -> None:
+        """Re-tint icons after a palette change."""
+        for button in self.buttons.values():
+            button.setIcon(theme.icon(button.property("iconName")))
+
+    def show_hit(self, hit: SearchHit | None) -> None:
+        """Preview ``hit`` (None: nothing selected)."""
+        self.hit = hit
+        for button in self.buttons.values():
+            button.setEnabled(hit is not None)
+        if hit is None:
+            self.title.setText("No photo selected")
+            self.image.set_image(QImage(), None)
+            self.image.setText("Select a photo to preview it")
+            for label in self.fields.values():
+                label.setText("—")
+            return
+        self.title.setText(hit.path.name)
+        self.image.setText("Loading…")
+        self.image.set_image(QImage(), hit.path)
+        self._show_facts(
+            path=hit.path,
+            taken=hit.taken_at,
+            camera=hit.camera,
+            size=hit.size_bytes,
+            width=hit.width,
+            height=hit.height,
+        )
+        self.fields["Score"].setText(f"{hit.score:.3f}")
+        path, photo_id, library = hit.path, hit.photo_id, self._bridge.library
+        self._bridge.call(
+            lambda: pil_to_qimage(load_preview(path, PREVIEW_SIDE)),
+            lambda image: self._image_loaded(photo_id, image),
+            lambda exc: self._image_failed(photo_id, exc),
+            lane="images",
+        )
+        self._bridge.call(
+            lambda: library.photo(photo_id),
+            lambda details: self._details_loaded(photo_id, details),
+            lambda exc: None,  # the hit's own facts are already shown
+        )
+
+    def _current(self, photo_id: int) -> bool:
+        return self.hit is not None and self.hit.photo_id == photo_id
+
+    def _image_loaded(self, photo_id: int, image: QImage) -> None:
+        if self._current(photo_id):
+            self.image.setText("")
+            self.image.set_image(image, self.hit.path if self.hit else None)
+
+    def _image_failed(self, photo_id: int, exc: BaseException) -> None:
+        if self._current(photo_id):
+            message = getattr(exc, "user_message", None) or str(exc)
+            self.image.setText(f"Cannot show this photo:\n{message}")
+
+    def _details_loaded(self, photo_id: int, details: Any) -> None:
+        if not self._current(photo_id):
+            return
+        camera = " ".join(p for p in (details.camera_make, details.camera_model) if p) or None
+        self._show_facts(
+            path=details.path,
+            taken=details.taken_at,
+            camera=camera,
+            size=details.size_bytes,
+            width=details.width,
+            height=details.height,
+        )
+
+    def _show_facts(
+        self,
+        *,
+        path: Path,
+        taken: str | None,
+        camera: str | None,
+        size: int | None,
+        width: int | None,
+        height: int | None,
+    ) -> None:
+        self.fields["Path"].setText(str(path))
+        self.fields["Taken"].setText(format_taken_at(taken))
+        self.fields["Camera"].setText(camera or "Unknown")
+        self.fields["Size"].setText(format_bytes(size))
+        self.fields["Dimensions"].setText(f"{width} × {height}" if width and height else "Unknown")

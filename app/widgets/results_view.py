@@ -1,0 +1,205 @@
+"""The virtualised thumbnail grid and how each cell is painted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from app import theme
+from app.models.results_model import HIT_ROLE, THUMBNAIL_STATE_ROLE
+from engine.api import SearchHit
+
+CELL_PADDING = 6
+LABEL_HEIGHT = 20
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Paints a thumbnail (or a placeholder while it loads) over the file name."""
+
+    def __init__(self, thumb_side: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thumb_side = thumb_side
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+        side = self.thumb_side + 2 * CELL_PADDING
+        return QSize(side, side + LABEL_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        palette = option.palette  # type: ignore[attr-defined]
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        state = option.state  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        if selected or hovered:
+            colour = QColor(palette.color(QPalette.ColorRole.Highlight))
+            colour.setAlpha(110 if selected else 40)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 8, 8)
+
+        box = QRect(
+            rect.x() + CELL_PADDING, rect.y() + CELL_PADDING, self.thumb_side, self.thumb_side
+        )
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if pixmap is not None and not pixmap.isNull():
+            dpr = pixmap.devicePixelRatio() or 1.0
+            size = pixmap.size() / dpr
+            size.scale(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(box.center())
+            painter.drawPixmap(target, pixmap)
+        else:
+            self._placeholder(painter, palette, box, index.data(THUMBNAIL_STATE_ROLE) == "failed")
+
+        hit: SearchHit | None = index.data(HIT_ROLE)
+        text_rect = QRect(rect.x() + 4, box.bottom() + 2, rect.width() - 8, LABEL_HEIGHT)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(palette.color(role) if selected else palette.color(QPalette.ColorRole.Text))
+        name = hit.path.name if hit is not None else ""
+        elided = option.fontMetrics.elidedText(  # type: ignore[attr-defined]
+            name, Qt.TextElideMode.ElideMiddle, text_rect.width()
+        )
+        painter.drawText(
+            text_rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), elided
+        )
+        painter.restore()
+
+    @staticmethod
+    def _placeholder(painter: QPainter, palette: QPalette, box: QRect, failed: bool) -> None:
+        fill = QColor(palette.color(QPalette.ColorRole.Text))
+        fill.setAlpha(22)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        inner = box.adjusted(8, 8, -8, -8)
+        painter.drawRoundedRect(inner, 6, 6)
+        name = "alert" if failed else "image"
+        colour = QColor(palette.color(QPalette.ColorRole.Text))
+        colour.setAlpha(90)
+        icon_rect = QRect(0, 0, 32, 32)
+        icon_rect.moveCenter(inner.center())
+        theme.icon(name, colour).paint(painter, icon_rect)
+
+
+class ResultsView(QListView):
+    """A grid of results: arrows move, Enter opens, Space previews, Ctrl+C copies the path."""
+
+    open_requested = Signal(object)  # SearchHit
+    preview_requested = Signal(object)
+    copy_path_requested = Signal(list)  # list[SearchHit]
+    copy_image_requested = Signal(object)
+    reveal_requested = Signal(object)
+    find_similar_requested = Signal(object)
+
+    def __init__(self, thumb_side: int = 160, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultsView")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)
+        self.setUniformItemSizes(True)
+        self.setSpacing(4)
+        self.setWordWrap(False)
+        self.setMouseTracking(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.delegate = ResultDelegate(thumb_side, self)
+        self.setItemDelegate(self.delegate)
+        self.doubleClicked.connect(lambda idx: self._emit_for(self.open_requested, idx))
+
+    def current_hit(self) -> SearchHit | None:
+        """The hit under the keyboard cursor."""
+        index = self.currentIndex()
+        return index.data(HIT_ROLE) if index.isValid() else None
+
+    def selected_hits(self) -> list[SearchHit]:
+        """Selected hits in row order (the current one if nothing is selected)."""
+        rows = (
+            sorted(i.row() for i in self.selectionModel().selectedIndexes())
+            if self.selectionModel()
+            else []
+        )
+        hits = [self.model().index(r, 0).data(HIT_ROLE) for r in rows]
+        if not hits and self.current_hit() is not None:
+            hits = [self.current_hit()]
+        return [h for h in hits if h is not None]
+
+    def focus_first(self) -> None:
+        """Give the grid focus with the first result current (from the search box)."""
+        if self.model() is not None and self.model().rowCount() > 0:
+            if not self.currentIndex().isValid():
+                self.setCurrentIndex(self.model().index(0, 0))
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _emit_for(self, signal: Signal, index: AnyIndex) -> None:  # type: ignore[valid-type]
+        hit = index.data(HIT_ROLE) if index.isValid() else None
+        if hit is not None:
+            signal.emit(hit)  # type: ignore[attr-defined]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        hit = self.current_hit()
+        if event.matches(QKeySequence.StandardKey.Copy):
+            if self.selected_hits():
+                self.copy_path_requested.emit(self.selected_hits())
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and hit is not None:
+            self.open_requested.emit(hit)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Space and hit is not None:
+            self.preview_requested.emit(hit)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        index = self.indexAt(event.pos())
+        if not index.isValid():
+            return
+        if not self.selectionModel().isSelected(index):
+            self.setCurrentIndex(index)
+        hit: SearchHit = index.data(HIT_ROLE)
+        menu = self.context_menu(hit)
+        menu.exec(event.globalPos())
+
+    def context_menu(self, hit: SearchHit) -> QMenu:
+        """The right-click menu for ``hit``."""
+        menu = QMenu(self)
+        menu.addAction(
+            theme.icon("similar"), "Find similar", lambda: self.find_similar_requested.emit(hit)
+        )
+        menu.addSeparator()
+        menu.addAction(theme.icon("external"), "Open", lambda: self.open_requested.emit(hit))
+        menu.addAction(
+            theme.icon("folder-open"),
+            "Reveal in file manager",
+            lambda: self.reveal_requested.emit(hit),
+        )
+        menu.addAction(
+            theme.icon("copy"),
+            "Copy path",
+            lambda: self.copy_path_requested.emit(self.selected_hits() or [hit]),
+        )
+        menu.addAction(
+            theme.icon("image"), "Copy image", lambda: self.copy_image_requested.emit(hit)
+        )
+        return menu

@@ -1,0 +1,122 @@
+"""Settings: model, device, reranking, thumbnail cache size, excluded patterns."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
+KNOWN_MODELS = {
+    "demo": "the tiny model bundled with PhotoSearch (14 MB, for trying it out)",
+    DEFAULT_MODEL: "a good general model (about 600 MB, downloaded once on first use)",
+}
+GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
+
+
+class SettingsDialog(QDialog):
+    """Edits a ``Settings`` value; ``changes()`` is what the user changed (for
+    ``Library.update_settings``)."""
+
+    def __init__(self, settings: Any, model_status: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PhotoSearch settings")
+        self.setObjectName("settingsDialog")
+        self.setMinimumWidth(560)
+        self._initial = settings
+
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        for spec in KNOWN_MODELS:
+            self.model_combo.addItem(spec)
+        self.model_combo.setCurrentText(settings.model)
+        self.model_combo.setToolTip(
+            "An open_clip model as ARCH/PRETRAINED, a hf-hub:… name, a local folder, or “demo”"
+        )
+        self.model_note = QLabel()
+        self.model_note.setWordWrap(True)
+        self.model_status = QLabel(model_status)
+        self.model_status.setWordWrap(True)
+        self.model_combo.currentTextChanged.connect(self._update_note)
+
+        self.device_combo = QComboBox()
+        for label, value in (("Automatic", "auto"), ("CPU", "cpu"), ("GPU", GPU_DEVICE)):
+            self.device_combo.addItem(label, value)
+        index = self.device_combo.findData(settings.device)
+        if index < 0:
+            self.device_combo.addItem(settings.device, settings.device)
+            index = self.device_combo.count() - 1
+        self.device_combo.setCurrentIndex(index)
+
+        self.rerank_check = QCheckBox("Re-rank the best results with a second, more precise model")
+        self.rerank_check.setChecked(bool(settings.rerank))
+        self.cache_spin = QSpinBox()
+        self.cache_spin.setRange(16, 100_000)
+        self.cache_spin.setSingleStep(64)
+        self.cache_spin.setSuffix(" MB")
+        self.cache_spin.setValue(int(settings.thumbnail_cache_mb))
+        self.exclude_edit = QPlainTextEdit("\n".join(settings.exclude))
+        self.exclude_edit.setPlaceholderText("One pattern per line, e.g.\n*/.thumbnails/*\n*.psd")
+        self.exclude_edit.setFixedHeight(90)
+
+        form = QFormLayout()
+        form.addRow("Model:", self.model_combo)
+        form.addRow("", self.model_note)
+        form.addRow("Status:", self.model_status)
+        form.addRow("Device:", self.device_combo)
+        form.addRow("Reranking:", self.rerank_check)
+        form.addRow("Thumbnail cache:", self.cache_spin)
+        form.addRow("Exclude:", self.exclude_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self._update_note(self.model_combo.currentText())
+
+    def _update_note(self, spec: str) -> None:
+        spec = spec.strip()
+        if spec in KNOWN_MODELS:
+            note = f"“{spec}” is {KNOWN_MODELS[spec]}."
+        else:
+            note = (
+                "Named models are downloaded once into the Hugging Face cache; a local folder "
+                "or .safetensors file is used as it is."
+            )
+        if spec != self._initial.model:
+            note += " The new model loads when you press OK; your photos are then re-indexed."
+        self.model_note.setText(note)
+
+    def values(self) -> dict[str, Any]:
+        """All settings as entered."""
+        patterns = [p.strip() for p in self.exclude_edit.toPlainText().splitlines() if p.strip()]
+        return {
+            "model": self.model_combo.currentText().strip() or self._initial.model,
+            "device": self.device_combo.currentData(),
+            "rerank": self.rerank_check.isChecked(),
+            "thumbnail_cache_mb": self.cache_spin.value(),
+            "exclude": tuple(patterns),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        """Only the settings that differ from the ones the dialog opened with."""
+        return {
+            key: value
+            for key, value in self.values().items()
+            if getattr(self._initial, key) != value
+        }

@@ -1,0 +1,473 @@
+"""The main window: search box and grid, folders, preview, indexing progress, model state.
+
+It builds the widgets and wires them to the presenters; the logic lives in the presenters and
+models, so this file is mostly layout and signal plumbing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, Qt
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import desktop, theme
+from app.bridge import EngineBridge
+from app.errors import ErrorReporter
+from app.models.results_model import ResultsModel
+from app.models.thumbnail_cache import ThumbnailCache
+from app.models.thumbnail_loader import ThumbnailLoader
+from app.presenters.index_presenter import IndexPresenter
+from app.presenters.library_presenter import LibraryPresenter
+from app.presenters.model_presenter import ModelPresenter, ModelState
+from app.presenters.search_presenter import SearchPresenter, SearchState, SimilarSource
+from app.qt_images import pil_to_qimage
+from app.widgets.banners import ModelBanner, SimilarBar
+from app.widgets.failures_dialog import FailuresDialog
+from app.widgets.filter_bar import FilterBar
+from app.widgets.folders_panel import FoldersPanel
+from app.widgets.index_panel import IndexPanel
+from app.widgets.pages import FirstRunPage, MessagePage
+from app.widgets.preview_pane import PreviewPane
+from app.widgets.results_view import ResultsView
+from app.widgets.search_bar import SearchBar
+from app.widgets.settings_dialog import SettingsDialog
+from app.windows.photo_actions import PhotoActions
+from app.windows.status_line import StatusLine
+from engine.api import SearchHit, load_thumbnail
+
+log = logging.getLogger(__name__)
+
+THUMB_SIDE = 160
+_MESSAGES = {
+    SearchState.IDLE: (
+        "search",
+        "Find photos by describing them",
+        "Type what you are looking for above, like “two red circles on the left "
+        "on grass”. Or drop a photo on this window (or paste one with Ctrl+V) to "
+        "find similar ones.",
+    ),
+    SearchState.WAITING_MODEL: ("refresh", "Getting ready…", ""),
+    SearchState.EMPTY: ("search", "No matches", ""),
+    SearchState.ERROR: ("alert", "Cannot search", ""),
+}
+
+
+class MainWindow(QMainWindow):
+    """The PhotoSearch window over one open library."""
+
+    def __init__(
+        self, library: Any, log_path: Path | None = None, index_on_start: bool = True
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("PhotoSearch")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self.library = library
+        self.index_on_start = index_on_start
+        self.bridge = EngineBridge(library, self)
+        self.reporter = ErrorReporter(self, log_path)
+        self.bridge.unhandled_error.connect(self.reporter.report)
+        # Replaceable so tests can answer without a modal dialog.
+        self.ask_folder: Callable[[], Path | None] = self._ask_folder
+        self.confirm: Callable[[str, str], bool] = self._confirm
+
+        self.model_presenter = ModelPresenter(self.bridge, self)
+        self.index_presenter = IndexPresenter(self.bridge, self)
+        self.library_presenter = LibraryPresenter(self.bridge, self.index_presenter, self)
+        self.search_presenter = SearchPresenter(self.bridge, parent=self)
+        for presenter in (
+            self.model_presenter,
+            self.index_presenter,
+            self.library_presenter,
+            self.search_presenter,
+        ):
+            presenter.error.connect(self.reporter.report)
+
+        cache_mb = int(getattr(library.settings, "thumbnail_cache_mb", 512))
+        side = int(THUMB_SIDE * max(1.0, self.devicePixelRatioF()))
+        self.thumbnail_cache = ThumbnailCache(Path(library.home) / "thumbnails", cache_mb << 20)
+        self.thumbnails = ThumbnailLoader(
+            self.thumbnail_cache, side, decode=load_thumbnail, parent=self
+        )
+        self.results_model = ResultsModel(self.thumbnails, self)
+        self._build()
+        self._connect()
+        self._install_shortcuts()
+        self._show_search_state(SearchState.IDLE)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search_bar = SearchBar()
+        self.filter_bar = FilterBar()
+        self.filter_bar.setVisible(False)
+        self.model_banner = ModelBanner()
+        self.model_banner.setVisible(False)
+        self.similar_bar = SimilarBar()
+        self.similar_bar.setVisible(False)
+        self.folders_panel = FoldersPanel()
+        self.results_view = ResultsView(THUMB_SIDE)
+        self.results_view.setModel(self.results_model)
+        self.first_run_page = FirstRunPage()
+        self.message_page = MessagePage()
+        self.stack = QStackedWidget()
+        for page in (self.message_page, self.results_view, self.first_run_page):
+            self.stack.addWidget(page)
+        self.preview_pane = PreviewPane(self.bridge)
+        self.actions = PhotoActions(self.bridge, self.statusBar(), self.reporter.report, self)
+        self.index_panel = IndexPanel()
+        self.index_panel.setVisible(False)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.folders_panel)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.preview_pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 720, 320])
+        self.splitter.setCollapsible(1, False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 4)
+        for widget in (self.search_bar, self.filter_bar, self.model_banner, self.similar_bar):
+            layout.addWidget(widget)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.index_panel)
+        self.setCentralWidget(central)
+        self.status_line = StatusLine(self.statusBar())
+
+    def _connect(self) -> None:
+        sp, sb, lp, ip = (
+            self.search_presenter,
+            self.search_bar,
+            self.library_presenter,
+            self.index_presenter,
+        )
+        sb.text_changed.connect(sp.set_text)
+        sb.submitted.connect(sp.search_now)
+        sb.move_to_results.connect(self.results_view.focus_first)
+        sb.paste_image.connect(self.paste)
+        sb.sort_changed.connect(self.results_model.set_sort_order)
+        sb.cut_off_changed.connect(sp.set_cut_off)
+        sb.filters_toggled.connect(self._toggle_filters)
+        sb.settings_requested.connect(self.open_settings)
+        self.filter_bar.filters_changed.connect(sp.set_filters)
+        sp.results_ready.connect(self._show_results)
+        sp.state_changed.connect(lambda state: self._show_search_state(SearchState(state)))
+        sp.message_changed.connect(self.status_line.set_search_message)
+        sp.similar_changed.connect(self._show_similar_source)
+        self.similar_bar.closed.connect(self.clear_search)
+
+        self.model_presenter.state_changed.connect(self._model_state_changed)
+        self.model_banner.settings_requested.connect(self.open_settings)
+        self.model_banner.retry_requested.connect(self.model_presenter.load)
+
+        lp.folders_changed.connect(self._folders_changed)
+        lp.status_changed.connect(self.status_line.set_library_status)
+        lp.cameras_changed.connect(self.filter_bar.set_cameras)
+        self.folders_panel.add_requested.connect(self.add_folder)
+        self.first_run_page.add_requested.connect(self.add_folder)
+        self.folders_panel.remove_requested.connect(self.remove_folder)
+        self.folders_panel.pause_requested.connect(lp.set_folder_paused)
+        self.status_line.failures_requested.connect(self.open_failures)
+
+        ip.running_changed.connect(self._indexing_changed)
+        ip.progress_changed.connect(self.index_panel.set_progress)
+        ip.paused_changed.connect(self.index_panel.set_paused)
+        ip.finished.connect(self._indexing_finished)
+        self.index_panel.pause_clicked.connect(ip.toggle_pause)
+        self.index_panel.cancel_clicked.connect(ip.cancel)
+        self.index_panel.failures_clicked.connect(self.open_failures)
+
+        rv, pp, act = self.results_view, self.preview_pane, self.actions
+        rv.selectionModel().currentChanged.connect(lambda cur, _prev: self._current_changed(cur))
+        for source in (rv, pp):
+            source.open_requested.connect(act.open)
+            source.reveal_requested.connect(act.reveal_in_file_manager)
+            source.copy_path_requested.connect(act.copy_paths)
+            source.copy_image_requested.connect(act.copy_image)
+            source.find_similar_requested.connect(self.find_similar_to)
+        rv.preview_requested.connect(self.toggle_preview)
+
+    def _install_shortcuts(self) -> None:
+        def shortcut(keys: QKeySequence | str, slot: Callable[[], Any]) -> QShortcut:
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
+            return sc
+
+        self.find_shortcut = shortcut(QKeySequence.StandardKey.Find, self.focus_search)
+        self.escape_shortcut = shortcut("Esc", self.clear_search)
+        self.paste_shortcut = shortcut(QKeySequence.StandardKey.Paste, self.paste)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Ask for the library's state and load the model in the background (after show())."""
+        self.library_presenter.refresh()
+        self.model_presenter.load()
+
+    def shutdown(self) -> None:
+        """Stop background work (idempotent); the caller closes the library."""
+        if getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
+        self.thumbnails.shutdown()
+        self.bridge.shutdown()
+        for dialog in list(self.reporter.dialogs):
+            dialog.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
+            theme.clear_icon_cache()
+            for widget in (
+                self.search_bar,
+                self.folders_panel,
+                self.preview_pane,
+                self.index_panel,
+                self.first_run_page,
+                self.message_page,
+                self.model_banner,
+                self.similar_bar,
+            ):
+                widget.refresh_icons()
+        super().changeEvent(event)
+
+    # -- search ------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search box."""
+        self.search_bar.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_bar.search_box.selectAll()
+
+    def clear_search(self) -> None:
+        """Esc: clear the query, the similar-photo source and the results."""
+        self.search_bar.set_text_silently("")
+        self.search_presenter.clear()
+        self.focus_search()
+
+    def find_similar(self, image: Path | bytes, label: str) -> None:
+        """Search for photos like ``image`` (a file path or encoded image bytes)."""
+        self.search_bar.set_text_silently("")
+        self.search_presenter.find_similar(image, label)
+
+    def find_similar_to(self, hit: SearchHit) -> None:
+        """ "Find similar" on a result."""
+        self.find_similar(hit.path, hit.path.name)
+
+    def paste(self) -> None:
+        """Ctrl+V: find photos like the image (or image file) on the clipboard."""
+        mime = QGuiApplication.clipboard().mimeData()
+        source = desktop.image_source_from_mime(mime) if mime is not None else None
+        if source is not None:
+            self.find_similar(*source)
+        elif mime is not None and mime.hasText():
+            self.search_bar.search_box.insert(mime.text().strip())
+            self.focus_search()
+
+    def _show_results(self, hits: list[SearchHit]) -> None:
+        self.results_model.set_hits(hits)
+        if hits and self.results_view.currentIndex().row() < 0:
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+        elif not hits:
+            self.preview_pane.show_hit(None)
+
+    def _show_search_state(self, state: SearchState) -> None:
+        if self.library_presenter.first_run and not self.search_presenter.has_query():
+            self.stack.setCurrentWidget(self.first_run_page)
+            return
+        if state in (SearchState.RESULTS, SearchState.SEARCHING) or (
+            state is SearchState.WAITING_MODEL and self.results_model.rowCount() > 0
+        ):
+            self.stack.setCurrentWidget(self.results_view)
+            return
+        icon_name, title, text = _MESSAGES.get(state, _MESSAGES[SearchState.IDLE])
+        self.message_page.show_message(icon_name, title, text or self.search_presenter.message)
+        self.stack.setCurrentWidget(self.message_page)
+
+    def _show_similar_source(self, source: SimilarSource | None) -> None:
+        if source is None:
+            self.similar_bar.setVisible(False)
+            return
+        if isinstance(source.image, bytes):
+            self.similar_bar.show_source(source.label, QImage.fromData(source.image))
+            return
+        self.similar_bar.show_source(source.label, None)
+        path = source.image
+        self.bridge.call(
+            lambda: pil_to_qimage(load_thumbnail(path, 96)),
+            lambda image: (
+                self.search_presenter.similar is source
+                and self.similar_bar.show_source(source.label, image)
+            ),
+            lambda exc: None,
+            lane="images",
+        )
+
+    def _toggle_filters(self, shown: bool) -> None:
+        self.filter_bar.setVisible(shown)
+        if not shown:
+            self.filter_bar.clear()
+
+    # -- preview -----------------------------------------------------------------------------
+
+    def _current_changed(self, index: Any) -> None:
+        hit = self.results_model.hit(index.row()) if index.isValid() else None
+        if self.preview_pane.isVisible() or hit is None:
+            self.preview_pane.show_hit(hit)
+
+    def toggle_preview(self, hit: SearchHit) -> None:
+        """Space: show the preview pane for ``hit``, or hide it if it already shows it."""
+        if self.preview_pane.isVisible() and self.preview_pane.hit == hit:
+            self.preview_pane.setVisible(False)
+            return
+        self.preview_pane.setVisible(True)
+        self.preview_pane.show_hit(hit)
+
+    # -- folders, indexing, model ------------------------------------------------------------
+
+    def add_folder(self) -> None:
+        """Ask for a folder, add it and index it."""
+        path = self.ask_folder()
+        if path is not None:
+            self.library_presenter.add_folder(path)
+
+    def remove_folder(self, path: Path) -> None:
+        """Remove a folder from the library after confirmation."""
+        if self.confirm(
+            "Remove folder",
+            f"Remove {path} from the library?\n\nIts photos leave the search results. "
+            "The files themselves are not touched.",
+        ):
+            self.library_presenter.remove_folder(path)
+
+    def _ask_folder(self) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(Path.home()))
+        return Path(chosen) if chosen else None
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _folders_changed(self, folders: list[Any]) -> None:
+        self.folders_panel.set_folders(folders)
+        self.filter_bar.set_folders(folders)
+        self._show_search_state(self.search_presenter.state)
+
+    def _indexing_changed(self, running: bool) -> None:
+        if running:
+            self.index_panel.reset()
+        self.index_panel.setVisible(running)
+
+    def _indexing_finished(self, report: Any, summary: str) -> None:
+        self.statusBar().showMessage(summary, 8000)
+        self.library_presenter.refresh()
+        changed = report is None or report.embedded or report.reused or report.removed
+        if changed and self.search_presenter.has_query():
+            self.search_presenter.search_now()  # newly indexed photos may match
+
+    def _model_state_changed(self, state: str, text: str) -> None:
+        self.status_line.set_model_state(state, text)
+        self.first_run_page.model_label.setText(
+            "" if state == ModelState.READY else f"Model: {text}"
+        )
+        if state == ModelState.READY:
+            self.model_banner.setVisible(False)
+            self.search_presenter.set_model_ready(True)
+            if self.index_on_start and self.library_presenter.folders:
+                self.index_on_start = False
+                self.index_presenter.start()
+        elif state == ModelState.UNAVAILABLE:
+            self.model_banner.show_problem(text, self.model_presenter.details)
+            self.search_presenter.set_model_unavailable(text)
+        else:
+            self.search_presenter.set_model_ready(False)
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def open_settings(self) -> SettingsDialog:
+        """Show the settings dialog (non-blocking); OK applies the changes."""
+        dialog = SettingsDialog(self.library.settings, self.model_presenter.text, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, changes: dict[str, Any]) -> None:
+        """Save changed settings; reload the model if it or the device changed."""
+        if not changes:
+            return
+        if "thumbnail_cache_mb" in changes:
+            self.thumbnail_cache.set_max_bytes(int(changes["thumbnail_cache_mb"]) << 20)
+
+        def saved(_settings: Any) -> None:
+            self.statusBar().showMessage("Settings saved", 4000)
+            if "model" in changes or "device" in changes:
+                self.model_presenter.load()
+
+        lib = self.library
+        self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)
+
+    def open_failures(self) -> None:
+        """Show the files that failed to index, and why."""
+
+        def show(failures: list[Any]) -> None:
+            self.failures_dialog = FailuresDialog(failures, self)
+            self.failures_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.failures_dialog.open()
+
+        self.bridge.call(self.library.failures, show, self.reporter.report)
+
+    # -- drag and drop -----------------------------------------------------------------------
+
+    def _accepts(self, mime: QMimeData | None) -> bool:
+        return mime is not None and desktop.can_accept(mime)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._accepts(event.mimeData()) and event.source() is None:
+            event.acceptProposedAction()
+        elif self._accepts(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._accepts(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        source = desktop.image_source_from_mime(event.mimeData())
+        if source is None:
+            self.statusBar().showMessage("Drop an image file or an image from a browser.", 5000)
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.find_similar(*source)

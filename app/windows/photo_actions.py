@@ -1,0 +1,73 @@
+"""What can be done with a photo, shared by the grid's context menu, keys and the preview pane."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QStatusBar
+
+from app import desktop
+from app.bridge import EngineBridge
+from app.qt_images import pil_to_qimage
+from engine.api import SearchHit, load_preview
+
+log = logging.getLogger(__name__)
+
+COPY_IMAGE_SIDE = 4096
+
+
+class PhotoActions(QObject):
+    """Open, reveal, copy path, copy image; each reports what it did in the status bar."""
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        status_bar: QStatusBar,
+        report_error: Callable[[BaseException], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._status = status_bar
+        self._report_error = report_error
+        # Replaceable so tests (and the screenshot script) do not launch other programs.
+        self.open_file: Callable[[Path], Any] = desktop.open_file
+        self.reveal: Callable[[Path], Any] = desktop.reveal_in_file_manager
+
+    def open(self, hit: SearchHit) -> None:
+        """Open the photo in the default viewer."""
+        if not self.open_file(hit.path):
+            self._status.showMessage(f"No application could open {hit.path.name}", 5000)
+
+    def reveal_in_file_manager(self, hit: SearchHit) -> None:
+        """Show the photo in the file manager."""
+        self.reveal(hit.path)
+
+    def copy_paths(self, hits: list[SearchHit]) -> None:
+        """Copy the photos' paths (text and file URLs)."""
+        if not hits:
+            return
+        desktop.copy_paths([h.path for h in hits])
+        what = str(hits[0].path) if len(hits) == 1 else f"{len(hits)} paths"
+        self._status.showMessage(f"Copied {what}", 4000)
+
+    def copy_image(self, hit: SearchHit) -> None:
+        """Decode the photo in the background and put the image on the clipboard."""
+        path = hit.path
+
+        def copied(image: QImage) -> None:
+            desktop.copy_image(image)
+            self._status.showMessage(f"Copied the image {path.name}", 4000)
+
+        self._status.showMessage(f"Copying {path.name}…")
+        self._bridge.call(
+            lambda: pil_to_qimage(load_preview(path, COPY_IMAGE_SIDE)),
+            copied,
+            self._report_error,
+            lane="images",
+        )

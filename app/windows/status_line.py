@@ -1,0 +1,67 @@
+"""The status bar's lasting parts: search summary, library counts, failed files, model state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+
+from app import theme
+from app.formatting import format_count
+
+_STATE_COLOURS = {"ready": "ok", "loading": "busy", "not_loaded": "busy", "unavailable": "error"}
+
+
+class StatusLine(QObject):
+    """Fills a ``QStatusBar``; emits ``failures_requested`` when "N failed" is clicked."""
+
+    failures_requested = Signal()
+
+    def __init__(self, status_bar: QStatusBar) -> None:
+        super().__init__(status_bar)
+        self.bar = status_bar
+        self.search_label = QLabel()
+        self.library_label = QLabel()
+        self.failed_button = QPushButton()
+        self.failed_button.setFlat(True)
+        self.failed_button.setVisible(False)
+        self.failed_button.setToolTip("Show the files that could not be indexed")
+        self.failed_button.clicked.connect(self.failures_requested)
+        self.model_label = QLabel("Model: not loaded")
+        self.model_label.setObjectName("modelState")
+        status_bar.addWidget(self.search_label, 1)
+        status_bar.addPermanentWidget(self.library_label)
+        status_bar.addPermanentWidget(self.failed_button)
+        status_bar.addPermanentWidget(self.model_label)
+
+    def set_search_message(self, message: str) -> None:
+        """What the last search found (count and time)."""
+        self.search_label.setText(message)
+
+    def set_library_status(self, status: Any) -> None:
+        """Counts from a ``LibraryStatus``."""
+        text = f"{format_count(status.photos, 'photo')} · {status.indexed:,} indexed"
+        if status.pending:
+            text += f" · {status.pending:,} waiting"
+        if status.offline:
+            text += f" · {status.offline:,} offline"
+        self.library_label.setText(text)
+        self.failed_button.setVisible(status.failed > 0)
+        self.failed_button.setText(f"{status.failed:,} failed…")
+
+    def set_model_state(self, state: str, text: str) -> None:
+        """The model's state, coloured (green ready, amber loading, red unavailable)."""
+        colour = theme.status_colour(_STATE_COLOURS.get(state, "busy"))
+        short = {
+            "ready": f"Model: {text}",
+            "loading": "Model: loading…",
+            "not_loaded": "Model: not loaded",
+            "unavailable": "Model: unavailable",
+        }.get(state, text)
+        self.model_label.setText(f"● {short}")
+        self.model_label.setToolTip(text)
+        palette = self.model_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.model_label.setPalette(palette)

@@ -1,0 +1,89 @@
+"""Indexing progress: counts, rate, ETA, pause/resume, cancel, and the failed-files list."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from app.formatting import format_index_progress, format_index_report
+
+
+def _start_held_run(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    """Add a folder's photos back as unindexed and start a run that holds after one photo."""
+    fake_library.index_hold.set()
+    fake_library.add_folder(fake_library.garden)  # marks its 6 photos as not indexed
+    window.index_presenter.start()
+    qtbot.waitUntil(
+        lambda: (
+            window.index_presenter.last_progress is not None
+            and window.index_presenter.last_progress.done == 1
+        ),
+        timeout=3000,
+    )
+
+
+def test_progress_bar_shows_counts_rate_and_eta(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    _start_held_run(qtbot, window, fake_library)
+    panel = window.index_panel
+    assert panel.isVisible()
+    assert panel.bar.maximum() == 6 and panel.bar.value() == 1
+    text = panel.label.text()
+    assert "Indexing: 1 of 6 photos" in text
+    assert "photos/s" in text and "left" in text
+    fake_library.index_hold.clear()
+    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=3000)
+    assert "Indexed 6 photos" in window.statusBar().currentMessage()
+
+
+def test_pause_and_resume(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    _start_held_run(qtbot, window, fake_library)
+    panel = window.index_panel
+    panel.pause_button.click()
+    assert window.index_presenter.paused
+    assert panel.pause_button.text() == "Resume"
+    assert "paused" in panel.label.text()
+    fake_library.index_hold.clear()
+    qtbot.wait(100)
+    assert window.index_presenter.running  # held at its next photo while paused
+    assert window.index_presenter.last_progress.done <= 2
+    panel.pause_button.click()
+    assert panel.pause_button.text() == "Pause"
+    qtbot.waitUntil(lambda: not window.index_presenter.running, timeout=3000)
+    assert window.index_presenter.summary.startswith("Indexed 6 photos")
+
+
+def test_cancel_stops_the_run(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    _start_held_run(qtbot, window, fake_library)
+    window.index_panel.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.index_presenter.running, timeout=3000)
+    assert not window.index_panel.isVisible()
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.reporter.dialogs == []  # a cancel is not an error
+
+
+def test_failed_files_list_with_reasons(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.status_line.failed_button.isVisible(), timeout=3000)
+    assert window.status_line.failed_button.text() == "1 failed…"
+    window.status_line.failed_button.click()
+    qtbot.waitUntil(lambda: getattr(window, "failures_dialog", None) is not None, timeout=3000)
+    table = window.failures_dialog.table
+    assert table.rowCount() == 1
+    assert table.item(0, 0).text() == str(fake_library.broken)
+    assert "truncated" in table.item(0, 1).text()
+
+
+def test_progress_text_formatting():  # type: ignore[no-untyped-def]
+    progress = SimpleNamespace(
+        phase="embedding", done=120, total=400, failed=2, reused=0, rate=35.2, eta_s=8.0
+    )
+    assert format_index_progress(progress) == (
+        "Indexing: 120 of 400 photos · 35.2 photos/s · about 8 s left · 2 failed"
+    )
+    assert format_index_progress(progress, paused=True).endswith("2 failed · paused")
+    scanning = SimpleNamespace(
+        phase="scanning", done=0, total=0, failed=0, reused=0, rate=0.0, eta_s=None
+    )
+    assert format_index_progress(scanning) == "Scanning folders…"
+    report = SimpleNamespace(
+        embedded=10, reused=2, removed=1, failed=0, seconds=75.0, cancelled=False
+    )
+    assert format_index_report(report) == "Indexed 12 photos, 1 removed in 1 min 15 s."

@@ -1,0 +1,45 @@
+"""Start-up: the GUI path does not import torch, the command line, ``python -m app --help``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app.main import parse_args
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_gui_modules_do_not_import_torch_or_open_clip():  # type: ignore[no-untyped-def]
+    code = (
+        "import sys, app.main, app.windows.main_window, app.bridge;"
+        "print(sorted(m for m in ('torch', 'open_clip') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_m_app_help():  # type: ignore[no-untyped-def]
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--home" in out.stdout and "--model" in out.stdout
+    assert "--startup-report" not in out.stdout
+
+
+def test_command_line_options():  # type: ignore[no-untyped-def]
+    args = parse_args(["--home", "/tmp/lib", "--model", "demo", "--query", "beach"])
+    assert args.home == Path("/tmp/lib") and args.model == "demo" and args.query == "beach"
+    assert parse_args([]).home is None

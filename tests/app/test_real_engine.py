@@ -1,0 +1,96 @@
+"""The window over the real engine with the bundled tiny model and 40 demo photos."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import make_window, send_drop
+from PySide6.QtCore import QMimeData, QUrl
+
+from app.models.results_model import THUMBNAIL_STATE_ROLE
+from app.presenters.search_presenter import SearchState
+
+pytestmark = pytest.mark.slow
+
+QUERY = "two red circles on the left on grass"
+
+
+@pytest.fixture(scope="module")
+def demo_library(tmp_path_factory) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """A real library (demo model) with 40 demo photos added and indexed, shared by the module."""
+    from engine.api import Library
+    from engine.demo_data import DemoSplits, write_demo_dataset
+
+    root = tmp_path_factory.mktemp("real")
+    write_demo_dataset(root / "demo", DemoSplits(train=0, val=0, test=40, compositional=0))
+    library = Library.open(home=root / "home", model="demo")
+    library.add_folder(root / "demo" / "test")
+    library.load_model().result(timeout=120)
+    report = library.index().result(timeout=120)
+    assert report.embedded == 40
+    yield library, root / "demo" / "test"
+    library.close()
+
+
+def test_typed_query_returns_real_results_into_the_grid(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    library, folder = demo_library
+    window = make_window(qtbot, library)
+    qtbot.keyClicks(window.search_bar.search_box, QUERY)
+    qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=10000)
+    model = window.results_model
+    assert model.rowCount() >= 1
+    best = model.hit(0)
+    assert best.path.parent == folder and best.path.is_file()
+    assert best.score == max(h.score for h in model.hits())
+    # With the cut-off off, the irrelevant tail comes back too.
+    cut = model.rowCount()
+    window.search_bar.cut_off_check.setChecked(False)
+    qtbot.waitUntil(lambda: model.rowCount() > cut, timeout=10000)
+    # Thumbnails decode for real and land in the disk cache.
+    qtbot.waitUntil(lambda: model.index(0, 0).data(THUMBNAIL_STATE_ROLE) == "ready", timeout=10000)
+    assert list((Path(library.home) / "thumbnails").glob("*.jpg"))
+    window.shutdown()
+
+
+def test_dropping_a_demo_photo_finds_similar_ones(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    library, folder = demo_library
+    window = make_window(qtbot, library)
+    photo = sorted(folder.glob("*.jpg"))[3]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    assert send_drop(window, mime).isAccepted()
+    qtbot.waitUntil(
+        lambda: window.search_presenter.state in (SearchState.RESULTS, SearchState.ERROR),
+        timeout=10000,
+    )
+    assert window.search_presenter.state == SearchState.RESULTS, window.search_presenter.message
+    paths = [h.path for h in window.results_model.hits()]
+    assert paths and photo not in paths  # the photo itself is not "similar to itself"
+    assert all(p.parent == folder for p in paths)
+    window.shutdown()
+
+
+def test_open_window_shows_library_state_and_logs_to_the_library(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    from app.main import open_window
+
+    library, folder = demo_library
+    session = open_window(home=Path(library.home), model="demo")
+    qtbot.addWidget(session.window)
+    try:
+        assert session.window.isVisible()
+        assert session.log_path == Path(library.home) / "logs" / "photosearch-app.log"
+        qtbot.waitUntil(lambda: session.window.folders_panel.list.count() == 1, timeout=10000)
+        assert "40 photos · 40 indexed" in session.window.folders_panel.list.item(0).text()
+        qtbot.waitUntil(lambda: session.window.model_presenter.state == "ready", timeout=60000)
+        assert "demo on cpu" in session.window.status_line.model_label.text()
+        qtbot.waitUntil(lambda: not session.window.index_presenter.running, timeout=10000)
+    finally:
+        session.close()
+        for handler in list(logging.getLogger().handlers):
+            if getattr(handler, "baseFilename", None) == str(session.log_path):
+                logging.getLogger().removeHandler(handler)
+                handler.close()
+    assert "PhotoSearch starting" in session.log_path.read_text()

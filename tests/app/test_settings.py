@@ -1,0 +1,47 @@
+"""The settings dialog saves what changed; a new model or device reloads the model."""
+
+from __future__ import annotations
+
+from app.widgets.settings_dialog import GPU_DEVICE
+
+
+def test_settings_dialog_shows_current_settings_and_model_state(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    fake_library.update_settings(exclude=("*.psd",), thumbnail_cache_mb=256)
+    dialog = window.open_settings()
+    assert dialog.model_combo.currentText() == "demo"
+    assert "bundled" in dialog.model_note.text()
+    assert dialog.model_status.text() == "demo on cpu (fake)"
+    assert dialog.device_combo.currentData() == "auto"
+    assert dialog.cache_spin.value() == 256
+    assert dialog.exclude_edit.toPlainText() == "*.psd"
+    assert dialog.changes() == {}
+    dialog.reject()
+
+
+def test_changing_settings_saves_only_changes(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    dialog.rerank_check.setChecked(True)
+    dialog.cache_spin.setValue(64)
+    dialog.exclude_edit.setPlainText("*/tmp/*\n\n*.psd  \n")
+    loads = len(fake_library.calls_named("load_model"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: fake_library.calls_named("update_settings") != [], timeout=3000)
+    (changes,) = fake_library.calls_named("update_settings")[0]
+    assert changes == {"rerank": True, "thumbnail_cache_mb": 64, "exclude": ("*/tmp/*", "*.psd")}
+    assert window.thumbnail_cache.max_bytes == 64 << 20
+    qtbot.wait(50)
+    assert len(fake_library.calls_named("load_model")) == loads  # no reload needed
+
+
+def test_changing_model_or_device_reloads_the_model(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    dialog.model_combo.setCurrentText("ViT-B-32/laion2b_s34b_b79k")
+    assert "600 MB" in dialog.model_note.text() and "re-indexed" in dialog.model_note.text()
+    dialog.device_combo.setCurrentIndex(dialog.device_combo.findData(GPU_DEVICE))
+    loads = len(fake_library.calls_named("load_model"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("load_model")) == loads + 1, timeout=3000)
+    (changes,) = fake_library.calls_named("update_settings")[0]
+    assert changes == {"model": "ViT-B-32/laion2b_s34b_b79k", "device": GPU_DEVICE}
+    qtbot.waitUntil(lambda: window.model_presenter.state == "ready", timeout=3000)
+    assert window.model_presenter.text.startswith("ViT-B-32/laion2b_s34b_b79k")

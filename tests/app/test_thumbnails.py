@@ -1,0 +1,121 @@
+"""Thumbnails: disk cache with an LRU cap, off-thread loading, placeholders, many results."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from app.models.results_model import THUMBNAIL_STATE_ROLE, ResultsModel
+from app.models.thumbnail_cache import ThumbnailCache
+from app.models.thumbnail_loader import ThumbnailLoader
+from engine.api import SearchHit, load_thumbnail
+
+
+def _photo(folder: Path, name: str, colour: str = "red") -> Path:
+    path = folder / name
+    Image.new("RGB", (120, 80), colour).save(path, "JPEG")
+    return path
+
+
+def _hit(i: int, path: Path) -> SearchHit:
+    return SearchHit(i, path, 1.0 - i / 10000, None, 120, 80, None, 100)
+
+
+def test_cache_evicts_least_recently_used_beyond_its_cap(tmp_path):  # type: ignore[no-untyped-def]
+    photos = [_photo(tmp_path, f"p{i}.jpg") for i in range(4)]
+    cache = ThumbnailCache(tmp_path / "cache", max_bytes=2500)
+    for p in photos[:2]:
+        cache.put(p, 64, b"x" * 1000)
+    time.sleep(0.01)
+    assert cache.get(photos[0], 64) == b"x" * 1000  # photo 0 is now the most recent
+    cache.put(photos[2], 64, b"y" * 1000)  # over the cap: photo 1 goes
+    assert cache.get(photos[1], 64) is None
+    assert cache.get(photos[0], 64) is not None and cache.get(photos[2], 64) is not None
+    assert cache.total_bytes() <= 2500
+    # A fresh cache over the same folder sees the same entries (order from file times).
+    again = ThumbnailCache(tmp_path / "cache", max_bytes=2500)
+    assert again.total_bytes() == 2000
+    again.set_max_bytes(1000)
+    assert again.total_bytes() == 1000
+
+
+def test_an_edited_photo_gets_a_new_thumbnail(tmp_path):  # type: ignore[no-untyped-def]
+    path = _photo(tmp_path, "a.jpg")
+    cache = ThumbnailCache(tmp_path / "cache", max_bytes=10**6)
+    cache.put(path, 64, b"old")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert cache.get(path, 64) is None
+
+
+def test_loader_decodes_off_thread_and_reuses_the_disk_cache(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    path = _photo(tmp_path, "a.jpg")
+    decoded: list[Path] = []
+
+    def decode(p: Path, side: int):  # type: ignore[no-untyped-def]
+        decoded.append(p)
+        return load_thumbnail(p, side)
+
+    cache = ThumbnailCache(tmp_path / "cache", max_bytes=10**6)
+    loader = ThumbnailLoader(cache, 64, decode=decode)
+    with qtbot.waitSignal(loader.loaded, timeout=3000) as blocker:
+        loader.request(path)
+    key, image = blocker.args
+    assert key == str(path) and image.width() == 64 and image.height() in (42, 43)
+    assert len(list((tmp_path / "cache").glob("*.jpg"))) == 1
+
+    second = ThumbnailLoader(ThumbnailCache(tmp_path / "cache", 10**6), 64, decode=decode)
+    with qtbot.waitSignal(second.loaded, timeout=3000):
+        second.request(path)
+    assert decoded == [path]  # the second load came from disk
+    loader.shutdown()
+    second.shutdown()
+
+
+def test_unreadable_photo_reports_failure(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a jpeg")
+    loader = ThumbnailLoader(ThumbnailCache(tmp_path / "cache", 10**6), 64)
+    model = ResultsModel(loader)
+    model.set_hits([_hit(1, bad)])
+    index = model.index(0, 0)
+    assert index.data(THUMBNAIL_STATE_ROLE) == "loading"
+    with qtbot.waitSignal(loader.failed, timeout=3000):
+        assert model.data(index, 1) is None  # DecorationRole: placeholder until loaded
+    assert index.data(THUMBNAIL_STATE_ROLE) == "failed"
+    assert "No thumbnail" in index.data(3)  # ToolTipRole
+    loader.shutdown()
+
+
+def test_model_requests_only_painted_cells(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from app.widgets.results_view import ResultsView
+
+    path = _photo(tmp_path, "a.jpg")
+    requested: list[Path] = []
+
+    class CountingLoader(ThumbnailLoader):
+        def request(self, p: Path) -> None:
+            requested.append(p)
+
+    loader = CountingLoader(ThumbnailCache(tmp_path / "cache", 10**6), 64)
+    model = ResultsModel(loader)
+    hits = [_hit(i, path.with_name(f"p{i}.jpg")) for i in range(5000)]
+    started = time.perf_counter()
+    model.set_hits(hits)
+    view = ResultsView(160)
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(50)
+    elapsed = time.perf_counter() - started
+    assert model.rowCount() == 5000
+    assert 0 < len(set(requested)) < 100  # only what fits on screen
+    assert elapsed < 2.0
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.wait(50)
+    assert str(hits[-1].path) in {str(p) for p in requested}
