@@ -347,9 +347,8 @@ class Library:
             vector = self._image_vector(path)
             own = self.catalog.photo_id_for_path(str(path.resolve()))
             exclude = {own} if own is not None else set()
-        hits = self._search_vector(vector, k + len(exclude), filters, cut_off,
-                                   min_keep=min(k, 3))
-        return [h for h in hits if h.photo_id not in exclude][:k]
+        return self._search_vector(vector, k, filters, cut_off, min_keep=min(k, 3),
+                                   exclude=exclude)
 
     def _image_vector(self, path: Path) -> np.ndarray:
         encoder = self._ensure_ready()
@@ -379,22 +378,29 @@ class Library:
         return self.encoder.encode_images([img])[0]
 
     def _search_vector(self, vector: np.ndarray, k: int, filters: SearchFilters | None,
-                       cut_off: bool, min_keep: int = 1) -> list[SearchHit]:
+                       cut_off: bool, min_keep: int = 1,
+                       exclude: set[int] | None = None) -> list[SearchHit]:
         encoder = self._ensure_ready()
         vindex = self._vector_index()
         model_id, dim = encoder.spec.model_id, encoder.dim
+        n = k + len(exclude or ())
         if filters is not None and not filters.is_empty():
             allowed = self.catalog.filtered_ids(filters)
             if not allowed:
                 return []
             ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
-            top_ids, top_scores = exact_search(vecs, ids, vector, k)
+            top_ids, top_scores = exact_search(vecs, ids, vector, n)
         elif len(vindex) <= EXACT_SEARCH_LIMIT:
             ids, vecs = self._exact_vectors()
-            top_ids, top_scores = exact_search(vecs, ids, vector, k)
+            top_ids, top_scores = exact_search(vecs, ids, vector, n)
         else:
-            top_ids, top_scores = vindex.search(vector, k)
+            top_ids, top_scores = vindex.search(vector, n)
             vecs = None
+        if exclude:
+            # Drop excluded photos (the query photo itself) before the cut-off: its perfect
+            # score must not set the bar for the others.
+            keep_mask = ~np.isin(top_ids, np.fromiter(exclude, np.int64, len(exclude)))
+            top_ids, top_scores = top_ids[keep_mask][:k], top_scores[keep_mask][:k]
         if cut_off and len(top_scores):
             background = self._background_scores(vector, vecs if vecs is not None else None)
             keep = relevance_cutoff(top_scores, background, min_keep=min_keep)
