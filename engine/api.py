@@ -267,8 +267,15 @@ class Library:
               retry_failed: bool = False) -> Job[IndexReport, IndexProgress]:
         """Embed new and changed photos of every unpaused folder, in the background.
 
-        Raises LibraryLockedError if another process is updating this library.
+        Raises LibraryLockedError if another process, or another run of this library, is
+        updating it.
         """
+        running = self._index_job
+        if running is not None and not running.done():
+            raise LibraryLockedError(
+                "This library is being indexed already. Wait for that run to finish (or cancel "
+                "it), then try again."
+            )
         self._writer_lock.acquire()
 
         def work(token: CancelToken, report: Callable[[IndexProgress], None]) -> IndexReport:
