@@ -107,10 +107,12 @@ class _LibrarySink(VectorSink):
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         self.library._vector_index().add(ids, vectors)
+        self.library._vindex_dirty = True
         self.library._invalidate_exact()
 
     def remove(self, ids: list[int]) -> None:
         self.library._vector_index().remove(ids)
+        self.library._vindex_dirty = True
         self.library._invalidate_exact()
 
 
@@ -127,6 +129,7 @@ class Library:
         self._writer_lock = _WriterLock(home)
         self._encoder: ClipEncoder | None = None
         self._vindex: VectorIndex | None = None
+        self._vindex_dirty = False  # changed since loaded or saved: only then is it written
         self._state_lock = threading.RLock()
         self._exact_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._index_job: Job[IndexReport, IndexProgress] | None = None
@@ -250,6 +253,7 @@ class Library:
         self.catalog.remove_folder(folder)
         if self._vindex is not None:
             self._vindex.remove(ids)
+            self._vindex_dirty = True
             self._save_index()
         self._invalidate_exact()
 
@@ -298,10 +302,13 @@ class Library:
         return job.start()
 
     def _save_index(self) -> None:
-        if self._vindex is not None:
+        """Write the vector index if this library changed it (searching never writes it)."""
+        if self._vindex is not None and self._vindex_dirty:
+            self._vindex_dirty = False
             try:
                 self._vindex.save()
             except OSError:
+                self._vindex_dirty = True
                 log.warning("could not save the vector index (it is rebuilt on next open)",
                             exc_info=True)
 
@@ -485,7 +492,7 @@ class Library:
         )
 
     def close(self) -> None:
-        """Stop background work, save the index and close the catalog."""
+        """Stop background work, save the index if it changed and close the catalog."""
         job = self._index_job
         if job is not None and not job.done():
             job.cancel()
