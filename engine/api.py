@@ -131,7 +131,8 @@ class Library:
         self._vindex: VectorIndex | None = None
         self._vindex_dirty = False  # changed since loaded or saved: only then is it written
         self._state_lock = threading.RLock()
-        self._exact_cache: tuple[np.ndarray, np.ndarray] | None = None
+        # (catalog data_version, ids, vectors) for the exact search of small libraries
+        self._exact_cache: tuple[int, np.ndarray, np.ndarray] | None = None
         self._index_job: Job[IndexReport, IndexProgress] | None = None
 
     @classmethod
@@ -422,12 +423,16 @@ class Library:
         return self._hits(top_ids, top_scores)
 
     def _exact_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        # This library's own writes invalidate the cache through the sink; data_version
+        # catches commits of another Library or process on the same catalog.
+        version = self.catalog.data_version()
         cache = self._exact_cache
-        if cache is None:
+        if cache is None or cache[0] != version:
             encoder = self.encoder
-            cache = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim)
+            ids, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim)
+            cache = (version, ids, vecs)
             self._exact_cache = cache
-        return cache
+        return cache[1], cache[2]
 
     def _background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
         """Scores of a random sample of the library: what an unrelated photo scores."""

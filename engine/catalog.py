@@ -160,6 +160,11 @@ class Catalog:
         with self._lock:
             return list(self.conn.execute(sql, params).fetchall())
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (another Library or process)
+        commits to the catalog; this connection's own commits leave it as it is."""
+        return int(self._query("PRAGMA data_version")[0][0])
+
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         with self._lock:
