@@ -11,6 +11,7 @@ are batched by the indexer's single writer.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -111,6 +112,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30.0,
                                isolation_level=None)
+        conn.text_factory = _text_from_db  # file names that are not valid UTF-8 round-trip
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         with self._lock:
@@ -192,15 +194,16 @@ class Catalog:
     def add_folder(self, path: Path) -> int:
         """Remember a folder (idempotent); returns its id."""
         with self.transaction() as c:
-            c.execute("INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
-                      (str(path), _now()))
-            return int(c.execute("SELECT id FROM folders WHERE path = ?",
-                                 (str(path),)).fetchone()[0])
+            c.execute("INSERT OR IGNORE INTO folders(path, added_at) VALUES (CAST(? AS TEXT), ?)",
+                      (_db_text(str(path)), _now()))
+            return int(c.execute("SELECT id FROM folders WHERE path = CAST(? AS TEXT)",
+                                 (_db_text(str(path)),)).fetchone()[0])
 
     def remove_folder(self, path: Path) -> bool:
         """Forget a folder and its photos; embeddings no photo uses are dropped too."""
         with self.transaction() as c:
-            cur = c.execute("DELETE FROM folders WHERE path = ?", (str(path),))
+            cur = c.execute("DELETE FROM folders WHERE path = CAST(? AS TEXT)",
+                            (_db_text(str(path)),))
             self._drop_orphan_embeddings(c)
             return cur.rowcount > 0
 
@@ -218,9 +221,11 @@ class Catalog:
         """Pause/resume watching, or mark a folder offline/online."""
         with self.transaction() as c:
             if paused is not None:
-                c.execute("UPDATE folders SET paused = ? WHERE path = ?", (int(paused), str(path)))
+                c.execute("UPDATE folders SET paused = ? WHERE path = CAST(? AS TEXT)",
+                          (int(paused), _db_text(str(path))))
             if online is not None:
-                c.execute("UPDATE folders SET online = ? WHERE path = ?", (int(online), str(path)))
+                c.execute("UPDATE folders SET online = ? WHERE path = CAST(? AS TEXT)",
+                          (int(online), _db_text(str(path))))
 
     def folders(self, model_id: str) -> list[FolderInfo]:
         """Every folder with its photo, indexed and failed counts for ``model_id``."""
@@ -259,7 +264,7 @@ class Catalog:
                 """
                 INSERT INTO photos(folder_id, path, size, mtime_ns, content_hash, width, height,
                     taken_at, camera_make, camera_model, gps_lat, gps_lon, error, updated_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                VALUES (?,CAST(? AS TEXT),?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(path) DO UPDATE SET folder_id=excluded.folder_id,
                     size=excluded.size, mtime_ns=excluded.mtime_ns,
                     content_hash=excluded.content_hash, width=excluded.width,
@@ -268,22 +273,23 @@ class Catalog:
                     gps_lat=excluded.gps_lat, gps_lon=excluded.gps_lon, error=excluded.error,
                     updated_at=excluded.updated_at
                 """,
-                (rec.folder_id, rec.path, rec.size, rec.mtime_ns, rec.content_hash, rec.width,
-                 rec.height, rec.taken_at, rec.camera_make, rec.camera_model, rec.gps_lat,
-                 rec.gps_lon, rec.error, now),
+                (rec.folder_id, _db_text(rec.path), rec.size, rec.mtime_ns, rec.content_hash,
+                 rec.width, rec.height, rec.taken_at, rec.camera_make, rec.camera_model,
+                 rec.gps_lat, rec.gps_lon, rec.error, now),
             )
-            ids[rec.path] = int(c.execute("SELECT id FROM photos WHERE path = ?",
-                                          (rec.path,)).fetchone()[0])
+            ids[rec.path] = int(c.execute("SELECT id FROM photos WHERE path = CAST(? AS TEXT)",
+                                          (_db_text(rec.path),)).fetchone()[0])
         return ids
 
     def move_photo(self, photo_id: int, new_path: str, folder_id: int, size: int,
                    mtime_ns: int, conn: sqlite3.Connection | None = None) -> None:
         """A file moved or was renamed: keep its row (and so its vector), change its path."""
         c = conn or self.conn
-        c.execute("DELETE FROM photos WHERE path = ? AND id != ?", (new_path, photo_id))
-        c.execute("UPDATE photos SET path = ?, folder_id = ?, size = ?, mtime_ns = ?, "
-                  "updated_at = ? WHERE id = ?",
-                  (new_path, folder_id, size, mtime_ns, _now(), photo_id))
+        c.execute("DELETE FROM photos WHERE path = CAST(? AS TEXT) AND id != ?",
+                  (_db_text(new_path), photo_id))
+        c.execute("UPDATE photos SET path = CAST(? AS TEXT), folder_id = ?, size = ?, "
+                  "mtime_ns = ?, updated_at = ? WHERE id = ?",
+                  (_db_text(new_path), folder_id, size, mtime_ns, _now(), photo_id))
 
     def delete_photos(self, ids: Sequence[int], conn: sqlite3.Connection | None = None) -> None:
         """Forget photos by id (their files are gone); use inside a transaction."""
@@ -326,8 +332,18 @@ class Catalog:
 
     def photo_id_for_path(self, path: str) -> int | None:
         """The id of the photo at ``path``, if catalogued."""
-        rows = self._query("SELECT id FROM photos WHERE path = ?", (path,))
+        rows = self._query("SELECT id FROM photos WHERE path = CAST(? AS TEXT)",
+                           (_db_text(path),))
         return int(rows[0][0]) if rows else None
+
+    def photos_at(self, path: str, sep: str = os.sep) -> list[PhotoRow]:
+        """The photo at ``path`` and every photo under it (when it is a folder)."""
+        upper = path + chr(ord(sep) + 1)  # every "path/..." sorts before "path0"
+        rows = self._query(
+            "SELECT id, path, size, mtime_ns, content_hash, error FROM photos WHERE path = "
+            "CAST(? AS TEXT) OR (path > CAST(? AS TEXT) AND path < CAST(? AS TEXT))",
+            (_db_text(path), _db_text(path + sep), _db_text(upper)))
+        return [PhotoRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def photos_with_hash(self, content_hash: str) -> list[int]:
         """Ids of photos whose file content hashes to ``content_hash``."""
@@ -445,6 +461,20 @@ class Catalog:
         rows = self._query("SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id "
                            "WHERE p.error IS NOT NULL OR f.online = 0")
         return {r[0] for r in rows}
+
+
+def _db_text(text: str) -> str | bytes:
+    """A path as a query parameter: as is, or (for a file name that is not valid UTF-8, held
+    with surrogate escapes) its raw bytes, which ``CAST(? AS TEXT)`` stores as TEXT."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+    return text
+
+
+def _text_from_db(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _like_prefix(folder: str) -> str:
