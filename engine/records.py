@@ -125,6 +125,7 @@ class IndexReport:
     seconds: float
     failures: list[FailedPhoto] = field(default_factory=list)
     cancelled: bool = False
+    raw_alternates: int = 0  # RAW files indexed once, through their JPEG twin
 
 
 @dataclass(frozen=True)
