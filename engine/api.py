@@ -44,11 +44,12 @@ from engine.records import (
 )
 from engine.search import combine, parse_query, relevance_cutoff
 from engine.vectors import VectorIndex, exact_search
+from engine.watcher import Watch, WatchEvent
 
 __all__ = [
     "FailedPhoto", "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library",
-    "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "load_preview",
-    "load_thumbnail",
+    "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "Watch",
+    "WatchEvent", "load_preview", "load_thumbnail",
 ]
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,8 @@ class Library:
         # (catalog data_version, ids, vectors) for the exact search of small libraries
         self._exact_cache: tuple[int, np.ndarray, np.ndarray] | None = None
         self._index_job: Job[IndexReport, IndexProgress] | None = None
+        self._write_mutex = threading.Lock()  # one indexing pass or watch batch at a time
+        self._watch: Watch | None = None
 
     @classmethod
     def open(cls, home: Path | None = None, model: str | None = None,
@@ -250,8 +253,9 @@ class Library:
         gone = [fid for p, fid in self.catalog.folder_ids().items() if Path(p) == folder]
         if not gone:
             raise EngineError(f"{folder} is not a library folder.")
-        ids = self.catalog.filtered_ids(SearchFilters(folder=folder))
-        self.catalog.remove_folder(folder)
+        with self._write_mutex:  # not in the middle of a watch batch
+            ids = self.catalog.filtered_ids(SearchFilters(folder=folder))
+            self.catalog.remove_folder(folder)
         if self._vindex is not None:
             self._vindex.remove(ids)
             self._vindex_dirty = True
@@ -285,11 +289,10 @@ class Library:
 
         def work(token: CancelToken, report: Callable[[IndexProgress], None]) -> IndexReport:
             try:
-                encoder = self._ensure_ready()
-                indexer = Indexer(self.catalog, encoder, _LibrarySink(self),
-                                  excludes=DEFAULT_EXCLUDES + tuple(self._settings.exclude))
+                indexer = self._new_indexer()
                 try:
-                    result = indexer.run(token, report, retry_failed=retry_failed)
+                    with self._write_mutex:  # a running watch waits for this pass
+                        result = indexer.run(token, report, retry_failed=retry_failed)
                 finally:
                     self._save_index()
                 report(IndexProgress("done", result.embedded + result.reused, result.embedded
@@ -301,6 +304,34 @@ class Library:
         job: Job[IndexReport, IndexProgress] = Job("index", work, on_progress)
         self._index_job = job
         return job.start()
+
+    def _new_indexer(self) -> Indexer:
+        encoder = self._ensure_ready()
+        return Indexer(self.catalog, encoder, _LibrarySink(self),
+                       excludes=DEFAULT_EXCLUDES + tuple(self._settings.exclude))
+
+    def watch(self, on_event: Callable[[WatchEvent], None] | None = None) -> Watch:
+        """Keep the library current while its folders change, until ``stop()`` or close().
+
+        Returns at once. In the background: the model loads, a catch-up pass indexes what
+        changed while nothing watched (searches go on meanwhile), then new, changed, moved and
+        deleted photos are handled within seconds; unplugged folders go offline and come back
+        without re-embedding. ``on_event`` receives :class:`WatchEvent` s on the watch's thread.
+        Raises LibraryLockedError if another process is updating this library, or it is being
+        watched already.
+        """
+        running = self._watch
+        if running is not None and running.running:
+            raise LibraryLockedError("This library is being watched already.")
+        self._writer_lock.acquire()
+        try:
+            watch = Watch(self.catalog, self._new_indexer, self._save_index, self._write_mutex,
+                          self._writer_lock.release, on_event)
+            self._watch = watch.start()
+        except BaseException:
+            self._writer_lock.release()
+            raise
+        return watch
 
     def _save_index(self) -> None:
         """Write the vector index if this library changed it (searching never writes it)."""
@@ -498,6 +529,8 @@ class Library:
 
     def close(self) -> None:
         """Stop background work, save the index if it changed and close the catalog."""
+        if self._watch is not None:
+            self._watch.stop()
         job = self._index_job
         if job is not None and not job.done():
             job.cancel()
