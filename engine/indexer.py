@@ -22,11 +22,11 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from engine.encoder import ClipEncoder
 from engine.errors import Cancelled, PhotoReadError
 from engine.jobs import CancelToken
 from engine.records import FailedPhoto, IndexProgress, IndexReport
+
+if TYPE_CHECKING:
+    from engine.changes import ChangeReport, PathChanges
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,42 @@ class ScanResult:
 
     files: list[ScannedFile] = field(default_factory=list)
     problems: list[FailedPhoto] = field(default_factory=list)
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (RAW, its JPEG twin)
+
+
+# A RAW+JPEG pair of one shot is indexed once, through the rendered file; JPEG is preferred.
+_RENDERED_PREFERENCE = (".jpg", ".jpeg", ".jpe", ".heic", ".heif", ".avif", ".tif", ".tiff",
+                        ".png", ".webp")
+
+
+def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
+    """RAW files that have a rendered twin (same folder, same name stem), mapped to that twin.
+
+    ``IMG_1234.CR2`` next to ``IMG_1234.JPG`` is one shot: the JPEG is indexed and the RAW is
+    recorded as its alternate. Stems compare case-insensitively.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for p in paths:
+        head, tail = os.path.split(p)
+        stem, _ = os.path.splitext(tail)
+        groups.setdefault((head, stem.casefold()), []).append(p)
+    pairs: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        raws = [m for m in members if os.path.splitext(m)[1].lower() in imaging.RAW_EXTENSIONS]
+        rendered = [m for m in members if m not in raws]
+        if not raws or not rendered:
+            continue
+
+        def rank(m: str) -> tuple[int, str]:
+            ext = os.path.splitext(m)[1].lower()
+            order = _RENDERED_PREFERENCE.index(ext) if ext in _RENDERED_PREFERENCE else 99
+            return order, m
+
+        twin = min(rendered, key=rank)
+        pairs.update((raw, twin) for raw in raws)
+    return pairs
 
 
 def is_excluded(name: str, patterns: tuple[str, ...]) -> bool:
@@ -106,6 +145,10 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
                 result.problems.append(FailedPhoto(Path(entry.path), f"could not be read: {exc}"))
                 continue
             result.files.append(ScannedFile(entry.path, st.st_size, st.st_mtime_ns))
+    pairs = raw_pairs(f.path for f in result.files)
+    if pairs:
+        result.files = [f for f in result.files if f.path not in pairs]
+        result.alternates = sorted(pairs.items())
     result.files.sort(key=lambda f: f.path)
     return result
 
@@ -162,7 +205,7 @@ class Indexer:
         model_id = self.encoder.spec.model_id
         todo: list[_Work] = []
         removed_rows: list[PhotoRow] = []
-        scanned = unchanged = 0
+        scanned = unchanged = alternates = 0
         problems: list[FailedPhoto] = []
         for path_str, folder_id in self.catalog.folder_ids().items():
             paused, _online = self.catalog.folder_state(folder_id)
@@ -171,12 +214,12 @@ class Indexer:
             root = Path(path_str)
             if not root.is_dir():
                 # An unplugged drive or unmounted share: keep its photos, hide them.
-                self.catalog.set_folder_flags(root, online=False)
-                log.info("folder %s is offline; its photos are kept", root)
+                self.set_folder_online(root, folder_id, False)
                 continue
-            self.catalog.set_folder_flags(root, online=True)
+            self.set_folder_online(root, folder_id, True)
             scan = scan_folder(root, self.excludes)
             problems.extend(scan.problems)
+            alternates += len(scan.alternates)
             known = self.catalog.photos_in_folder(folder_id)
             scanned += len(scan.files)
             for f in scan.files:
@@ -199,7 +242,60 @@ class Indexer:
                     if w.scanned.path not in queued and w.existing is not None
                     and w.existing.id not in removed_ids)
 
-        writer = _Writer(self.catalog, self.sink, model_id)
+        writer, stats, gone = self._write_changes(todo, removed_rows, token, report, start)
+        self.catalog.drop_orphan_embeddings()
+        if alternates:
+            log.info("%d RAW files are indexed once, through their JPEG twins", alternates)
+        failures = problems + writer.failures
+        return IndexReport(
+            scanned=scanned, added=writer.added, updated=writer.updated, unchanged=unchanged,
+            removed=len(gone), reused=stats.reused, embedded=stats.embedded,
+            failed=len(failures), seconds=time.perf_counter() - start, failures=failures,
+            raw_alternates=alternates,
+        )
+
+    def run_paths(self, changes: PathChanges, token: CancelToken,
+                  report: Callable[[IndexProgress], None] | None = None) -> ChangeReport:
+        """Bring the catalog up to date with just these paths and moves (the watcher's entry).
+
+        Moves keep photo ids and vectors; a folder path is rescanned; a path that is gone
+        forgets its photos, unless its library folder is gone (then the folder goes offline).
+        """
+        from engine.changes import plan_changes
+
+        start = time.perf_counter()
+        self.encoder.load()
+        plan = plan_changes(self, changes)
+        todo = [_Work(f, folder_id, row) for f, folder_id, row in plan.todo]
+        _writer, _stats, gone = self._write_changes(todo, plan.removed, token,
+                                                    report or (lambda p: None), start)
+        return plan.report(todo, set(gone), time.perf_counter() - start)
+
+    def set_folder_online(self, root: Path, folder_id: int, online: bool) -> bool:
+        """Mark a folder on- or offline; its photos leave or rejoin the vector index without
+        being re-embedded (an unplugged drive keeps its photos). Returns whether it changed."""
+        _paused, was_online = self.catalog.folder_state(folder_id)
+        if was_online == online:
+            return False
+        self.catalog.set_folder_flags(root, online=online)
+        ids = [row.id for row in self.catalog.photos_in_folder(folder_id).values()]
+        if online:
+            self.encoder.load()
+            found, vectors = self.catalog.searchable_vectors(self.encoder.spec.model_id,
+                                                             self.encoder.dim, ids)
+            if len(found):
+                self.sink.upsert(found, vectors)
+        else:
+            self.sink.remove(ids)
+        log.info("folder %s is %s; %d photos %s", root, "back online" if online else "offline",
+                 len(ids), "restored" if online else "kept, hidden from results")
+        return True
+
+    def _write_changes(self, todo: list[_Work], removed_rows: list[PhotoRow], token: CancelToken,
+                       report: Callable[[IndexProgress], None],
+                       start: float) -> tuple[_Writer, _Stats, list[int]]:
+        """Prepare, embed and write ``todo``; forget the removed rows no new file took over."""
+        writer = _Writer(self.catalog, self.sink, self.encoder.spec.model_id)
         vanished_by_hash = {r.content_hash: r for r in removed_rows if r.content_hash}
         stats = _Stats(total=len(todo))
         try:
@@ -211,13 +307,7 @@ class Indexer:
                                  stats.rate(), 0.0))
         finally:
             writer.close()
-        self.catalog.drop_orphan_embeddings()
-        failures = problems + writer.failures
-        return IndexReport(
-            scanned=scanned, added=writer.added, updated=writer.updated, unchanged=unchanged,
-            removed=len(gone), reused=stats.reused, embedded=stats.embedded,
-            failed=len(failures), seconds=time.perf_counter() - start, failures=failures,
-        )
+        return writer, stats, gone
 
     def _missing_vectors(self, model_id: str) -> list[_Work]:
         rows = self.catalog._query(
