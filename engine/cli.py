@@ -19,6 +19,7 @@ EXAMPLES = """\
 examples:
   photosearch add ~/Pictures ~/Phone
   photosearch index
+  photosearch watch
   photosearch search "two dogs on a beach at sunset" -k 20
   photosearch similar ~/Downloads/that.jpg -k 20
   photosearch search "beach + sunset - people"
@@ -58,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("index", help="embed new and changed photos")
     s.add_argument("--retry-failed", action="store_true", help="try failed files again")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("watch", help="keep the index current while folders change (Ctrl+C "
+                       "stops)")
+    s.add_argument("--quiet", action="store_true", help="print only problems")
 
     for name, helptext in (("search", "find photos by a text query"),
                            ("similar", "find photos that look like an image file")):
@@ -99,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not valid UTF-8 print as is
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
@@ -187,9 +195,51 @@ def _cmd_index(args: argparse.Namespace) -> int:
         print(f"{report.scanned} photos: {report.embedded} embedded ({rate:.1f}/s), "
               f"{report.reused} reused, {report.unchanged} unchanged, {report.removed} removed, "
               f"{report.failed} failed in {report.seconds:.1f} s")
+        if report.raw_alternates:
+            print(f"{report.raw_alternates} RAW files are indexed once, through their JPEG twin")
         if report.failed:
             print(f"{report.failed} files could not be indexed; see `photosearch status "
                   "--failures`", file=sys.stderr)
+    return 0
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    with _library(args) as lib:
+        if not lib.folders():
+            print("photosearch: no folders yet; add some with `photosearch add FOLDER`",
+                  file=sys.stderr)
+            return 1
+
+        def show(event: Any) -> None:
+            quiet_kinds = ("failed", "error", "offline", "online")
+            if args.quiet and event.kind not in quiet_kinds:
+                return
+            text = event.kind if event.path is None else f"{event.kind} {event.path}"
+            if event.kind == "moved":
+                text += f" -> {event.detail}"
+            elif event.detail:
+                text += f": {event.detail}"
+            print(text, file=sys.stderr if event.kind in ("failed", "error") else sys.stdout,
+                  flush=True)
+
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        watch = lib.watch(on_event=show)
+        print("watching; press Ctrl+C to stop", flush=True)
+        try:
+            while watch.running and not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        watch.stop()
+        c = watch.counts
+        print(f"stopped: {c.indexed} indexed ({c.embedded} embedded), {c.moved} moved, "
+              f"{c.removed} removed, {c.failed} failed", flush=True)
+        if watch.error is not None:
+            raise watch.error
     return 0
 
 
@@ -298,6 +348,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "add": _cmd_add, "remove": _cmd_remove, "folders": _cmd_folders, "index": _cmd_index,
+    "watch": _cmd_watch,
     "search": _cmd_search, "similar": _cmd_similar, "status": _cmd_status,
     "demo-data": _cmd_demo_data, "eval": _cmd_eval,
 }
