@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -51,11 +52,12 @@ def naive(paths: list[Path], model_dir: Path) -> tuple[float, np.ndarray]:
     return len(paths) / elapsed, np.concatenate(out)
 
 
-def engine(folder: Path, model_dir: Path, home: Path) -> tuple[float, dict[str, np.ndarray], str]:
+def engine(folder: Path, model_dir: Path, home: Path,
+           device: str | None = None) -> tuple[float, dict[str, np.ndarray], str]:
     """The engine's indexer; returns (photos/s, path -> vector, encoder description)."""
     from engine.api import Library
 
-    lib = Library.open(home, model=f"local-dir:{model_dir}")
+    lib = Library.open(home, model=f"local-dir:{model_dir}", device=device)
     try:
         lib.add_folder(folder)
         lib.load_model().result()  # model loading is not indexing throughput
@@ -79,15 +81,16 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=96)
     parser.add_argument("--work", type=Path, default=None,
                         help="reuse this folder for photos and the model between runs")
+    parser.add_argument("--device", default=None, help="device for (b); (a) runs on the CPU")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ps-bench-"))
     photos = work / "photos"
     photos.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    for i in range(args.photos):
-        p = photos / f"IMG_{i:04d}.jpg"
-        if not p.exists():
-            realistic_jpeg(p, i)
+    todo = [(photos / f"IMG_{i:04d}.jpg", i) for i in range(args.photos)]
+    todo = [(p, i) for p, i in todo if not p.exists()]
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(realistic_jpeg, [p for p, _ in todo], [i for _, i in todo]))
     paths = sorted(photos.glob("*.jpg"))[: args.photos]
     mb = sum(p.stat().st_size for p in paths) / len(paths) / 1e6
     print(f"{len(paths)} photos, 4000x3000, {mb:.1f} MB each (made in "
@@ -97,7 +100,7 @@ def main() -> None:
     rate_a, ref = naive(paths, model_dir)
     print(f"(a) naive (full decode, PIL resize, fp32, batch 8): {rate_a:.2f} photos/s")
     home = Path(tempfile.mkdtemp(prefix="ps-bench-home-"))
-    rate_b, vecs, desc = engine(photos, model_dir, home)
+    rate_b, vecs, desc = engine(photos, model_dir, home, args.device)
     print(f"(b) photosearch index ({desc}): {rate_b:.2f} photos/s")
     cos = np.array([float(ref[i] @ vecs[p.name]) for i, p in enumerate(paths)])
     print(f"embedding fidelity vs fp32 reference: min cosine {cos.min():.5f}, "
