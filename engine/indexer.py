@@ -300,8 +300,8 @@ class Indexer:
         stats = _Stats(total=len(todo))
         try:
             self._process(todo, vanished_by_hash, writer, stats, token, report, start)
-            moved_ids = writer.moved_ids
-            gone = [r.id for r in removed_rows if r.id not in moved_ids]
+            writer.flush()  # the writer thread records the moves: wait for all of them
+            gone = [r.id for r in removed_rows if r.id not in writer.moved_ids]
             writer.delete(gone)
             report(IndexProgress("saving", stats.done, stats.total, stats.failed, stats.reused,
                                  stats.rate(), 0.0))
