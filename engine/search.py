@@ -25,6 +25,7 @@ from engine.errors import InvalidQueryError
 
 _SPLIT = re.compile(r"\s+([+-])\s+")
 _WEIGHT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*:\s*(.+)$")
+_QUOTED_START = re.compile(r"\s*(?:-?\d+(?:\.\d+)?\s*:\s*)?(['\"])")
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,8 @@ def parse_query(query: str, *, is_image: Callable[[Path], bool] | None = None) -
         sign, query = -1.0, query[2:]
     elif query.startswith("+ "):
         query = query[2:]
-    parts = _SPLIT.split(query)
     terms: list[QueryTerm] = []
-    pieces = [(sign, parts[0])] + [
-        (1.0 if parts[i] == "+" else -1.0, parts[i + 1]) for i in range(1, len(parts) - 1, 2)
-    ]
-    for piece_sign, raw in pieces:
+    for piece_sign, raw in _split_terms(query, sign):
         raw = raw.strip()
         weight = 1.0
         match = _WEIGHT.match(raw)
@@ -60,6 +57,7 @@ def parse_query(query: str, *, is_image: Callable[[Path], bool] | None = None) -
             raw = match.group(2).strip()
             if not math.isfinite(weight):
                 raise InvalidQueryError(f"'{match.group(1)}' is not a usable weight.")
+        raw = _unquote(raw)
         if not raw:
             raise InvalidQueryError("A term of the search is empty (look for a stray + or -).")
         image = _as_image_path(raw, is_image)
@@ -69,6 +67,32 @@ def parse_query(query: str, *, is_image: Callable[[Path], bool] | None = None) -
             "The search has no positive term: add something to look for, e.g. 'beach - people'."
         )
     return terms
+
+
+def _split_terms(query: str, first_sign: float) -> list[tuple[float, str]]:
+    """(sign, text) pieces: spaced + and - separate terms, except inside a term that starts
+    with a quote (optionally after its weight), so a quoted "Trip - Day 1/a.jpg" stays whole."""
+    pieces: list[tuple[float, str]] = []
+    sign, pos = first_sign, 0
+    while True:
+        search_from = pos
+        quoted = _QUOTED_START.match(query, pos)
+        if quoted:
+            close = query.find(quoted.group(1), quoted.end())
+            if close != -1:
+                search_from = close + 1
+        sep = _SPLIT.search(query, search_from)
+        if sep is None:
+            pieces.append((sign, query[pos:]))
+            return pieces
+        pieces.append((sign, query[pos:sep.start()]))
+        sign, pos = (1.0 if sep.group(1) == "+" else -1.0), sep.end()
+
+
+def _unquote(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        return raw[1:-1].strip()
+    return raw
 
 
 def _looks_like_path(raw: str) -> bool:
