@@ -43,6 +43,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: $PHOTOSEARCH_MODEL, else the library's setting)",
     )
     parser.add_argument("--query", default=None, help="search for this text at start")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation headlessly (bundled demo model, temporary library), "
+        "print one line and exit",
+    )
     # For bench/gui_startup.py: print when the window is shown and the first results arrive
     # (as Unix times) and quit after the first results.
     parser.add_argument("--startup-report", action="store_true", help=argparse.SUPPRESS)
@@ -155,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``photosearch-gui``."""
     multiprocessing.freeze_support()
     args = parse_args(argv)
+    if args.self_test:
+        from app.self_test import run_self_test
+
+        return run_self_test()
     setup_logging(None)
     app = create_application()
     from engine.errors import EngineError

@@ -1,0 +1,242 @@
+"""``PhotoSearch --self-test``: prove that an installed (or frozen) PhotoSearch works, headless.
+
+Runs the whole path a user takes, with the bundled demo model and no network:
+
+1. imports torch;
+2. writes a small folder of demo photos with the ``photosearch demo-data`` command (the
+   ``photosearch`` executable next to a frozen ``PhotoSearch``, ``python -m engine.cli`` from a
+   checkout), so the CLI is exercised too;
+3. opens a temporary library with the demo model, indexes the folder;
+4. searches it by text (a photo's caption must rank that photo first) and by image (a resized
+   copy of a photo, outside the library, must find that photo first);
+5. opens the main window offscreen on the same library and waits for a search's results to reach
+   it.
+
+Prints one line and returns 0 when everything works::
+
+    self-test ok: torch 2.14.1, demo on cpu (fp32), 24 photos indexed, text+image search ok,
+    window ok, 6.1 s (torch 1.9, photos 1.0, model 0.6, index 1.2, search 0.1, window 1.3)
+
+(on one line), or ``self-test FAILED at <step>: <reason>`` and returns 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+PHOTOS = 24
+QUERIES = 4  # captions searched for; each must rank its own photo first
+SEED = 7
+TIMEOUT_S = 300.0
+
+
+class SelfTestError(Exception):
+    """A check failed; the message says what was expected and what came instead."""
+
+
+def demo_data_command() -> list[str]:
+    """How to run ``photosearch`` here: the CLI executable next to a frozen app, else Python."""
+    if getattr(sys, "frozen", False):
+        name = "photosearch.exe" if sys.platform == "win32" else "photosearch"
+        cli = Path(sys.executable).with_name(name)
+        if not cli.is_file():
+            raise SelfTestError(f"the command line program {cli} is missing from the bundle")
+        return [str(cli)]
+    return [sys.executable, "-m", "engine.cli"]
+
+
+class _Phases:
+    """Times each named step; the first failing step names the failure."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.current = "start"
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self.current = name
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - start
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {s:.1f}" for name, s in self.seconds.items())
+
+
+def write_photos(folder: Path) -> list[tuple[Path, str]]:
+    """Write the demo photos; return (photo, caption) pairs from the written dataset.json."""
+    command = [
+        *demo_data_command(),
+        "demo-data",
+        str(folder),
+        "--test",
+        str(PHOTOS),
+        "--compositional",
+        "0",
+        "--seed",
+        str(SEED),
+    ]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S)
+    if proc.returncode != 0:
+        raise SelfTestError(
+            f"`{' '.join(command)}` exited with {proc.returncode}: "
+            f"{(proc.stderr or proc.stdout).strip()[-800:]}"
+        )
+    dataset = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))
+    pairs = [
+        (folder / image["filepath"] / image["filename"], image["sentences"][0]["raw"])
+        for image in dataset["images"]
+    ]
+    if len(pairs) != PHOTOS or not all(path.is_file() for path, _ in pairs):
+        raise SelfTestError(f"demo-data wrote {len(pairs)} photos, expected {PHOTOS}")
+    return pairs
+
+
+def _first(hits: list[Any], what: str, expected: Path) -> None:
+    if not hits:
+        raise SelfTestError(f"{what}: no results, expected {expected.name}")
+    if Path(hits[0].path).resolve() != expected.resolve():
+        ranked = ", ".join(f"{Path(h.path).name} {h.score:.3f}" for h in hits[:3])
+        raise SelfTestError(f"{what}: expected {expected.name} first, got {ranked}")
+
+
+def _wait(app: Any, done: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            raise SelfTestError(f"timed out after {seconds:.0f} s waiting for {what}")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def check_window(home: Path, query: str, expected: Path) -> None:
+    """Open the main window offscreen on ``home``, search ``query``, expect ``expected`` first."""
+    from app.main import open_window
+
+    session = open_window(home=home, model="demo", show=True)
+    window = session.window
+    window.report_open_failure = False
+    failures: list[BaseException] = []
+    results: list[list[Any]] = []
+    window.open_failed.connect(failures.append)
+    window.search_presenter.results_ready.connect(lambda hits: results.append(list(hits)))
+    try:
+        _wait(
+            session.app,
+            lambda: window.library is not None or bool(failures),
+            TIMEOUT_S,
+            "the window to open the library",
+        )
+        if failures:
+            exc = failures[0]
+            raise SelfTestError(
+                f"the window could not open the library: "
+                f"{getattr(exc, 'user_message', None) or repr(exc)}"
+            )
+        if not window.isVisible():
+            raise SelfTestError("the main window is not shown")
+        window.search_bar.search_box.setText(query)
+        window.search_presenter.search_now()
+        _wait(session.app, lambda: any(results), TIMEOUT_S, "search results in the window")
+        _first(next(r for r in results if r), "search in the window", expected)
+    finally:
+        session.close()
+        window.close()
+
+
+def run_self_test(out: Any = None) -> int:
+    """Run every check; print one line to ``out`` (stdout); return the exit status."""
+    out = out or sys.stdout
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless, before Qt is first imported
+    from app.main import setup_logging
+
+    setup_logging(None)  # warnings to stderr; else open_clip's logging.info() calls print
+    started = time.perf_counter()
+    phases = _Phases()
+    facts: dict[str, Any] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="photosearch-self-test-") as tmp:
+            root = Path(tmp)
+            _run_checks(root, phases, facts)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes the one line
+        reason = (
+            exc
+            if isinstance(exc, SelfTestError)
+            else (getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}")
+        )
+        print(f"self-test FAILED at {phases.current}: {reason}", file=out, flush=True)
+        if not isinstance(exc, SelfTestError):
+            traceback.print_exc(file=sys.stderr)
+        return 1
+    total = time.perf_counter() - started
+    print(
+        f"self-test ok: torch {facts['torch']}, {facts['model']}, {facts['photos']} photos "
+        f"indexed, text+image search ok, window ok, {total:.1f} s ({phases.summary()})",
+        file=out,
+        flush=True,
+    )
+    return 0
+
+
+def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
+    with phases.step("torch"):
+        import torch
+
+        facts["torch"] = torch.__version__.split("+")[0]
+        torch.ones(2) @ torch.ones(2)  # the native library really runs
+
+    with phases.step("photos"):
+        pairs = write_photos(root / "photos")
+
+    from engine.api import Library
+
+    home = root / "home"
+    library = Library.open(home=home, model="demo")
+    try:
+        library.add_folder(root / "photos" / "test")
+        with phases.step("model"):
+            facts["model"] = library.load_model().result(timeout=TIMEOUT_S)
+        with phases.step("index"):
+            report = library.index().result(timeout=TIMEOUT_S)
+        indexed = report.embedded + report.reused
+        if indexed != PHOTOS or report.failed:
+            raise SelfTestError(
+                f"indexed {indexed} of {PHOTOS} photos, {report.failed} failed: "
+                + "; ".join(f"{f.path.name}: {f.reason}" for f in library.failures()[:3])
+            )
+        facts["photos"] = indexed
+
+        with phases.step("search"):
+            step = len(pairs) // QUERIES
+            for path, caption in pairs[::step][:QUERIES]:
+                _first(library.search(caption, k=5), f"text search '{caption}'", path)
+            target = pairs[1][0]
+            query_image = root / "query.jpg"
+            _resized_copy(target, query_image)
+            _first(library.similar(query_image, k=5), "image search", target)
+    finally:
+        library.close()
+
+    with phases.step("window"):
+        path, caption = pairs[0]
+        check_window(home, caption, path)
+
+
+def _resized_copy(source: Path, target: Path) -> None:
+    """A smaller, re-encoded copy: a different file with the same picture."""
+    from PIL import Image
+
+    with Image.open(source) as im:
+        im.convert("RGB").resize((200, 200), Image.Resampling.LANCZOS).save(
+            target, "JPEG", quality=80
+        )
