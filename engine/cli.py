@@ -149,7 +149,7 @@ def _cmd_remove(args: argparse.Namespace) -> int:
 def _cmd_folders(args: argparse.Namespace) -> int:
     with _library(args) as lib:
         for f in lib.folders():
-            flags = " (paused)" if f.paused else "" + (" (offline)" if not f.online else "")
+            flags = (" (paused)" if f.paused else "") + ("" if f.online else " (offline)")
             print(f"{f.path}{flags}: {f.indexed}/{f.photos} indexed, {f.failed} failed")
     return 0
 
