@@ -54,8 +54,13 @@ class JobHandle:
     progress_queued: bool = False  # a progress signal is on its way to the GUI thread
     finished: bool = False
     is_paused: bool = False
+    cancel_requested: bool = False
     pending: list[str] = field(default_factory=list)  # pause/cancel asked before the job began
     lock: threading.Lock = field(default_factory=threading.Lock)
+    running: threading.Event = field(default_factory=threading.Event)  # cleared while paused
+
+    def __post_init__(self) -> None:
+        self.running.set()
 
     def pause(self) -> None:
         """Hold the job at its next progress point."""
@@ -74,10 +79,23 @@ class JobHandle:
         """Whether the job is paused (as asked by pause()/resume())."""
         return self.is_paused
 
+    def checkpoint(self) -> None:
+        """Called at each progress point on the job's thread: hold while paused, stop if
+        cancelled. Makes pause/cancel work even before the engine job object is known here."""
+        if not self.cancel_requested:
+            self.running.wait()
+        if self.cancel_requested:
+            raise Cancelled()
+
     def _apply(self, action: str) -> None:
         with self.lock:
             if action in ("pause", "resume"):
                 self.is_paused = action == "pause"
+            if action == "pause":
+                self.running.clear()
+            else:
+                self.cancel_requested = self.cancel_requested or action == "cancel"
+                self.running.set()
             if self.job is None:
                 self.pending.append(action)
                 return
@@ -195,10 +213,11 @@ class EngineBridge(QObject):
         def report(progress: Any) -> None:
             with handle.lock:
                 handle.latest = progress
-                if handle.progress_queued:
-                    return
+                queued = handle.progress_queued
                 handle.progress_queued = True
-            self._emit(self._job_progress, handle.job_id)
+            if not queued:
+                self._emit(self._job_progress, handle.job_id)
+            handle.checkpoint()
 
         def begin() -> None:
             try:

@@ -57,12 +57,12 @@ class ErrorReporter(QObject):
             return
         if isinstance(exc, EngineError):
             log.warning("engine error: %s | %s", exc.user_message, exc.details)
-            self.show("PhotoSearch", exc.user_message, exc.details or "")
+            self.show("Problem", exc.user_message, exc.details or "")
             return
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
         where = f" The details were written to {self.log_path}." if self.log_path else ""
         self.show(
-            "PhotoSearch: unexpected error",
+            "Unexpected error",
             "Something unexpected went wrong. You can keep working; if it happens again, "
             f"please report it with the details below.{where}",
             traceback_text(exc),

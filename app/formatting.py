@@ -52,16 +52,18 @@ _PHASES = {
 }
 
 
-def format_index_progress(progress: Any, paused: bool = False) -> str:
-    """One line for an ``IndexProgress``: counts, rate, ETA, failures."""
+def format_index_progress(
+    progress: Any, paused: bool = False, rate: float | None = None, eta_s: float | None = None
+) -> str:
+    """One line for an ``IndexProgress``: counts, ``rate`` (photos/s), ETA, failures."""
     phase = _PHASES.get(progress.phase, progress.phase.capitalize())
     parts = [f"{phase}: {progress.done:,} of {progress.total:,} photos"]
     if progress.phase == "scanning" and not progress.total:
         parts = [f"{phase}…"]
-    if progress.rate and progress.phase == "embedding":
-        parts.append(f"{progress.rate:.1f} photos/s")
-    if progress.eta_s is not None and progress.phase == "embedding" and not paused:
-        parts.append(f"about {format_duration(progress.eta_s)} left")
+    if rate and progress.phase == "embedding":
+        parts.append(f"{rate:.1f} photos/s")
+    if eta_s is not None and progress.phase == "embedding" and not paused:
+        parts.append("almost done" if eta_s < 1 else f"about {format_duration(eta_s)} left")
     if progress.reused:
         parts.append(f"{progress.reused:,} reused")
     if progress.failed:

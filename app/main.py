@@ -102,59 +102,91 @@ def create_application(argv: list[str] | None = None) -> Any:
 
 @dataclass
 class Session:
-    """What ``open_window`` made: the app, the library, the window and the log file."""
+    """What ``open_window`` made: the app and the window (its library opens in the background)."""
 
     app: Any
-    library: Any
     window: Any
-    log_path: Path | None
+    log_path: Path | None = None
+
+    @property
+    def library(self) -> Any:
+        """The open library, or None while it is still opening (or could not be opened)."""
+        return self.window.library
 
     def close(self) -> None:
         """Stop background work and close the library."""
         self.window.shutdown()
-        self.library.close()
+        if self.window.library is not None:
+            self.window.library.close()
 
 
 def open_window(home: Path | None = None, model: str | None = None, show: bool = True) -> Session:
-    """Open the library and show the main window; the model starts loading in the background.
-
-    Raises ``EngineError`` if the library cannot be opened (e.g. locked by another process).
+    """Show the main window at once; the library opens in the background after the first paint,
+    then the model starts loading. Logging to the library folder starts when it is open.
     """
+    from app.engine_access import open_library
     from app.errors import install_excepthooks
     from app.windows.main_window import MainWindow
-    from engine.api import Library
 
     app = create_application()
-    library = Library.open(home=home, model=model)
-    log_path = setup_logging(Path(library.home))
-    log.info("PhotoSearch starting; library %s", library.home)
-    window = MainWindow(library, log_path=log_path)
+    window = MainWindow(None)
     install_excepthooks(window.reporter)
+    session = Session(app, window)
+
+    def opened(library: Any) -> None:
+        session.log_path = setup_logging(Path(library.home))
+        window.reporter.log_path = session.log_path
+        log.info("PhotoSearch started; library %s", library.home)
+
+    window.library_opened.connect(opened)
     if show:
         window.show()
-    window.start()
-    return Session(app, library, window, log_path)
+    window.open_library(lambda: open_library(home, model))
+    return session
 
 
 def _report_startup(session: Session, query: str | None) -> None:
-    """Print when the window is painted and when the first results arrive, then quit."""
-    from PySide6.QtCore import QTimer
+    """Print when the window is first painted and when the first results arrive, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
-    window = session.window
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                print(f"window_shown_at {time.time():.6f}", flush=True)
+                session.app.removeEventFilter(self)
+            return False
 
-    def shown() -> None:
-        print(f"window_shown_at {time.time():.6f}", flush=True)
-
-    QTimer.singleShot(0, shown)  # runs once the event loop has shown and painted the window
+    watcher = FirstPaint(session.window)
+    session.app.installEventFilter(watcher)
+    if session.window.isVisible():
+        session.window.update()
 
     def results(hits: list[Any]) -> None:
         if hits:
             print(f"first_results_at {time.time():.6f} {len(hits)}", flush=True)
             QTimer.singleShot(0, session.app.quit)
 
-    window.search_presenter.results_ready.connect(results)
+    session.window.search_presenter.results_ready.connect(results)
     if not query:
-        QTimer.singleShot(0, session.app.quit)
+        QTimer.singleShot(500, session.app.quit)
+
+
+def _cannot_open(session: Session, exc: BaseException) -> None:
+    """The library could not be opened (locked, bad --model): explain, then quit with 2."""
+    from app.errors import traceback_text
+    from app.widgets.error_dialog import ErrorDialog
+
+    message = getattr(exc, "user_message", None)
+    details = getattr(exc, "details", "") if message else traceback_text(exc)
+    log.error("cannot open the library: %s", message or exc, exc_info=message is None and exc)
+    dialog = ErrorDialog(
+        "PhotoSearch cannot start",
+        message or f"{type(exc).__name__}: {exc}",
+        details,
+        session.window,
+    )
+    dialog.exec()
+    session.app.exit(2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,16 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test()
     setup_logging(None)
     app = create_application()
-    from engine.errors import EngineError
-
-    try:
-        session = open_window(args.home, args.model)
-    except EngineError as exc:
-        from app.widgets.error_dialog import ErrorDialog
-
-        log.error("cannot open the library: %s | %s", exc.user_message, exc.details)
-        ErrorDialog("PhotoSearch cannot start", exc.user_message, exc.details).exec()
-        return 2
+    session = open_window(args.home, args.model)
+    session.window.report_open_failure = False
+    session.window.open_failed.connect(lambda exc: _cannot_open(session, exc))
     if args.startup_report:
         _report_startup(session, args.query)
     if args.query:

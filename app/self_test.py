@@ -47,11 +47,14 @@ class SelfTestError(Exception):
 def demo_data_command() -> list[str]:
     """How to run ``photosearch`` here: the CLI executable next to a frozen app, else Python."""
     if getattr(sys, "frozen", False):
-        name = "photosearch.exe" if sys.platform == "win32" else "photosearch"
-        cli = Path(sys.executable).with_name(name)
-        if not cli.is_file():
-            raise SelfTestError(f"the command line program {cli} is missing from the bundle")
-        return [str(cli)]
+        # "photosearch" on Linux; "photosearch-cli" where file names ignore case (Windows, macOS)
+        suffix = ".exe" if sys.platform == "win32" else ""
+        here = Path(sys.executable).parent
+        for name in ("photosearch", "photosearch-cli"):
+            cli = here / f"{name}{suffix}"
+            if cli.is_file() and not cli.samefile(sys.executable):
+                return [str(cli)]
+        raise SelfTestError(f"the command line program photosearch is missing from {here}")
     return [sys.executable, "-m", "engine.cli"]
 
 

@@ -72,6 +72,15 @@ def clear_icon_cache() -> None:
     _svg_icon.cache_clear()
 
 
+def follow_palette() -> None:
+    """After a light/dark switch: re-tint icons and re-apply the style sheet (widgets styled
+    by a sheet keep their old colours until it is set again)."""
+    clear_icon_cache()
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.styleSheet():
+        app.setStyleSheet(app.styleSheet())
+
+
 def apply_style(app: QApplication) -> None:
     """Load ``resources/style/app.qss`` (palette-based, so it works light and dark)."""
     path = resources_dir() / "style" / "app.qss"

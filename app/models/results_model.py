@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -28,7 +28,9 @@ from PySide6.QtGui import QImage, QPixmap
 
 from app.formatting import format_bytes, format_taken_at
 from app.models.thumbnail_loader import ThumbnailLoader
-from engine.api import SearchHit
+
+if TYPE_CHECKING:
+    from engine.api import SearchHit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
+from app.engine_access import load_thumbnail
 from app.models.thumbnail_cache import ThumbnailCache
-from engine.api import load_thumbnail
 from engine.errors import EngineError
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class ThumbnailLoader(QObject):
 
     def __init__(
         self,
-        cache: ThumbnailCache,
+        cache: ThumbnailCache | None,
         side: int,
         threads: int = 2,
         decode: Callable[[Path, int], Any] = load_thumbnail,
@@ -58,6 +58,10 @@ class ThumbnailLoader(QObject):
         self._lock = threading.Lock()
         self._priority = 0
         self._closed = False
+
+    def set_cache(self, cache: ThumbnailCache) -> None:
+        """Use ``cache`` (the library's, once it is open)."""
+        self.cache = cache
 
     def request(self, path: Path) -> None:
         """Queue ``path`` unless it is already queued; newer requests run first."""
@@ -94,13 +98,15 @@ class ThumbnailLoader(QObject):
             self._finish(key, image, "")
 
     def _thumbnail(self, path: Path) -> QImage:
-        data = self.cache.get(path, self.side)
+        cache = self.cache
+        data = cache.get(path, self.side) if cache is not None else None
         if data is None:
             pil_image = self._decode(path, self.side)
             buffer = io.BytesIO()
             pil_image.convert("RGB").save(buffer, "JPEG", quality=88)
             data = buffer.getvalue()
-            self.cache.put(path, self.side, data)
+            if cache is not None:
+                cache.put(path, self.side, data)
         image = QImage.fromData(data)
         if image.isNull():
             raise ValueError("the cached thumbnail could not be decoded")

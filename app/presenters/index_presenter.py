@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -9,6 +10,34 @@ from PySide6.QtCore import QObject, Signal
 from app.bridge import EngineBridge, JobHandle
 from app.formatting import format_index_progress, format_index_report
 from engine.errors import Cancelled
+
+
+class RateEstimator:
+    """Photos per second over the embedding phase, from the progress seen and the wall clock.
+
+    No estimate for the first ``warmup_s`` seconds: photos arrive in batches, so an early rate
+    (one batch over a few milliseconds) would be wildly high.
+    """
+
+    def __init__(self, warmup_s: float = 1.0, clock: Any = time.monotonic) -> None:
+        self.warmup_s = warmup_s
+        self._clock = clock
+        self._start: tuple[float, int] | None = None
+
+    def update(self, progress: Any) -> tuple[float | None, float | None]:
+        """(rate, eta_s) after this progress, or (None, None) while there is no estimate."""
+        if progress.phase != "embedding":
+            return None, None
+        now = self._clock()
+        if self._start is None:
+            self._start = (now, progress.done)
+            return None, None
+        started, done_then = self._start
+        elapsed = now - started
+        if elapsed < self.warmup_s or progress.done <= done_then:
+            return None, None
+        rate = (progress.done - done_then) / elapsed
+        return rate, max(0, progress.total - progress.done) / rate
 
 
 class IndexPresenter(QObject):
@@ -31,6 +60,8 @@ class IndexPresenter(QObject):
         self._again = False
         self.last_progress: Any = None
         self.summary = ""
+        self._rates = RateEstimator()
+        self._estimate: tuple[float | None, float | None] = (None, None)
 
     @property
     def running(self) -> bool:
@@ -49,6 +80,8 @@ class IndexPresenter(QObject):
             return
         library = self._bridge.library
         self.last_progress = None
+        self._rates = RateEstimator()
+        self._estimate: tuple[float | None, float | None] = (None, None)
         self._job = self._bridge.start_job(
             lambda report: library.index(on_progress=report),
             on_progress=self._on_progress,
@@ -69,6 +102,7 @@ class IndexPresenter(QObject):
         """Go on after a pause."""
         if self._job is not None and self._job.paused:
             self._job.resume()
+            self._rates = RateEstimator()  # the pause must not drag the rate down
             self.paused_changed.emit(False)
             self._refresh_text()
 
@@ -84,12 +118,13 @@ class IndexPresenter(QObject):
 
     def _refresh_text(self) -> None:
         if self.last_progress is not None:
-            self.progress_changed.emit(
-                self.last_progress, format_index_progress(self.last_progress, self.paused)
-            )
+            rate, eta = self._estimate
+            text = format_index_progress(self.last_progress, self.paused, rate, eta)
+            self.progress_changed.emit(self.last_progress, text)
 
     def _on_progress(self, progress: Any) -> None:
         self.last_progress = progress
+        self._estimate = self._rates.update(progress)
         self._refresh_text()
 
     def _end(self, report: Any, summary: str) -> None:

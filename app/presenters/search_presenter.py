@@ -13,14 +13,16 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.bridge import Call, EngineBridge
 from app.formatting import format_count
-from engine.api import SearchFilters, SearchHit
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    from engine.api import SearchFilters, SearchHit
 
 
 class SearchState(StrEnum):
@@ -58,7 +60,7 @@ class SearchPresenter(QObject):
         self._bridge = bridge
         self.k = k
         self.text = ""
-        self.filters = SearchFilters()
+        self.filters: SearchFilters | None = None  # None: no filters
         self.cut_off = True
         self.similar: SimilarSource | None = None
         self.state = SearchState.IDLE
@@ -101,7 +103,7 @@ class SearchPresenter(QObject):
         self._set_similar(None)
         self.search_now()
 
-    def set_filters(self, filters: SearchFilters) -> None:
+    def set_filters(self, filters: SearchFilters | None) -> None:
         """New filters: search again at once."""
         if filters != self.filters:
             self.filters = filters
@@ -129,6 +131,10 @@ class SearchPresenter(QObject):
             self._show([], SearchState.ERROR, message)
 
     # -- running -----------------------------------------------------------------------------
+
+    def has_filters(self) -> bool:
+        """Whether any filter is set."""
+        return self.filters is not None and not self.filters.is_empty()
 
     def has_query(self) -> bool:
         """Whether there is anything to search for."""
@@ -167,7 +173,7 @@ class SearchPresenter(QObject):
 
     def _dispatch(self) -> None:
         library = self._bridge.library
-        filters = None if self.filters.is_empty() else self.filters
+        filters = self.filters if self.has_filters() else None
         k, cut_off, similar, text = self.k, self.cut_off, self.similar, self.text.strip()
         started = time.monotonic()
         if similar is not None:
@@ -203,7 +209,7 @@ class SearchPresenter(QObject):
         hints = []
         if self.cut_off:
             hints.append("turn off “Best matches only”")
-        if not self.filters.is_empty():
+        if self.has_filters():
             hints.append("clear the filters")
         hint = f" Try to {' or '.join(hints)}." if hints else ""
         return f"No photos match.{hint}"
@@ -225,8 +231,8 @@ class SearchPresenter(QObject):
         self.hits = hits
         self.results_ready.emit(hits)
         self.message = message
-        self.message_changed.emit(message)
         self._set_state(state)
+        self.message_changed.emit(message)
 
     def _set_state(self, state: SearchState) -> None:
         if state != self.state:

@@ -57,8 +57,8 @@ class ErrorDialog(QDialog):
         self.toggle_button = QPushButton("Show details")
         self.toggle_button.setCheckable(True)
         self.toggle_button.toggled.connect(self._toggle_details)
-        self.toggle_button.setVisible(bool(details))
         buttons.addButton(self.toggle_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.toggle_button.setVisible(bool(details))  # after addButton, which shows it
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
 

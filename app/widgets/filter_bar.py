@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QPushButton, QWidget
 
-from engine.api import SearchFilters
+from app.engine_access import search_filters
 
 
 class FilterBar(QWidget):
@@ -69,14 +69,14 @@ class FilterBar(QWidget):
         edit.setEnabled(False)
         return edit
 
-    def filters(self) -> SearchFilters:
-        """The filters as set now."""
+    def filters(self) -> Any:
+        """The filters as set now (an ``engine.api.SearchFilters``)."""
         after = self._day(self.after_edit) if self.after_check.isChecked() else None
         before = None
         if self.before_check.isChecked():
             before = self._day(self.before_edit.date().addDays(1))  # "to" includes that day
         folder = self.folder_combo.currentData()
-        return SearchFilters(
+        return search_filters(
             after=after,
             before=before,
             folder=Path(folder) if folder else None,

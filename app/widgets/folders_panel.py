@@ -84,6 +84,9 @@ class FoldersPanel(QWidget):
         """Re-tint icons after a palette change."""
         for button in (self.add_button, self.remove_button, self.pause_button):
             button.setIcon(theme.icon(button.property("iconName")))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setIcon(theme.icon("pause" if item.data(PAUSED_ROLE) else "folder-open"))
 
     def set_folders(self, folders: list[Any]) -> None:
         """Show ``FolderInfo`` values, keeping the selected folder selected."""

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
 
+COLUMN_WIDTH = 540
+
+
+def _centred_column(page: QWidget) -> QVBoxLayout:
+    """A fixed-width column centred in ``page``; word-wrapped labels in it get their height."""
+    column = QWidget()
+    column.setFixedWidth(COLUMN_WIDTH)
+    inner = QVBoxLayout(column)
+    inner.setContentsMargins(0, 0, 0, 0)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(column)
+    row.addStretch(1)
+    outer = QVBoxLayout(page)
+    outer.addStretch(2)
+    outer.addLayout(row)
+    outer.addStretch(3)
+    return inner
+
 
 def _muted(label: QLabel) -> None:
-    palette = label.palette()
-    colour = QColor(palette.color(QPalette.ColorRole.WindowText))
+    """Secondary text: the theme's text colour, a little transparent (call again on a theme
+    change)."""
+    colour = QColor(QGuiApplication.palette().color(QPalette.ColorRole.WindowText))
     colour.setAlpha(170)
+    palette = QPalette()  # only WindowText is set; everything else follows the theme
     palette.setColor(QPalette.ColorRole.WindowText, colour)
     label.setPalette(palette)
 
@@ -30,14 +51,13 @@ class FirstRunPage(QWidget):
         title = QLabel("Welcome to PhotoSearch")
         title.setObjectName("pageTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
+        self.text = text = QLabel(
             "Find your photos by describing them, like “a dog on the beach at sunset”, or by "
             "dropping in a photo to find ones like it.\n\nStart by adding a folder of photos. "
             "PhotoSearch indexes it on this computer: nothing is uploaded, and it works offline."
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(520)
         _muted(text)
         self.add_button = QPushButton(theme.icon("folder-plus"), "Add a folder…")
         self.add_button.setObjectName("primaryButton")
@@ -46,28 +66,27 @@ class FirstRunPage(QWidget):
         self.model_label = QLabel("")
         self.model_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.model_label.setWordWrap(True)
-        self.model_label.setMaximumWidth(520)
         _muted(self.model_label)
 
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
+        layout = _centred_column(self)
         layout.addWidget(self.icon)
         layout.addSpacing(8)
         layout.addWidget(title)
         layout.addSpacing(6)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(text)
         layout.addSpacing(16)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(16)
-        layout.addWidget(self.model_label, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
+        layout.addWidget(self.model_label)
         self.refresh_icons()
 
     def refresh_icons(self) -> None:
         """Re-tint icons after a palette change."""
-        colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        colour = QColor(QGuiApplication.palette().color(QPalette.ColorRole.Highlight))
         self.icon.setPixmap(theme.icon("photos", colour).pixmap(96, 96))
         self.add_button.setIcon(theme.icon("folder-plus"))
+        _muted(self.text)
+        _muted(self.model_label)
 
 
 class MessagePage(QWidget):
@@ -84,18 +103,16 @@ class MessagePage(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setMaximumWidth(560)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setWordWrap(True)
         _muted(self.text)
         self._icon_name = "search"
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
+        layout = _centred_column(self)
         layout.addWidget(self.icon)
         layout.addSpacing(8)
         layout.addWidget(self.title)
         layout.addSpacing(4)
-        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(3)
+        layout.addWidget(self.text)
 
     def show_message(self, icon_name: str, title: str, text: str) -> None:
         """Show ``title`` and ``text`` under the icon ``icon_name``."""
@@ -106,6 +123,7 @@ class MessagePage(QWidget):
 
     def refresh_icons(self) -> None:
         """Re-tint icons after a palette change."""
-        colour = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        colour = QColor(QGuiApplication.palette().color(QPalette.ColorRole.WindowText))
         colour.setAlpha(120)
         self.icon.setPixmap(theme.icon(self._icon_name, colour).pixmap(64, 64))
+        _muted(self.text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QImage, QMouseEvent, QPixmap, QResizeEvent
@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.bridge import EngineBridge
+from app.engine_access import load_preview
 from app.formatting import format_bytes, format_taken_at
 from app.models.results_model import file_mime_data
 from app.qt_images import pil_to_qimage
-from engine.api import SearchHit, load_preview
+
+if TYPE_CHECKING:
+    from engine.api import SearchHit
 
 PREVIEW_SIDE = 1600
 
@@ -34,8 +37,10 @@ class PreviewImage(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(200, 160)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 120)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.image = QImage()
         self.path: Path | None = None
         self._press: QPoint | None = None
@@ -44,7 +49,20 @@ class PreviewImage(QLabel):
         """Show ``image`` (a null image clears it)."""
         self.image = image
         self.path = path
+        self.updateGeometry()  # the height follows the photo's aspect ratio
         self._rescale()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        if self.image.isNull():
+            return int(width * 0.75)
+        aspect = self.image.height() / max(1, self.image.width())
+        return int(width * min(aspect, 1.25))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(300, self.heightForWidth(300))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -142,11 +160,16 @@ class PreviewPane(QWidget):
             self.buttons[text] = button
         self.buttons["Reveal"].setToolTip("Reveal in file manager")
 
+        self.facts = QWidget()  # everything below the image; hidden while nothing is selected
+        facts_layout = QVBoxLayout(self.facts)
+        facts_layout.setContentsMargins(0, 0, 0, 0)
+        facts_layout.addWidget(self.title)
+        facts_layout.addLayout(form)
+        facts_layout.addLayout(grid)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.image, 1)
-        layout.addWidget(self.title)
-        layout.addLayout(form)
-        layout.addLayout(grid)
+        layout.addWidget(self.image)
+        layout.addWidget(self.facts)
+        layout.addStretch(1)
         self.show_hit(None)
 
     def refresh_icons(self) -> None:
@@ -159,16 +182,17 @@ class PreviewPane(QWidget):
         self.hit = hit
         for button in self.buttons.values():
             button.setEnabled(hit is not None)
+        self.facts.setVisible(hit is not None)
         if hit is None:
-            self.title.setText("No photo selected")
+            self.title.setText("")
             self.image.set_image(QImage(), None)
             self.image.setText("Select a photo to preview it")
             for label in self.fields.values():
                 label.setText("—")
             return
         self.title.setText(hit.path.name)
-        self.image.setText("Loading…")
         self.image.set_image(QImage(), hit.path)
+        self.image.setText("Loading…")
         self._show_facts(
             path=hit.path,
             taken=hit.taken_at,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QKeySequence, QPainter, QPalette
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -16,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.models.results_model import HIT_ROLE, THUMBNAIL_STATE_ROLE
-from engine.api import SearchHit
+
+if TYPE_CHECKING:
+    from engine.api import SearchHit
 
 CELL_PADDING = 6
 LABEL_HEIGHT = 20
@@ -37,7 +49,10 @@ class ResultDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         palette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        # The grid cell may be wider than the item (columns are spread); centre the item in it.
+        rect = QRect(QPoint(0, 0), self.sizeHint(option, index))
+        rect.moveCenter(option.rect.center())  # type: ignore[attr-defined]
+        rect.moveTop(option.rect.top())  # type: ignore[attr-defined]
         state = option.state  # type: ignore[attr-defined]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -66,8 +81,8 @@ class ResultDelegate(QStyledItemDelegate):
 
         hit: SearchHit | None = index.data(HIT_ROLE)
         text_rect = QRect(rect.x() + 4, box.bottom() + 2, rect.width() - 8, LABEL_HEIGHT)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(palette.color(role) if selected else palette.color(QPalette.ColorRole.Text))
+        # The selection tint is translucent, so the normal text colour stays readable on it.
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
         name = hit.path.name if hit is not None else ""
         elided = option.fontMetrics.elidedText(  # type: ignore[attr-defined]
             name, Qt.TextElideMode.ElideMiddle, text_rect.width()
@@ -123,7 +138,21 @@ class ResultsView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.delegate = ResultDelegate(thumb_side, self)
         self.setItemDelegate(self.delegate)
+        self._fit_columns()
         self.doubleClicked.connect(lambda idx: self._emit_for(self.open_requested, idx))
+
+    def _fit_columns(self) -> None:
+        """Spread the cells over the full width: as many columns as fit, evenly spaced."""
+        cell = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
+        width = max(self.viewport().width() - 2 * self.spacing(), cell.width())
+        columns = max(1, width // (cell.width() + 2 * self.spacing()))
+        grid = QSize(width // columns, cell.height() + 2 * self.spacing())
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def current_hit(self) -> SearchHit | None:
         """The hit under the keyboard cursor."""

@@ -30,9 +30,16 @@ class SettingsDialog(QDialog):
     """Edits a ``Settings`` value; ``changes()`` is what the user changed (for
     ``Library.update_settings``)."""
 
-    def __init__(self, settings: Any, model_status: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Any,
+        model_status: str,
+        parent: QWidget | None = None,
+        model_in_use: str | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("PhotoSearch settings")
+        self._model_in_use = model_in_use
+        self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
         self._initial = settings
@@ -43,7 +50,8 @@ class SettingsDialog(QDialog):
             self.model_combo.addItem(spec)
         self.model_combo.setCurrentText(settings.model)
         self.model_combo.setToolTip(
-            "An open_clip model as ARCH/PRETRAINED, a hf-hub:… name, a local folder, or “demo”"
+            "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, local-dir:/path/to/folder, "
+            "or “demo”"
         )
         self.model_note = QLabel()
         self.model_note.setWordWrap(True)
@@ -98,7 +106,13 @@ class SettingsDialog(QDialog):
                 "Named models are downloaded once into the Hugging Face cache; a local folder "
                 "or .safetensors file is used as it is."
             )
-        if spec != self._initial.model:
+        in_use = self._model_in_use
+        if in_use and in_use != self._initial.model:
+            note += (
+                f" This session uses “{in_use}” (given with --model or PHOTOSEARCH_MODEL); "
+                "this setting applies when PhotoSearch starts without it."
+            )
+        elif spec != self._initial.model:
             note += " The new model loads when you press OK; your photos are then re-indexed."
         self.model_note.setText(note)
 

@@ -7,11 +7,12 @@ models, so this file is mostly layout and signal plumbing.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QKeySequence,
+    QPaintEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -34,10 +36,12 @@ from PySide6.QtWidgets import (
 
 from app import desktop, theme
 from app.bridge import EngineBridge
+from app.engine_access import load_thumbnail
 from app.errors import ErrorReporter
 from app.models.results_model import ResultsModel
 from app.models.thumbnail_cache import ThumbnailCache
 from app.models.thumbnail_loader import ThumbnailLoader
+from app.paths import thumbnail_folder
 from app.presenters.index_presenter import IndexPresenter
 from app.presenters.library_presenter import LibraryPresenter
 from app.presenters.model_presenter import ModelPresenter, ModelState
@@ -55,11 +59,14 @@ from app.widgets.search_bar import SearchBar
 from app.widgets.settings_dialog import SettingsDialog
 from app.windows.photo_actions import PhotoActions
 from app.windows.status_line import StatusLine
-from engine.api import SearchHit, load_thumbnail
+
+if TYPE_CHECKING:
+    from engine.api import SearchHit
 
 log = logging.getLogger(__name__)
 
 THUMB_SIDE = 160
+FOLDER_REFRESH_S = 3.0
 _MESSAGES = {
     SearchState.IDLE: (
         "search",
@@ -75,18 +82,33 @@ _MESSAGES = {
 
 
 class MainWindow(QMainWindow):
-    """The PhotoSearch window over one open library."""
+    """The PhotoSearch window over one library.
+
+    Give it an open library, or None and then ``open_library(opener)``: the window paints
+    first and the library (and the engine's imports) open in the background.
+    ``library_opened(library)`` or ``open_failed(exception)`` follows.
+    """
+
+    library_opened = Signal(object)
+    open_failed = Signal(object)
 
     def __init__(
-        self, library: Any, log_path: Path | None = None, index_on_start: bool = True
+        self, library: Any = None, log_path: Path | None = None, index_on_start: bool = True
     ) -> None:
         super().__init__()
         self.setWindowTitle("PhotoSearch")
         self.setAcceptDrops(True)
         self.resize(1280, 800)
-        self.library = library
+        self.library: Any = None
         self.index_on_start = index_on_start
-        self.bridge = EngineBridge(library, self)
+        self._start_requested = False
+        self._painted = False
+        self._pending_opener: Callable[[], Any] | None = None
+        self.report_open_failure = True  # main() handles it itself (and quits)
+        self._preview_wanted = True  # Space hides and shows the preview pane
+        self._restyling = False
+        self._folders_refreshed_at = 0.0
+        self.bridge = EngineBridge(None, self)
         self.reporter = ErrorReporter(self, log_path)
         self.bridge.unhandled_error.connect(self.reporter.report)
         # Replaceable so tests can answer without a modal dialog.
@@ -105,17 +127,19 @@ class MainWindow(QMainWindow):
         ):
             presenter.error.connect(self.reporter.report)
 
-        cache_mb = int(getattr(library.settings, "thumbnail_cache_mb", 512))
         side = int(THUMB_SIDE * max(1.0, self.devicePixelRatioF()))
-        self.thumbnail_cache = ThumbnailCache(Path(library.home) / "thumbnails", cache_mb << 20)
-        self.thumbnails = ThumbnailLoader(
-            self.thumbnail_cache, side, decode=load_thumbnail, parent=self
-        )
+        self.thumbnail_cache: ThumbnailCache | None = None  # set when the library is open
+        self.thumbnails = ThumbnailLoader(None, side, decode=load_thumbnail, parent=self)
         self.results_model = ResultsModel(self.thumbnails, self)
         self._build()
         self._connect()
         self._install_shortcuts()
-        self._show_search_state(SearchState.IDLE)
+        if library is not None:
+            self.attach(library)
+        else:
+            self._set_library_controls(False)
+            self.message_page.show_message("photos", "Opening your library…", "")
+            self.stack.setCurrentWidget(self.message_page)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -176,7 +200,11 @@ class MainWindow(QMainWindow):
         self.filter_bar.filters_changed.connect(sp.set_filters)
         sp.results_ready.connect(self._show_results)
         sp.state_changed.connect(lambda state: self._show_search_state(SearchState(state)))
-        sp.message_changed.connect(self.status_line.set_search_message)
+        sp.message_changed.connect(
+            lambda message: self.status_line.set_search_message(
+                message if self.search_presenter.state == SearchState.RESULTS else ""
+            )
+        )
         sp.similar_changed.connect(self._show_similar_source)
         self.similar_bar.closed.connect(self.clear_search)
 
@@ -195,6 +223,7 @@ class MainWindow(QMainWindow):
 
         ip.running_changed.connect(self._indexing_changed)
         ip.progress_changed.connect(self.index_panel.set_progress)
+        ip.progress_changed.connect(self._refresh_folders_now_and_then)
         ip.paused_changed.connect(self.index_panel.set_paused)
         ip.finished.connect(self._indexing_finished)
         self.index_panel.pause_clicked.connect(ip.toggle_pause)
@@ -224,8 +253,62 @@ class MainWindow(QMainWindow):
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    def open_library(self, opener: Callable[[], Any]) -> None:
+        """Run ``opener()`` (which returns an open Library) off the GUI thread once the window
+        has painted, then attach and start it."""
+        if not self._painted and self.isVisible():
+            self._pending_opener = opener
+            QTimer.singleShot(500, self._open_pending)  # in case no paint event comes
+            return
+        self.bridge.call(opener, self._opened, self._open_failed)
+
+    def _open_pending(self) -> None:
+        opener, self._pending_opener = self._pending_opener, None
+        if opener is not None:
+            self.bridge.call(opener, self._opened, self._open_failed)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._open_pending)
+
+    def _opened(self, library: Any) -> None:
+        self.attach(library)
+        self.start()
+        self.library_opened.emit(library)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        message = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
+        self.message_page.show_message("alert", "PhotoSearch cannot open the library", message)
+        self.stack.setCurrentWidget(self.message_page)
+        self.open_failed.emit(exc)
+        if self.report_open_failure:
+            self.reporter.report(exc)
+
+    def attach(self, library: Any) -> None:
+        """Use the open ``library`` (the cheap getters ``home`` and ``settings`` are read)."""
+        self.library = library
+        self.bridge.library = library
+        cache_mb = int(getattr(library.settings, "thumbnail_cache_mb", 512))
+        folder = thumbnail_folder(Path(library.home))
+        self.thumbnail_cache = ThumbnailCache(folder, cache_mb << 20)
+        self.thumbnails.set_cache(self.thumbnail_cache)
+        self._set_library_controls(True)
+        self._show_search_state(self.search_presenter.state)
+        if self._start_requested:
+            self.start()
+
+    def _set_library_controls(self, enabled: bool) -> None:
+        for widget in (self.folders_panel, self.first_run_page, self.search_bar.settings_button):
+            widget.setEnabled(enabled)
+
     def start(self) -> None:
         """Ask for the library's state and load the model in the background (after show())."""
+        if self.library is None:
+            self._start_requested = True
+            return
+        self._start_requested = False
         self.library_presenter.refresh()
         self.model_presenter.load()
 
@@ -244,8 +327,21 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
-            theme.clear_icon_cache()
+        if (
+            event.type()
+            in (
+                QEvent.Type.ApplicationPaletteChange,
+                QEvent.Type.PaletteChange,
+                QEvent.Type.ThemeChange,
+            )
+            and not self._restyling
+        ):
+            self._restyling = True  # re-applying the style sheet sends more of these events
+            try:
+                theme.follow_palette()
+            finally:
+                self._restyling = False
+            self.status_line.set_model_state(self.model_presenter.state, self.model_presenter.text)
             for widget in (
                 self.search_bar,
                 self.folders_panel,
@@ -299,12 +395,18 @@ class MainWindow(QMainWindow):
             self.preview_pane.show_hit(None)
 
     def _show_search_state(self, state: SearchState) -> None:
-        if self.library_presenter.first_run and not self.search_presenter.has_query():
+        if self.library is None:
+            return  # "Opening your library…" or why it could not be opened
+        first_run = self.library_presenter.first_run and not self.search_presenter.has_query()
+        self.folders_panel.setVisible(not first_run)
+        grid = state in (SearchState.RESULTS, SearchState.SEARCHING) or (
+            state is SearchState.WAITING_MODEL and self.results_model.rowCount() > 0
+        )
+        self.preview_pane.setVisible(grid and not first_run and self._preview_wanted)
+        if first_run:
             self.stack.setCurrentWidget(self.first_run_page)
             return
-        if state in (SearchState.RESULTS, SearchState.SEARCHING) or (
-            state is SearchState.WAITING_MODEL and self.results_model.rowCount() > 0
-        ):
+        if grid:
             self.stack.setCurrentWidget(self.results_view)
             return
         icon_name, title, text = _MESSAGES.get(state, _MESSAGES[SearchState.IDLE])
@@ -345,8 +447,10 @@ class MainWindow(QMainWindow):
     def toggle_preview(self, hit: SearchHit) -> None:
         """Space: show the preview pane for ``hit``, or hide it if it already shows it."""
         if self.preview_pane.isVisible() and self.preview_pane.hit == hit:
+            self._preview_wanted = False
             self.preview_pane.setVisible(False)
             return
+        self._preview_wanted = True
         self.preview_pane.setVisible(True)
         self.preview_pane.show_hit(hit)
 
@@ -380,15 +484,25 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_folders(folders)
         self._show_search_state(self.search_presenter.state)
 
+    def _refresh_folders_now_and_then(self, *_: Any) -> None:
+        """Keep folder counts moving during a long run (every few seconds)."""
+        now = time.monotonic()
+        if now - self._folders_refreshed_at > FOLDER_REFRESH_S:
+            self._folders_refreshed_at = now
+            self.library_presenter.refresh()
+
     def _indexing_changed(self, running: bool) -> None:
         if running:
+            self.statusBar().clearMessage()
+            self._folders_refreshed_at = time.monotonic()
             self.index_panel.reset()
         self.index_panel.setVisible(running)
 
     def _indexing_finished(self, report: Any, summary: str) -> None:
-        self.statusBar().showMessage(summary, 8000)
-        self.library_presenter.refresh()
         changed = report is None or report.embedded or report.reused or report.removed
+        if changed or report.failed:  # a catch-up run that found nothing new stays quiet
+            self.statusBar().showMessage(summary, 8000)
+        self.library_presenter.refresh()
         if changed and self.search_presenter.has_query():
             self.search_presenter.search_now()  # newly indexed photos may match
 
@@ -413,7 +527,13 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         """Show the settings dialog (non-blocking); OK applies the changes."""
-        dialog = SettingsDialog(self.library.settings, self.model_presenter.text, self)
+        status = self.library_presenter.status
+        dialog = SettingsDialog(
+            self.library.settings,
+            self.model_presenter.text,
+            self,
+            model_in_use=getattr(status, "model", None),
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
         self.settings_dialog = dialog
@@ -424,12 +544,13 @@ class MainWindow(QMainWindow):
         """Save changed settings; reload the model if it or the device changed."""
         if not changes:
             return
-        if "thumbnail_cache_mb" in changes:
+        if "thumbnail_cache_mb" in changes and self.thumbnail_cache is not None:
             self.thumbnail_cache.set_max_bytes(int(changes["thumbnail_cache_mb"]) << 20)
 
         def saved(_settings: Any) -> None:
             self.statusBar().showMessage("Settings saved", 4000)
             if "model" in changes or "device" in changes:
+                self.index_on_start = "model" in changes  # embed the photos with the new model
                 self.model_presenter.load()
 
         lib = self.library

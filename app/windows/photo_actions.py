@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
@@ -13,8 +13,11 @@ from PySide6.QtWidgets import QStatusBar
 
 from app import desktop
 from app.bridge import EngineBridge
+from app.engine_access import load_preview
 from app.qt_images import pil_to_qimage
-from engine.api import SearchHit, load_preview
+
+if TYPE_CHECKING:
+    from engine.api import SearchHit
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app import theme
@@ -60,8 +60,9 @@ class StatusLine(QObject):
             "not_loaded": "Model: not loaded",
             "unavailable": "Model: unavailable",
         }.get(state, text)
-        self.model_label.setText(f"● {short}")
+        # Rich text rather than a palette: style sheet re-polishing on a theme switch resets
+        # widget palettes, and the colour must follow the theme anyway (set again on a switch).
+        self.model_label.setText(
+            f'<span style="color:{colour.name()}">● {html.escape(short)}</span>'
+        )
         self.model_label.setToolTip(text)
-        palette = self.model_label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.model_label.setPalette(palette)

@@ -22,12 +22,20 @@ def test_engine_error_dialog_shows_user_message_and_copies_details(qtbot):  # ty
     qtbot.addWidget(dialog)
     assert dialog.message_label.text() == "The folder /x does not exist."
     assert not dialog.details_view.isVisible()
+    assert dialog.toggle_button.isVisible()
     dialog.toggle_button.click()
     assert dialog.details_view.isVisible()
     dialog.copy_button.click()
     clipboard = QGuiApplication.clipboard().text()
     assert "The folder /x does not exist." in clipboard and "add_folder('/x')" in clipboard
     assert dialog.copy_button.text() == "Copied"
+
+
+def test_no_details_no_details_button(qtbot):  # type: ignore[no-untyped-def]
+    reporter = ErrorReporter()
+    reporter.report(EngineError("Disk full."))
+    qtbot.addWidget(reporter.last_dialog)
+    assert not reporter.last_dialog.toggle_button.isVisible()
 
 
 def test_cancelled_is_never_shown(qtbot):  # type: ignore[no-untyped-def]

@@ -28,9 +28,14 @@ def test_progress_bar_shows_counts_rate_and_eta(qtbot, window, fake_library):  #
     assert panel.bar.maximum() == 6 and panel.bar.value() == 1
     text = panel.label.text()
     assert "Indexing: 1 of 6 photos" in text
-    assert "photos/s" in text and "left" in text
+    assert "photos/s" not in text  # no rate from one batch: it would be wildly off
+    fake_library.index_step_s = 0.25
     fake_library.index_hold.clear()
-    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: "photos/s" in panel.label.text(), timeout=5000)
+    assert "left" in panel.label.text() or "almost done" in panel.label.text()
+    rate = float(panel.label.text().split(" photos/s")[0].rsplit("· ", 1)[1])
+    assert 2.0 < rate < 5.0  # one photo every 0.25 s
+    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=5000)
     assert "Indexed 6 photos" in window.statusBar().currentMessage()
 
 
@@ -75,10 +80,13 @@ def test_progress_text_formatting():  # type: ignore[no-untyped-def]
     progress = SimpleNamespace(
         phase="embedding", done=120, total=400, failed=2, reused=0, rate=35.2, eta_s=8.0
     )
-    assert format_index_progress(progress) == (
+    assert format_index_progress(progress, rate=35.2, eta_s=8.0) == (
         "Indexing: 120 of 400 photos · 35.2 photos/s · about 8 s left · 2 failed"
     )
-    assert format_index_progress(progress, paused=True).endswith("2 failed · paused")
+    assert format_index_progress(progress) == "Indexing: 120 of 400 photos · 2 failed"
+    assert format_index_progress(progress, paused=True, rate=3.0, eta_s=9.0).endswith(
+        "3.0 photos/s · 2 failed · paused"
+    )
     scanning = SimpleNamespace(
         phase="scanning", done=0, total=0, failed=0, reused=0, rate=0.0, eta_s=None
     )
@@ -87,3 +95,20 @@ def test_progress_text_formatting():  # type: ignore[no-untyped-def]
         embedded=10, reused=2, removed=1, failed=0, seconds=75.0, cancelled=False
     )
     assert format_index_report(report) == "Indexed 12 photos, 1 removed in 1 min 15 s."
+
+
+def test_rate_estimate_waits_for_a_second_of_embedding():  # type: ignore[no-untyped-def]
+    from app.presenters.index_presenter import RateEstimator
+
+    now = [100.0]
+    rates = RateEstimator(warmup_s=1.0, clock=lambda: now[0])
+
+    def progress(done: int) -> SimpleNamespace:
+        return SimpleNamespace(phase="embedding", done=done, total=100)
+
+    assert rates.update(progress(32)) == (None, None)  # the first batch lands at once
+    now[0] += 0.2
+    assert rates.update(progress(64)) == (None, None)  # still warming up
+    now[0] += 1.8
+    rate, eta = rates.update(progress(96))
+    assert rate == 32.0 and eta == 0.125  # (96 - 32) photos in 2 s; 4 left

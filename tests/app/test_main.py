@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.main import parse_args
+from app.main import open_window, parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,3 +43,19 @@ def test_command_line_options():  # type: ignore[no-untyped-def]
     args = parse_args(["--home", "/tmp/lib", "--model", "demo", "--query", "beach"])
     assert args.home == Path("/tmp/lib") and args.model == "demo" and args.query == "beach"
     assert parse_args([]).home is None
+
+
+def test_window_paints_before_the_library_opens_and_explains_a_bad_model(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    session = open_window(home=tmp_path / "home", model="no-such-model")
+    window = session.window
+    qtbot.addWidget(window)
+    failures: list[BaseException] = []
+    window.open_failed.connect(failures.append)
+    assert window.isVisible() and window.library is None
+    assert window.message_page.title.text() == "Opening your library…"
+    assert not window.folders_panel.isEnabled()
+    qtbot.waitUntil(lambda: failures != [], timeout=10000)
+    assert "is not a model spec PhotoSearch knows" in window.message_page.text.text()
+    assert window.reporter.last_dialog is not None
+    assert "demo" in window.reporter.last_dialog.message  # the engine's hint lists the forms
+    session.close()

@@ -51,7 +51,7 @@ def test_typed_query_returns_real_results_into_the_grid(qtbot, demo_library):  #
     qtbot.waitUntil(lambda: model.rowCount() > cut, timeout=10000)
     # Thumbnails decode for real and land in the disk cache.
     qtbot.waitUntil(lambda: model.index(0, 0).data(THUMBNAIL_STATE_ROLE) == "ready", timeout=10000)
-    assert list((Path(library.home) / "thumbnails").glob("*.jpg"))
+    assert list((Path(library.home) / "cache" / "thumbnails").glob("*.jpg"))
     window.shutdown()
 
 
@@ -81,6 +81,7 @@ def test_open_window_shows_library_state_and_logs_to_the_library(qtbot, demo_lib
     qtbot.addWidget(session.window)
     try:
         assert session.window.isVisible()
+        qtbot.waitUntil(lambda: session.library is not None, timeout=10000)
         assert session.log_path == Path(library.home) / "logs" / "photosearch-app.log"
         qtbot.waitUntil(lambda: session.window.folders_panel.list.count() == 1, timeout=10000)
         assert "40 photos · 40 indexed" in session.window.folders_panel.list.item(0).text()
@@ -93,4 +94,4 @@ def test_open_window_shows_library_state_and_logs_to_the_library(qtbot, demo_lib
             if getattr(handler, "baseFilename", None) == str(session.log_path):
                 logging.getLogger().removeHandler(handler)
                 handler.close()
-    assert "PhotoSearch starting" in session.log_path.read_text()
+    assert "PhotoSearch started" in session.log_path.read_text()
