@@ -46,9 +46,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 QUIET_S = 0.2
-"""Quiet time after a file was closed for writing (or deleted, or renamed into place)."""
+"""Quiet time after a file was closed for writing or renamed into place."""
 SETTLE_S = 1.0
-"""Quiet time after other events (a write still going on, a copy without close events)."""
+"""Quiet time after other events: a write still going on, a copy without close events, a
+deletion (which also joins an earlier batch holding created files, see ``_take_ready``)."""
 STABLE_GAP_S = 0.1
 """Two looks at a file's size and mtime this far apart must agree before it is read."""
 POLL_S = 1.0
@@ -77,10 +78,11 @@ class WatchEvent:
 @dataclass
 class _Pending:
     last: float  # time of the last event
-    closed: bool = False  # closed after writing since the last modification
-    deleted: bool = False  # the last event was a deletion
-    look: tuple[int, int] | None = None  # (size, mtime_ns) at the last look
+    closed: bool = False  # closed after writing (or renamed into place) since it last changed
+    look: tuple[int, int] | None = None  # (size, mtime_ns) at the last look since that event
     looked: float = 0.0
+    created: bool = False  # appeared (created, or moved in from outside the watch)
+    ready_since: float | None = None  # first found ready (batches with creations may wait)
 
 
 @dataclass
@@ -203,17 +205,19 @@ class Watch:
     def wait_idle(self, timeout: float = 60.0, quiet: float = 0.5) -> bool:
         """Wait until everything seen so far is indexed and nothing new came for ``quiet``
         seconds (events take a moment to arrive); returns False on timeout or stop."""
-        deadline = time.monotonic() + timeout
+        called = time.monotonic()
+        deadline = called + timeout
         with self._idle_cond:
             while True:
                 now = time.monotonic()
                 if self._stopped.is_set():
                     return False
-                if self._idle_since is not None and now - self._idle_since >= quiet:
+                since = None if self._idle_since is None else max(self._idle_since, called)
+                if since is not None and now - since >= quiet:
                     return True
                 if now >= deadline:
                     return False
-                wait = quiet if self._idle_since is None else quiet - (now - self._idle_since)
+                wait = quiet if since is None else quiet - (now - since)
                 self._idle_cond.wait(max(0.01, min(wait, deadline - now)))
 
     # -- the thread ---------------------------------------------------------------------------
@@ -318,40 +322,55 @@ class Watch:
                     entry = self._pending.pop(path)
                     self._pending[dest + path[len(src):]] = entry
             entry = self._pending.setdefault(dest, _Pending(when))
-            entry.last, entry.closed, entry.deleted = when, True, False
+            entry.last, entry.closed, entry.look = when, True, None
             return
         entry = self._pending.setdefault(src, _Pending(when))
         entry.last = max(entry.last, when)
-        if kind == "deleted":
-            entry.deleted, entry.closed = True, False
-        elif kind == "closed":
-            entry.closed, entry.deleted = True, False
-        elif kind in ("created", "modified"):
-            entry.closed = entry.deleted = False
+        entry.look = None  # look again: two agreeing looks after this event
+        if kind == "closed":
+            entry.closed = True
+        elif kind in ("created", "modified", "deleted"):
+            entry.closed = False
+            entry.created = entry.created or kind == "created"
 
     def _take_ready(self, now: float) -> PathChanges:
         ready: set[str] = set(self._force)
         self._force.clear()
         for path, entry in self._pending.items():
-            wait = self.quiet_s if (entry.closed or entry.deleted) else self.settle_s
-            if now - entry.last < wait:
+            wait = self.quiet_s if entry.closed else self.settle_s
+            if now - entry.last < wait or now - entry.looked < STABLE_GAP_S:
                 continue
             try:
                 st = os.stat(path)
             except OSError:
-                # Gone. A move's rename event may still be on its way (watchdog pairs them
-                # for up to half a second): without a deletion event, wait the settle time.
-                if entry.deleted or now - entry.last >= self.settle_s:
+                # Gone. Wait the settle time: a move's rename event may still be on its way
+                # (watchdog pairs them for up to half a second), and a move across library
+                # folders arrives as a deletion plus a creation, which should share a batch.
+                if now - entry.last >= self.settle_s:
                     ready.add(path)
                 continue
             if os.path.isdir(path):
                 ready.add(path)
                 continue
             look = (st.st_size, st.st_mtime_ns)
-            if entry.look == look and now - entry.looked >= STABLE_GAP_S:
+            if entry.look == look:
                 ready.add(path)
-            elif entry.look != look:
+            else:
                 entry.look, entry.looked = look, now
+        created = [self._pending[p] for p in ready if p in self._pending
+                   and self._pending[p].created]
+        if created:
+            # A move between library folders (or into a folder not watched yet) arrives as a
+            # deletion plus a creation, and the indexer keeps the photo's id only when both
+            # are in one batch. So a batch with created files waits (up to the settle time)
+            # for other files still arriving, and takes every deletion seen so far.
+            for entry in created:
+                entry.ready_since = entry.ready_since or now
+            arriving = any(e.created and p not in ready for p, e in self._pending.items())
+            if arriving and now - min(e.ready_since or now for e in created) < self.settle_s:
+                self._force |= ready - set(self._pending)
+                return PathChanges()
+            ready.update([p for p in self._pending if p not in ready and not os.path.lexists(p)])
         moves: list[tuple[str, str]] = []
         if self._moves and (ready or now - self._last_move >= self.quiet_s):
             moves, self._moves = self._moves, []
