@@ -43,12 +43,12 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 """Version of the sidecar format; a sidecar from a newer version makes the cache unusable."""
 
-REBUILD_CHURN_FRACTION = 0.2
+REBUILD_CHURN_FRACTION = 0.1
 """Rebuild the graph when deleted slots plus slots reused since it was built pass this fraction.
 
-Both degrade recall: at 100k clustered vectors, deleting 10% of the photos and adding as many
-(which reuse the deleted slots) costs 0.007 of recall@10 at the default ef, 0.015 at ef 128
-(see bench/ann_recall.py).
+Both degrade recall: at 100k clustered 512-d vectors, deleting 10% of the photos and adding as
+many (which reuse the deleted slots) cost 0.007 to 0.025 of recall@10 at the default ef over
+three runs of bench/ann_recall.py (hnswlib's multithreaded inserts are not deterministic).
 """
 
 RECONCILE_REBUILD_FRACTION = 0.3
@@ -57,7 +57,7 @@ RECONCILE_REBUILD_FRACTION = 0.3
 _INITIAL_CAPACITY = 1024
 # Vectors written per lock hold, so that searches interleave with a long add. A new vector in a
 # fresh slot costs about 0.5 ms (512-d, M=32, 2 cores); replacing a vector in place or reusing a
-# deleted slot makes hnswlib repair the neighbours' links (updatePoint), about 15 times as much.
+# deleted slot makes hnswlib repair the neighbours' links (updatePoint), 8 to 50 times as much.
 _INSERT_CHUNK = 256
 _UPDATE_CHUNK = 16
 _CHECKSUM_BLOCK = 16 * 1024 * 1024
@@ -81,8 +81,8 @@ class IndexParams:
     ``M`` (links per node) and ``ef_construction`` fix the graph when it is built; ``ef_search``
     is the default breadth of a search (raised to ``2 * k`` for large ``k``). The defaults were
     chosen with ``bench/ann_recall.py``: at 100k clustered 512-d vectors they give recall@10 of
-    0.997 (0.990 after 10% churn) at a median 0.9 ms per query on two cores, where M=16 or
-    ef_search=128 stay below 0.99.
+    0.997 at a median 0.9 ms per query on two cores, where M=16 or ef_search=128 stay below 0.99
+    (0.975 to 0.990 after 10% churn, hence :data:`REBUILD_CHURN_FRACTION`).
     """
 
     M: int = 32  # upper-case: the name every HNSW paper and library uses

@@ -1,0 +1,407 @@
+"""Tests for engine.vectors: the HNSW cache of photo vectors and the exact search."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.vectors import IndexParams, ReconcileReport, VectorIndex, exact_search
+
+DIM = 32
+FAST = IndexParams(M=16, ef_construction=100, ef_search=64)
+
+
+def normalised(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def random_vectors(n: int, dim: int = DIM, seed: int = 0) -> np.ndarray:
+    return normalised(np.random.default_rng(seed).standard_normal((n, dim), dtype=np.float32))
+
+
+def clustered_vectors(n: int, dim: int, clusters: int, seed: int = 0) -> np.ndarray:
+    """Gaussian blobs around random centres, like embeddings of similar photos."""
+    rng = np.random.default_rng(seed)
+    centres = normalised(rng.standard_normal((clusters, dim), dtype=np.float32))
+    noise = rng.standard_normal((n, dim), dtype=np.float32) / np.sqrt(dim)
+    return normalised(centres[rng.integers(0, clusters, n)] + noise)
+
+
+def make_index(tmp_path: Path, n: int, dim: int = DIM, params: IndexParams = FAST) -> VectorIndex:
+    index = VectorIndex.open(tmp_path / "vectors.hnsw", dim, params)
+    if n:
+        index.add(np.arange(1, n + 1, dtype=np.int64), random_vectors(n, dim))
+    return index
+
+
+# --------------------------------------------------------------------------------- exact search
+
+
+def test_exact_search_matches_brute_force_argsort() -> None:
+    vecs = random_vectors(500)
+    ids = np.arange(1000, 1500, dtype=np.int64)
+    query = random_vectors(1, seed=7)[0]
+    got_ids, got_scores = exact_search(vecs, ids, query, 20)
+    order = np.argsort(-(vecs @ query))[:20]
+    np.testing.assert_array_equal(got_ids, ids[order])
+    np.testing.assert_allclose(got_scores, (vecs @ query)[order], rtol=1e-6)
+    assert got_ids.dtype == np.int64 and got_scores.dtype == np.float32
+
+
+def test_exact_search_with_k_above_n_returns_everything_sorted() -> None:
+    vecs = random_vectors(7)
+    ids, scores = exact_search(vecs, np.arange(7), vecs[3], 50)
+    assert len(ids) == 7 and ids[0] == 3
+    assert np.all(np.diff(scores) <= 0)
+
+
+def test_exact_search_on_no_vectors_is_empty() -> None:
+    ids, scores = exact_search(
+        np.empty((0, DIM), np.float32), np.empty(0, np.int64), np.ones(DIM), 5
+    )
+    assert ids.shape == (0,) and scores.shape == (0,)
+
+
+# --------------------------------------------------------------------------------- search
+
+
+def test_recall_at_10_against_exact_search(tmp_path: Path) -> None:
+    both = clustered_vectors(3040, 64, clusters=30, seed=1)
+    data, queries = both[:3000], both[3000:]  # queries: held-out points of the same clusters
+    ids = np.arange(10_000, 13_000, dtype=np.int64)
+    index = VectorIndex.open(tmp_path / "v.hnsw", 64)  # the default parameters
+    index.add(ids, data)
+    hits = 0
+    for query in queries:
+        got, _ = index.search(query, 10)
+        want, _ = exact_search(data, ids, query, 10)
+        hits += len(set(got.tolist()) & set(want.tolist()))
+    assert hits / (10 * len(queries)) >= 0.98
+
+
+def test_search_returns_cosine_scores_best_first(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 200)
+    vecs = random_vectors(200)
+    query = random_vectors(1, seed=9)[0]
+    ids, scores = index.search(query, 10)
+    assert ids.dtype == np.int64 and scores.dtype == np.float32
+    np.testing.assert_allclose(scores, vecs[ids - 1] @ query, atol=1e-5)
+    assert np.all(np.diff(scores) <= 0)
+
+
+def test_empty_index_returns_empty_arrays(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 0)
+    ids, scores = index.search(random_vectors(1)[0], 10)
+    assert ids.shape == (0,) and scores.shape == (0,)
+    assert len(index) == 0 and index.live_ids().shape == (0,)
+    assert index.deleted_fraction == 0.0
+
+
+def test_k_larger_than_live_count_returns_all_live(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 5)
+    index.remove([2, 4])
+    ids, scores = index.search(random_vectors(1, seed=3)[0], 10)
+    assert sorted(ids.tolist()) == [1, 3, 5]
+    assert len(scores) == 3
+
+
+def test_search_rejects_a_query_of_the_wrong_shape(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 5)
+    with pytest.raises(ValueError):
+        index.search(np.ones(DIM + 1, np.float32), 3)
+
+
+# --------------------------------------------------------------------------------- writing
+
+
+def test_add_replaces_the_vector_of_an_existing_id(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 100)
+    new_vector = random_vectors(1, seed=42)[0]
+    index.add(np.array([7]), new_vector[None, :])
+    ids, scores = index.search(new_vector, 1)
+    assert ids[0] == 7 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    ids, scores = index.search(random_vectors(100)[6], 100)  # id 7's old vector
+    assert ids[0] != 7
+    assert scores[ids == 7] == pytest.approx(float(new_vector @ random_vectors(100)[6]), abs=1e-5)
+    assert len(index) == 100 and index.element_count == 100
+
+
+def test_adding_a_removed_id_makes_it_live_with_its_new_vector(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 50)
+    index.remove([10])
+    new_vector = random_vectors(1, seed=5)[0]
+    index.add(np.array([10]), new_vector[None, :])
+    assert 10 in index.live_ids()
+    ids, scores = index.search(new_vector, 1)
+    assert ids[0] == 10 and scores[0] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_repeated_id_in_one_add_keeps_its_last_vector(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 0)
+    vecs = random_vectors(3)
+    index.add(np.array([1, 2, 1]), vecs)
+    assert len(index) == 2
+    assert index.search(vecs[2], 1)[1][0] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_remove_hides_ids_from_search_and_live_ids(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 100)
+    vecs = random_vectors(100)
+    removed = [3, 50, 99]
+    index.remove(removed + [12345])  # an unknown id is ignored
+    index.remove([3])  # removing twice is harmless
+    assert len(index) == 97
+    assert not set(removed) & set(index.live_ids().tolist())
+    for label in removed:
+        ids, _ = index.search(vecs[label - 1], 100)
+        assert label not in ids
+    assert index.deleted_fraction == pytest.approx(3 / 100)
+
+
+def test_capacity_grows_past_the_initial_size(tmp_path: Path) -> None:
+    n = 2600  # more than twice the initial capacity of 1024
+    index = make_index(tmp_path, 0)
+    vecs = random_vectors(n)
+    for start in range(0, n, 700):
+        index.add(np.arange(start, min(start + 700, n)), vecs[start : start + 700])
+    assert len(index) == n
+    np.testing.assert_array_equal(index.live_ids(), np.arange(n))
+    for label in (0, 1023, 1024, 2047, 2599):
+        assert index.search(vecs[label], 1)[0][0] == label
+
+
+def test_churn_reuses_deleted_slots(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    index = make_index(tmp_path, 500)
+    next_id = 501
+    for round_ in range(8):
+        victims = rng.choice(index.live_ids(), 100, replace=False)
+        index.remove(victims.tolist())
+        new_ids = np.arange(next_id, next_id + 100)
+        index.add(new_ids, random_vectors(100, seed=100 + round_))
+        next_id += 100
+        assert len(index) == 500
+        assert index.element_count == 500
+        live = set(index.live_ids().tolist())
+        assert not live & set(victims.tolist()) and set(new_ids.tolist()) <= live
+    assert index.deleted_fraction == 0.0
+    assert index.churn_fraction == 1.0 and index.needs_rebuild()  # 800 slot reuses over 500
+    # a removed id can still come back after its slot was given to another photo
+    gone = int(victims[0])
+    index.add(np.array([gone]), random_vectors(1, seed=1)[:1])
+    assert gone in index.live_ids() and len(index) == 501
+
+
+def test_concurrent_searches_while_adding(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 200)
+    vecs = random_vectors(1200, seed=4)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def searcher() -> None:
+        try:
+            while not done.is_set():
+                ids, _ = index.search(vecs[0], 5)
+                assert len(ids) == 5
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for start in range(0, 1200, 300):
+        index.add(np.arange(1000 + start, 1300 + start), vecs[start : start + 300])
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(index) == 1400
+
+
+# --------------------------------------------------------------------------------- persistence
+
+
+def test_save_and_open_round_trip_gives_identical_results(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 1500)
+    index.remove(range(1, 200, 2))
+    index.save()
+    again = VectorIndex.open(index.path, DIM, FAST)
+    np.testing.assert_array_equal(again.live_ids(), index.live_ids())
+    assert again.deleted_fraction == pytest.approx(index.deleted_fraction)
+    for query in random_vectors(20, seed=11):
+        ids_a, scores_a = index.search(query, 10)
+        ids_b, scores_b = again.search(query, 10)
+        np.testing.assert_array_equal(ids_a, ids_b)
+        np.testing.assert_array_equal(scores_a, scores_b)
+    assert index.sidecar_path.exists()
+
+
+def test_without_a_sidecar_deleted_labels_are_recovered(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 300)
+    index.remove([5, 6, 7])
+    index.save()
+    index.sidecar_path.unlink()
+    again = VectorIndex.open(index.path, DIM, FAST)
+    np.testing.assert_array_equal(again.live_ids(), index.live_ids())
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "bad sidecar checksum"])
+def test_a_damaged_file_opens_as_an_empty_index(tmp_path: Path, damage: str) -> None:
+    index = make_index(tmp_path, 300)
+    index.save()
+    data = index.path.read_bytes()
+    if damage == "truncated":
+        index.path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        index.path.write_bytes(np.random.default_rng(0).bytes(len(data)))
+    elif damage == "empty":
+        index.path.write_bytes(b"")
+    else:
+        flipped = bytearray(data)
+        flipped[len(data) // 2] ^= 0xFF
+        index.path.write_bytes(bytes(flipped))
+    again = VectorIndex.open(index.path, DIM, FAST)
+    assert len(again) == 0
+    assert again.search(random_vectors(1)[0], 5)[0].shape == (0,)
+    again.add(np.array([1]), random_vectors(1))  # and it is usable
+    assert len(again) == 1
+
+
+def test_a_dimension_mismatch_opens_as_an_empty_index(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 100)
+    index.save()
+    assert len(VectorIndex.open(index.path, DIM * 2, FAST)) == 0
+    index.sidecar_path.unlink()  # the file's own header tells the dimension too
+    assert len(VectorIndex.open(index.path, DIM * 2, FAST)) == 0
+    assert len(VectorIndex.open(index.path, DIM, FAST)) == 100
+
+
+def test_a_crash_during_save_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = make_index(tmp_path, 200)
+    index.save()
+    old_ids = index.live_ids()
+    index.remove(range(1, 101))
+    index.add(np.arange(1000, 1050), random_vectors(50, seed=3))
+
+    def crash(src: object, dst: object) -> None:
+        raise OSError("simulated crash during save")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        index.save()
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.hnsw", "vectors.hnsw.json"]
+    again = VectorIndex.open(index.path, DIM, FAST)
+    np.testing.assert_array_equal(again.live_ids(), old_ids)
+    assert again.search(random_vectors(200)[0], 1)[0][0] == 1  # id 1, removed after the save
+
+
+def test_a_crash_between_index_and_sidecar_gives_an_empty_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = make_index(tmp_path, 200)
+    index.save()
+    index.remove(range(1, 50))
+    real_replace = os.replace
+
+    def crash_on_sidecar(src: str, dst: str) -> None:
+        if str(dst).endswith(".json"):
+            raise OSError("simulated crash before the sidecar")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_sidecar)
+    with pytest.raises(OSError):
+        index.save()
+    monkeypatch.undo()
+    # the new index file sits next to the old sidecar: the pair is not trusted, rebuild instead
+    assert len(VectorIndex.open(index.path, DIM, FAST)) == 0
+
+
+# --------------------------------------------------------------------------------- reconcile
+
+
+class VectorStore:
+    """Stands in for the catalog: vectors by photo id, and a record of what was fetched."""
+
+    def __init__(self, n: int) -> None:
+        self.vectors = random_vectors(n + 1)  # row i is photo i
+        self.calls: list[list[int]] = []
+
+    def load(self, ids: np.ndarray) -> np.ndarray:
+        self.calls.append(ids.tolist())
+        return self.vectors[ids]
+
+
+def test_reconcile_adds_missing_and_removes_extra_ids(tmp_path: Path) -> None:
+    store = VectorStore(200)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 101), store.vectors[1:101])
+    catalog = np.arange(6, 106)
+    report = index.reconcile(catalog, store.load)
+    assert report == ReconcileReport(added=5, removed=5, rebuilt=0)
+    assert store.calls == [list(range(101, 106))]
+    np.testing.assert_array_equal(index.live_ids(), catalog)
+    assert index.search(store.vectors[105], 1)[0][0] == 105
+    assert index.reconcile(catalog, store.load) == ReconcileReport(0, 0, 0)
+
+
+def test_reconcile_rebuilds_after_heavy_change(tmp_path: Path) -> None:
+    store = VectorStore(300)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 101), store.vectors[1:101])
+    catalog = np.arange(61, 201)  # 60 removed and 100 added out of 100
+    report = index.reconcile(catalog, store.load)
+    assert report == ReconcileReport(added=100, removed=60, rebuilt=140)
+    assert store.calls == [catalog.tolist()]
+    np.testing.assert_array_equal(index.live_ids(), catalog)
+    assert index.deleted_fraction == 0.0 and index.element_count == 140
+
+
+def test_reconcile_rebuilds_a_churned_graph(tmp_path: Path) -> None:
+    store = VectorStore(100)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 101), store.vectors[1:101])
+    index.remove(range(1, 26))  # 25% of the slots deleted
+    assert index.needs_rebuild()
+    report = index.reconcile(np.arange(26, 101), store.load)
+    assert report == ReconcileReport(added=0, removed=0, rebuilt=75)
+    assert not index.needs_rebuild() and index.element_count == 75
+
+
+def test_an_index_built_with_another_m_needs_a_rebuild(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 50)
+    index.save()
+    assert not VectorIndex.open(index.path, DIM, FAST).needs_rebuild()
+    other = IndexParams(M=8, ef_construction=100, ef_search=64)
+    assert VectorIndex.open(index.path, DIM, other).needs_rebuild()
+
+
+def test_saving_leaves_no_temp_files(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 10)
+    (tmp_path / "vectors.hnsw.abc123.tmp").write_bytes(b"left by a crash")
+    index.save()
+    index.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.hnsw", "vectors.hnsw.json"]
+
+
+def test_slot_reuse_counts_as_churn_until_a_rebuild(tmp_path: Path) -> None:
+    store = VectorStore(200)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 101), store.vectors[1:101])
+    index.remove(range(1, 9))
+    index.add(np.arange(101, 109), store.vectors[101:109])  # reuses the 8 deleted slots
+    assert index.deleted_fraction == 0.0 and index.churn_fraction == pytest.approx(0.08)
+    assert not index.needs_rebuild()
+    index.save()
+    again = VectorIndex.open(index.path, DIM, FAST)
+    assert again.churn_fraction == pytest.approx(0.08)
+    catalog = np.arange(14, 114)  # 5 more gone and 5 new: churn would reach 13%
+    assert again.reconcile(catalog, store.load) == ReconcileReport(5, 5, 100)
+    assert again.churn_fraction == 0.0
+    np.testing.assert_array_equal(again.live_ids(), catalog)
