@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.bridge import EngineBridge, JobHandle
 from app.formatting import format_index_progress, format_index_report
-from engine.errors import Cancelled
+from engine.errors import Cancelled, LibraryLockedError
 
 
 class RateEstimator:
@@ -142,6 +142,9 @@ class IndexPresenter(QObject):
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             self._end(None, "Indexing cancelled. Photos indexed so far stay searchable.")
+            return
+        if isinstance(exc, LibraryLockedError):  # e.g. the CLI is indexing: say so, no dialog
+            self._end(None, exc.user_message)
             return
         self._end(None, "Indexing stopped because of an error.")
         self.error.emit(exc)

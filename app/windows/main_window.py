@@ -572,17 +572,16 @@ class MainWindow(QMainWindow):
         return mime is not None and desktop.can_accept(mime)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self._accepts(event.mimeData()) and event.source() is None:
-            event.acceptProposedAction()
-        elif self._accepts(event.mimeData()):
-            event.setDropAction(Qt.DropAction.CopyAction)
+        if self._accepts(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)  # never move the user's photo
             event.accept()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
         if self._accepts(event.mimeData()):
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         source = desktop.image_source_from_mime(event.mimeData())
@@ -590,5 +589,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Drop an image file or an image from a browser.", 5000)
             event.ignore()
             return
-        event.acceptProposedAction()
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
         self.find_similar(*source)

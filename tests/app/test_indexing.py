@@ -112,3 +112,20 @@ def test_rate_estimate_waits_for_a_second_of_embedding():  # type: ignore[no-unt
     now[0] += 1.8
     rate, eta = rates.update(progress(96))
     assert rate == 32.0 and eta == 0.125  # (96 - 32) photos in 2 s; 4 left
+
+
+def test_a_library_locked_by_another_process_is_a_status_message_not_a_dialog(
+    qtbot, window, fake_library, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from engine.errors import LibraryLockedError
+
+    message = "Another PhotoSearch process (process 42) is updating this library right now."
+
+    def locked(on_progress=None):  # type: ignore[no-untyped-def]
+        raise LibraryLockedError(message)
+
+    monkeypatch.setattr(fake_library, "index", locked)
+    window.index_presenter.start()
+    qtbot.waitUntil(lambda: not window.index_presenter.running, timeout=3000)
+    assert window.statusBar().currentMessage() == message
+    assert window.reporter.dialogs == []

@@ -18,8 +18,10 @@ def _results(qtbot, window, text: str = "circle") -> None:  # type: ignore[no-un
 
 def test_ctrl_f_focuses_the_search_box(qtbot, window):  # type: ignore[no-untyped-def]
     window.activateWindow()
-    window.results_view.setFocus()
-    qtbot.keyClick(window.results_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    elsewhere = window.folders_panel.list
+    elsewhere.setFocus()
+    qtbot.waitUntil(elsewhere.hasFocus, timeout=1000)
+    qtbot.keyClick(elsewhere, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.search_bar.search_box.hasFocus(), timeout=1000)
 
 

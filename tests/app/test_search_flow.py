@@ -14,7 +14,9 @@ def type_text(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_typing_is_debounced_into_one_search(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
-    type_text(qtbot, window, "red circle")
+    for word in ("red", " ci", "rcle"):  # a typist: pauses shorter than the debounce
+        type_text(qtbot, window, word)
+        qtbot.wait(80)
     # Nothing searched while typing: the debounce timer is still running.
     assert fake_library.calls_named("search") == []
     qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=3000)
