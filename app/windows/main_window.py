@@ -12,29 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QPaintEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import desktop, theme
+from app import theme
 from app.bridge import EngineBridge
 from app.engine_access import load_thumbnail
 from app.errors import ErrorReporter
@@ -48,7 +42,6 @@ from app.presenters.model_presenter import ModelPresenter, ModelState
 from app.presenters.search_presenter import SearchPresenter, SearchState, SimilarSource
 from app.qt_images import pil_to_qimage
 from app.widgets.banners import ModelBanner, SimilarBar
-from app.widgets.failures_dialog import FailuresDialog
 from app.widgets.filter_bar import FilterBar
 from app.widgets.folders_panel import FoldersPanel
 from app.widgets.index_panel import IndexPanel
@@ -56,7 +49,8 @@ from app.widgets.pages import FirstRunPage, MessagePage
 from app.widgets.preview_pane import PreviewPane
 from app.widgets.results_view import ResultsView
 from app.widgets.search_bar import SearchBar
-from app.widgets.settings_dialog import SettingsDialog
+from app.windows.image_drop import ImageDropTarget
+from app.windows.library_actions import LibraryActions
 from app.windows.photo_actions import PhotoActions
 from app.windows.status_line import StatusLine
 
@@ -81,7 +75,7 @@ _MESSAGES = {
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
     """The PhotoSearch window over one library.
 
     Give it an open library, or None and then ``open_library(opener)``: the window paints
@@ -377,16 +371,6 @@ class MainWindow(QMainWindow):
         """ "Find similar" on a result."""
         self.find_similar(hit.path, hit.path.name)
 
-    def paste(self) -> None:
-        """Ctrl+V: find photos like the image (or image file) on the clipboard."""
-        mime = QGuiApplication.clipboard().mimeData()
-        source = desktop.image_source_from_mime(mime) if mime is not None else None
-        if source is not None:
-            self.find_similar(*source)
-        elif mime is not None and mime.hasText():
-            self.search_bar.search_box.insert(mime.text().strip())
-            self.focus_search()
-
     def _show_results(self, hits: list[SearchHit]) -> None:
         self.results_model.set_hits(hits)
         if hits and self.results_view.currentIndex().row() < 0:
@@ -456,29 +440,6 @@ class MainWindow(QMainWindow):
 
     # -- folders, indexing, model ------------------------------------------------------------
 
-    def add_folder(self) -> None:
-        """Ask for a folder, add it and index it."""
-        path = self.ask_folder()
-        if path is not None:
-            self.library_presenter.add_folder(path)
-
-    def remove_folder(self, path: Path) -> None:
-        """Remove a folder from the library after confirmation."""
-        if self.confirm(
-            "Remove folder",
-            f"Remove {path} from the library?\n\nIts photos leave the search results. "
-            "The files themselves are not touched.",
-        ):
-            self.library_presenter.remove_folder(path)
-
-    def _ask_folder(self) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(Path.home()))
-        return Path(chosen) if chosen else None
-
-    def _confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
-
     def _folders_changed(self, folders: list[Any]) -> None:
         self.folders_panel.set_folders(folders)
         self.filter_bar.set_folders(folders)
@@ -522,73 +483,3 @@ class MainWindow(QMainWindow):
             self.search_presenter.set_model_unavailable(text)
         else:
             self.search_presenter.set_model_ready(False)
-
-    # -- dialogs -----------------------------------------------------------------------------
-
-    def open_settings(self) -> SettingsDialog:
-        """Show the settings dialog (non-blocking); OK applies the changes."""
-        status = self.library_presenter.status
-        dialog = SettingsDialog(
-            self.library.settings,
-            self.model_presenter.text,
-            self,
-            model_in_use=getattr(status, "model", None),
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
-        self.settings_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def apply_settings(self, changes: dict[str, Any]) -> None:
-        """Save changed settings; reload the model if it or the device changed."""
-        if not changes:
-            return
-        if "thumbnail_cache_mb" in changes and self.thumbnail_cache is not None:
-            self.thumbnail_cache.set_max_bytes(int(changes["thumbnail_cache_mb"]) << 20)
-
-        def saved(_settings: Any) -> None:
-            self.statusBar().showMessage("Settings saved", 4000)
-            if "model" in changes or "device" in changes:
-                self.index_on_start = "model" in changes  # embed the photos with the new model
-                self.model_presenter.load()
-
-        lib = self.library
-        self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)
-
-    def open_failures(self) -> None:
-        """Show the files that failed to index, and why."""
-
-        def show(failures: list[Any]) -> None:
-            self.failures_dialog = FailuresDialog(failures, self)
-            self.failures_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.failures_dialog.open()
-
-        self.bridge.call(self.library.failures, show, self.reporter.report)
-
-    # -- drag and drop -----------------------------------------------------------------------
-
-    def _accepts(self, mime: QMimeData | None) -> bool:
-        return mime is not None and desktop.can_accept(mime)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self._accepts(event.mimeData()):
-            event.setDropAction(Qt.DropAction.CopyAction)  # never move the user's photo
-            event.accept()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if self._accepts(event.mimeData()):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        source = desktop.image_source_from_mime(event.mimeData())
-        if source is None:
-            self.statusBar().showMessage("Drop an image file or an image from a browser.", 5000)
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
-        self.find_similar(*source)

@@ -1,0 +1,84 @@
+"""Folder and settings actions of the main window (they open dialogs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from app.widgets.failures_dialog import FailuresDialog
+from app.widgets.settings_dialog import SettingsDialog
+
+
+class LibraryActions:
+    """Mixin for the main window: add/remove folders, settings, the failed-files list.
+
+    ``ask_folder`` and ``confirm`` are attributes the window sets to ``_ask_folder`` and
+    ``_confirm``; tests replace them to answer without a modal dialog.
+    """
+
+    def add_folder(self) -> None:
+        """Ask for a folder, add it and index it."""
+        path = self.ask_folder()
+        if path is not None:
+            self.library_presenter.add_folder(path)
+
+    def remove_folder(self, path: Path) -> None:
+        """Remove a folder from the library after confirmation."""
+        if self.confirm(
+            "Remove folder",
+            f"Remove {path} from the library?\n\nIts photos leave the search results. "
+            "The files themselves are not touched.",
+        ):
+            self.library_presenter.remove_folder(path)
+
+    def _ask_folder(self) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(Path.home()))
+        return Path(chosen) if chosen else None
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_settings(self) -> SettingsDialog:
+        """Show the settings dialog (non-blocking); OK applies the changes."""
+        status = self.library_presenter.status
+        dialog = SettingsDialog(
+            self.library.settings,
+            self.model_presenter.text,
+            self,
+            model_in_use=getattr(status, "model", None),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, changes: dict[str, Any]) -> None:
+        """Save changed settings; reload the model if it or the device changed."""
+        if not changes:
+            return
+        if "thumbnail_cache_mb" in changes and self.thumbnail_cache is not None:
+            self.thumbnail_cache.set_max_bytes(int(changes["thumbnail_cache_mb"]) << 20)
+
+        def saved(_settings: Any) -> None:
+            self.statusBar().showMessage("Settings saved", 4000)
+            if "model" in changes or "device" in changes:
+                self.index_on_start = "model" in changes  # embed the photos with the new model
+                self.model_presenter.load()
+
+        lib = self.library
+        self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)
+
+    def open_failures(self) -> None:
+        """Show the files that failed to index, and why."""
+
+        def show(failures: list[Any]) -> None:
+            self.failures_dialog = FailuresDialog(failures, self)
+            self.failures_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.failures_dialog.open()
+
+        self.bridge.call(self.library.failures, show, self.reporter.report)
