@@ -49,10 +49,13 @@ from engine.watcher import Watch, WatchEvent
 __all__ = [
     "FailedPhoto", "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library",
     "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "Watch",
-    "WatchEvent", "load_preview", "load_thumbnail",
+    "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos", "DEMO_MODEL",
 ]
 
 log = logging.getLogger(__name__)
+
+# Catalog setting (+ model id): when the saved vector index last matched the catalog.
+_INDEX_SAVED = "index_saved_at:"
 
 # Below this many photos an exact scan is as fast as HNSW and has perfect recall.
 EXACT_SEARCH_LIMIT = 20_000
@@ -67,6 +70,24 @@ def load_thumbnail(path: Path, size: int) -> Any:
 def load_preview(path: Path, max_side: int) -> Any:
     """An RGB PIL image for a preview pane, longest side <= ``max_side``."""
     return imaging.load_preview(Path(path), max_side)
+
+
+DEMO_MODEL = "demo"
+
+
+def write_demo_photos(folder: Path, count: int = 200, seed: int = 1234) -> Path:
+    """Write ``count`` generated demo photos (the scenes the bundled demo model knows) into
+    ``folder`` with their captions in ``folder/dataset.json``; kept if already there.
+
+    Lets a newcomer see PhotoSearch work offline, before any real model is downloaded.
+    """
+    from engine.demo_data import DemoSplits, write_demo_dataset
+
+    folder = Path(folder).expanduser()
+    if not (folder / "dataset.json").is_file():
+        write_demo_dataset(folder, DemoSplits(train=0, val=0, test=count, compositional=0),
+                           seed=seed)
+    return folder
 
 
 class _WriterLock:
@@ -221,9 +242,18 @@ class Library:
                 report = vindex.reconcile(
                     ids, lambda missing: self.catalog.vectors_for_ids(missing, model_id,
                                                                       encoder.dim))
-                if report.added or report.removed or report.rebuilt:
+                # A photo changed in place after the file's last save (and a crash before the
+                # next one) has its label in the file but an old vector: refresh those.
+                saved_at = self.catalog.get_setting(_INDEX_SAVED + model_id)
+                stale = (self.catalog.photo_ids_updated_since(saved_at)
+                         if saved_at and not report.rebuilt else [])
+                if stale:
+                    stale_ids, stale_vecs = self.catalog.searchable_vectors(
+                        model_id, encoder.dim, stale)
+                    vindex.add(stale_ids, stale_vecs)
+                if report.added or report.removed or report.rebuilt or stale:
                     try:
-                        vindex.save()
+                        self._write_index(vindex, model_id)
                     except OSError:
                         log.warning("could not save the vector index", exc_info=True)
                 self._vindex = vindex
@@ -333,12 +363,19 @@ class Library:
             raise
         return watch
 
+    def _write_index(self, vindex: VectorIndex, model_id: str) -> None:
+        """Save the index and remember, in the catalog, what it holds: every change committed
+        before the save began (photos updated since then are refreshed on the next open)."""
+        started = self.catalog.clock()
+        vindex.save()
+        self.catalog.set_setting(_INDEX_SAVED + model_id, started)
+
     def _save_index(self) -> None:
         """Write the vector index if this library changed it (searching never writes it)."""
         if self._vindex is not None and self._vindex_dirty:
             self._vindex_dirty = False
             try:
-                self._vindex.save()
+                self._write_index(self._vindex, self.encoder.spec.model_id)
             except OSError:
                 self._vindex_dirty = True
                 log.warning("could not save the vector index (it is rebuilt on next open)",
