@@ -266,7 +266,10 @@ class Library:
     # -- folders ------------------------------------------------------------------------------
 
     def add_folder(self, path: Path) -> FolderInfo:
-        """Remember a folder to index (and watch); raises EngineError if it does not exist."""
+        """Remember a folder to index (and watch); raises EngineError if it does not exist.
+
+        A folder that holds library folders takes them over (their photos are kept).
+        """
         folder = Path(path).expanduser().resolve()
         if not folder.is_dir():
             raise EngineError(f"The folder {folder} does not exist or is not a folder.")

@@ -192,12 +192,24 @@ class Catalog:
     # -- folders ------------------------------------------------------------------------------
 
     def add_folder(self, path: Path) -> int:
-        """Remember a folder (idempotent); returns its id."""
+        """Remember a folder (idempotent); returns its id.
+
+        Library folders inside it are merged into it: their photos move to the new folder with
+        their ids and vectors, so no file is ever catalogued under two folders.
+        """
         with self.transaction() as c:
             c.execute("INSERT OR IGNORE INTO folders(path, added_at) VALUES (CAST(? AS TEXT), ?)",
                       (_db_text(str(path)), _now()))
-            return int(c.execute("SELECT id FROM folders WHERE path = CAST(? AS TEXT)",
-                                 (_db_text(str(path)),)).fetchone()[0])
+            folder_id = int(c.execute("SELECT id FROM folders WHERE path = CAST(? AS TEXT)",
+                                      (_db_text(str(path)),)).fetchone()[0])
+            inside = [r[1] for r in c.execute("SELECT path, id FROM folders WHERE id != ?",
+                                              (folder_id,)).fetchall()
+                      if Path(r[0]).is_relative_to(path)]
+            for child_id in inside:
+                c.execute("UPDATE photos SET folder_id = ? WHERE folder_id = ?",
+                          (folder_id, child_id))
+                c.execute("DELETE FROM folders WHERE id = ?", (child_id,))
+            return folder_id
 
     def remove_folder(self, path: Path) -> bool:
         """Forget a folder and its photos; embeddings no photo uses are dropped too."""
