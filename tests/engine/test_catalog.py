@@ -261,3 +261,17 @@ def test_concurrent_readers_and_a_writer(tmp_path: Path) -> None:
     assert reader._query("SELECT size FROM photos")[0][0] == 5
     writer.close()
     reader.close()
+
+
+def test_adding_a_parent_folder_takes_over_the_folders_inside(catalog: Catalog,
+                                                              tmp_path: Path) -> None:
+    child = add_photos(catalog, tmp_path / "Pictures" / "Phone", ["1.jpg", "2.jpg"])
+    other = add_photos(catalog, tmp_path / "Pictures-old", ["3.jpg"])
+    parent_id = catalog.add_folder(tmp_path / "Pictures")
+    assert sorted(catalog.folder_ids()) == [str(tmp_path / "Pictures"),
+                                            str(tmp_path / "Pictures-old")]
+    rows = catalog.photos_in_folder(parent_id)
+    assert {p: r.id for p, r in rows.items()} == child
+    assert count(catalog, "embeddings") == 3 and count(catalog, "photos") == 3
+    assert catalog.photo_id_for_path(next(iter(other))) == next(iter(other.values()))
+    assert catalog.add_folder(tmp_path / "Pictures") == parent_id  # idempotent

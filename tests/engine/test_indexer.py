@@ -533,3 +533,32 @@ def test_index_jobs_can_be_paused(small_photos: Path, open_library: Callable[...
     assert job_box[0].paused and not job_box[0].done()
     job_box[0].resume()
     assert job_box[0].result(timeout=300).embedded == 20
+
+
+def test_adding_a_parent_of_a_library_folder_indexes_each_photo_once(
+        tmp_path: Path, open_library: Callable[..., Library], demo: DemoSet,
+        decode_calls: list[Path]) -> None:
+    parent = tmp_path / "Pictures"
+    child = parent / "Phone"
+    child.mkdir(parents=True)
+    for n in demo.names[:4]:
+        shutil.copy(demo.folder / n, parent / n)
+    for n in demo.names[4:8]:
+        shutil.copy(demo.folder / n, child / n)
+    lib = open_library()
+    lib.add_folder(child)
+    lib.index().result(timeout=300)
+    child_ids = photo_ids(lib)
+    lib.add_folder(parent)
+    first = lib.index().result(timeout=300)
+    assert first.added == 4 and first.removed == 0
+    assert photo_ids(lib) == {**child_ids, **{k: v for k, v in photo_ids(lib).items()
+                                              if k not in child_ids}}
+    st = lib.status()
+    assert st.photos == 8 and st.indexed == 8
+    assert sum(f.photos for f in st.folders) == 8
+    # Nothing changed on disk: nothing is read again, run after run.
+    for _ in range(2):
+        report = lib.index().result(timeout=300)
+        assert (report.unchanged, report.added, report.updated, report.reused) == (8, 0, 0, 0)
+    assert len(lib.search("a shape", k=20, cut_off=False)) == 8
