@@ -348,6 +348,16 @@ class Catalog:
                            (_db_text(path),))
         return int(rows[0][0]) if rows else None
 
+    @staticmethod
+    def clock() -> str:
+        """Now, as the catalog stamps ``updated_at`` (UTC, whole seconds, sortable as text)."""
+        return _now()
+
+    def photo_ids_updated_since(self, stamp: str) -> list[int]:
+        """Photos written (added, changed, moved) at or after ``stamp`` (see :meth:`clock`)."""
+        return [r[0] for r in self._query("SELECT id FROM photos WHERE updated_at >= ?",
+                                          (stamp,))]
+
     def photos_at(self, path: str, sep: str = os.sep) -> list[PhotoRow]:
         """The photo at ``path`` and every photo under it (when it is a folder)."""
         upper = path + chr(ord(sep) + 1)  # every "path/..." sorts before "path0"
