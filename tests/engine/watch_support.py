@@ -70,7 +70,8 @@ def assert_index_matches_catalog(lib: Library) -> None:
         stored = lib.catalog.vectors_for_ids(ids, enc.spec.model_id, enc.dim)
         in_index = np.asarray(index._index.get_items(ids), np.float32)
         cos = (stored * in_index).sum(1) / np.linalg.norm(in_index, axis=1)
-        assert cos.min() > 0.999
+        stale = [int(i) for i in ids[cos <= 0.999]]
+        assert not stale, f"the index holds stale vectors for photos {stale}"
 
 
 def disk_photos(*roots: Path) -> set[str]:
