@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(PY) -m app
+	$(PY) -m app --demo-fallback
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

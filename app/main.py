@@ -44,6 +44,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--query", default=None, help="search for this text at start")
     parser.add_argument(
+        "--demo-fallback",
+        action="store_true",
+        help="if the model cannot be loaded (e.g. offline), show the bundled demo model on "
+        "generated demo photos instead (what `make run` does)",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="check this installation headlessly (bundled demo model, temporary library), "
@@ -202,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     session = open_window(args.home, args.model)
     session.window.report_open_failure = False
     session.window.open_failed.connect(lambda exc: _cannot_open(session, exc))
+    if args.demo_fallback:
+        from app.demo_fallback import install_demo_fallback
+
+        install_demo_fallback(session.window)
     if args.startup_report:
         _report_startup(session, args.query)
     if args.query:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.errors import InvalidModelSpecError, ModelUnavailableError
+from engine.hub import hub_access
 from engine.paths import demo_model_dir
 
 if TYPE_CHECKING:
@@ -209,10 +210,11 @@ class ClipEncoder:
         if spec.local_dir is not None:
             _check_local_dir(spec)
         try:
-            model, _, transform = open_clip.create_model_and_transforms(
-                spec.open_clip_name, pretrained=spec.pretrained, device="cpu"
-            )
-            tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
+            with hub_access():
+                model, _, transform = open_clip.create_model_and_transforms(
+                    spec.open_clip_name, pretrained=spec.pretrained, device="cpu"
+                )
+                tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
         except Exception as exc:
             raise _unavailable(spec, exc) from exc
         model.eval()
