@@ -452,12 +452,24 @@ class Library:
         return encoder.encode_images([decoded.image])[0]
 
     def _bytes_vector(self, data: bytes) -> np.ndarray:
+        import warnings
+
         from PIL import Image, ImageOps, UnidentifiedImageError
 
+        too_large = (f"The dropped image is too large to search with (the limit is "
+                     f"{imaging.MAX_PIXELS // 1_000_000} megapixels).")
         try:
-            with Image.open(io.BytesIO(data)) as im:
+            with warnings.catch_warnings():
+                # The size is checked below, with a message for the user.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                im = Image.open(io.BytesIO(data))
+            with im:
+                if im.width * im.height > imaging.MAX_PIXELS:
+                    raise InvalidQueryError(too_large, details=f"{im.width} x {im.height}")
                 im.load()
                 img = imaging.to_rgb(ImageOps.exif_transpose(im))
+        except Image.DecompressionBombError as exc:
+            raise InvalidQueryError(too_large, details=repr(exc)) from exc
         except (UnidentifiedImageError, OSError, ValueError) as exc:
             raise InvalidQueryError("The dropped data is not an image PhotoSearch can read.",
                                     details=repr(exc)) from exc
