@@ -3,9 +3,12 @@ filters, the relevance cut-off, the vector cache, models and concurrency."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -153,8 +156,25 @@ def test_similar_rejects_unreadable_input(indexed: IndexedLibrary, tmp_path: Pat
         indexed.lib.similar(bogus)
     with pytest.raises(InvalidQueryError):
         indexed.lib.similar(b"definitely not an image")
+    for side in (15_000, 20_000):  # past the pixel limit, and past Pillow's own bomb error
+        with pytest.raises(InvalidQueryError, match="too large"):
+            indexed.lib.similar(png_header_bytes(side, side))
+    with pytest.raises(InvalidQueryError):
+        indexed.lib.similar(png_header_bytes(64, 64))  # a header with no pixel data
     with pytest.raises(EngineError):
         indexed.lib.similar(tmp_path / "missing.jpg")
+
+
+def png_header_bytes(width: int, height: int) -> bytes:
+    """A PNG whose header declares ``width`` x ``height`` but holds one pixel of data."""
+    buf = io.BytesIO()
+    Image.new("L", (1, 1)).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    body = bytearray(data[12:29])  # "IHDR" + 13 bytes
+    body[4:12] = struct.pack(">II", width, height)
+    data[12:29] = body
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(body)))
+    return bytes(data)
 
 
 # ---------------------------------------------------------------------------- query arithmetic
