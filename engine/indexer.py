@@ -325,6 +325,9 @@ class Indexer:
                  report: Callable[[IndexProgress], None], start: float) -> None:
         if not todo:
             return
+        # The rate counts from the first file taken up, not from the first one finished: the
+        # first batch's decode and embedding time belongs to it.
+        stats.embed_start = time.perf_counter()
         model_id = self.encoder.spec.model_id
         claimed: set[int] = set()
         claim_lock = threading.Lock()
@@ -453,7 +456,8 @@ class _Stats:
         if self.embed_start is None or self.done == 0:
             return 0.0
         elapsed = time.perf_counter() - self.embed_start
-        return self.done / elapsed if elapsed > 0 else 0.0
+        # Under a second the figure is noise (one batch lands at once); say nothing yet.
+        return self.done / elapsed if elapsed >= 1.0 else 0.0
 
     def progress(self, current: str | None, start: float) -> IndexProgress:
         rate = self.rate()
