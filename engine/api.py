@@ -483,6 +483,8 @@ class Library:
         model_id, dim = encoder.spec.model_id, encoder.dim
         n = k + len(exclude or ())
         if filters is not None and not filters.is_empty():
+            if filters.folder is not None:  # the catalog holds absolute, resolved paths
+                filters = replace(filters, folder=Path(filters.folder).expanduser().resolve())
             allowed = self.catalog.filtered_ids(filters)
             if not allowed:
                 return []
