@@ -268,6 +268,15 @@ def test_folder_filter(indexed: IndexedLibrary) -> None:
     assert lib.search("a star", filters=SearchFilters(folder=indexed.root / "tri")) == []
 
 
+def test_folder_filter_accepts_relative_paths(indexed: IndexedLibrary,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(indexed.root)
+    for folder in (Path("trip"), Path("./trip/"), Path("phone/../trip")):
+        hits = indexed.lib.search("a shape", k=50, cut_off=False,
+                                  filters=SearchFilters(folder=folder))
+        assert {h.path for h in hits} == indexed.in_folder("trip"), folder
+
+
 def test_date_filters(indexed: IndexedLibrary) -> None:
     lib = indexed.lib
     query = "a photo of shapes"
