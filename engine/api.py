@@ -122,19 +122,28 @@ class _WriterLock:
 
 
 class _LibrarySink(VectorSink):
-    """Routes the indexer's vector changes into the live index and the exact-search cache."""
+    """Routes one indexer's vector changes into the index of the model it embeds with, and
+    invalidates the exact-search cache.
 
-    def __init__(self, library: Library) -> None:
+    The index is fixed when the indexer is made: should the model setting change during a
+    run, the run's vectors still go to its own model's index, never to the new model's.
+    """
+
+    def __init__(self, library: Library, vindex: VectorIndex) -> None:
         self.library = library
+        self.vindex = vindex
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        self.library._vector_index().add(ids, vectors)
-        self.library._vindex_dirty = True
-        self.library._invalidate_exact()
+        self.vindex.add(ids, vectors)
+        self._changed()
 
     def remove(self, ids: list[int]) -> None:
-        self.library._vector_index().remove(ids)
-        self.library._vindex_dirty = True
+        self.vindex.remove(ids)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.library._vindex is self.vindex:
+            self.library._vindex_dirty = True
         self.library._invalidate_exact()
 
 
@@ -339,8 +348,10 @@ class Library:
         return job.start()
 
     def _new_indexer(self) -> Indexer:
-        encoder = self._ensure_ready()
-        return Indexer(self.catalog, encoder, _LibrarySink(self),
+        with self._state_lock:  # the encoder and the index of one model
+            encoder = self._ensure_ready()
+            vindex = self._vector_index()
+        return Indexer(self.catalog, encoder, _LibrarySink(self, vindex),
                        excludes=DEFAULT_EXCLUDES + tuple(self._settings.exclude))
 
     def watch(self, on_event: Callable[[WatchEvent], None] | None = None) -> Watch:
