@@ -44,11 +44,11 @@ def names(hits: list) -> list[str]:
 def test_captions_find_their_own_scene_first(indexed: IndexedLibrary) -> None:
     lib, demo = indexed.lib, indexed.demo
     right = total = 0
-    for name, caps in demo.captions.items():
-        for caption in caps[:2]:
-            hits = lib.search(caption, k=10)
-            total += 1
-            right += bool(hits) and hits[0].path == indexed.paths[name]
+    for n, (name, caps) in enumerate(demo.captions.items()):
+        caption = caps[n % len(caps)]  # every phrasing template, in turn
+        hits = lib.search(caption, k=10)
+        total += 1
+        right += bool(hits) and hits[0].path == indexed.paths[name]
     assert right / total >= 0.9, f"only {right}/{total} captions ranked their scene first"
 
 
@@ -138,7 +138,7 @@ def test_similar_to_a_file_outside_the_library_and_to_raw_bytes(
         indexed: IndexedLibrary, tmp_path: Path) -> None:
     lib = indexed.lib
     right_path = right_bytes = 0
-    for name in indexed.demo.names[:10]:
+    for name in indexed.demo.names[:8]:
         outside = tmp_path / f"copy-of-{name}"
         with Image.open(indexed.demo.folder / name) as im:
             im.resize((200, 200)).save(outside, "JPEG", quality=70)
@@ -146,7 +146,7 @@ def test_similar_to_a_file_outside_the_library_and_to_raw_bytes(
         by_bytes = lib.similar(outside.read_bytes(), k=5)
         right_path += bool(by_path) and by_path[0].path == indexed.paths[name]
         right_bytes += bool(by_bytes) and by_bytes[0].path == indexed.paths[name]
-    assert right_path >= 9 and right_bytes >= 9
+    assert right_path >= 7 and right_bytes >= 7
 
 
 def test_similar_rejects_unreadable_input(indexed: IndexedLibrary, tmp_path: Path) -> None:
@@ -489,6 +489,47 @@ def test_model_switch_with_moved_and_changed_files(
     decode_calls.clear()
     again = second.index().result()
     assert decode_calls == [] and again.embedded == 0 and again.unchanged == 20
+
+
+def test_changing_the_model_during_a_run_never_mixes_vectors(
+        photos: Path, tmp_path: Path, other_model: str, monkeypatch: pytest.MonkeyPatch,
+        demo) -> None:
+    """A run keeps writing to the index of the model it embeds with, whatever the settings
+    say meanwhile; the new model's index never receives the old model's vectors."""
+    monkeypatch.setattr(engine.api, "EXACT_SEARCH_LIMIT", 0)  # search through HNSW
+    gate = threading.Event()
+    real = imaging.decode_photo
+    held = sorted(photos.iterdir())[-1].name
+
+    def held_decode(path: Path, min_side: int) -> imaging.DecodedPhoto:
+        if Path(path).name == held:
+            assert gate.wait(60)
+        return real(path, min_side)
+
+    monkeypatch.setattr(imaging, "decode_photo", held_decode)
+    lib = Library.open(tmp_path / "home", device="cpu")  # the model comes from the settings
+    try:
+        lib.update_settings(model="demo")
+        lib.add_folder(photos)
+        job = lib.index()
+        try:
+            deadline = time.monotonic() + 60
+            while lib.status().indexed == 0:
+                assert time.monotonic() < deadline and not job.done()
+                time.sleep(0.05)
+            lib.update_settings(model=other_model)
+        finally:
+            gate.set()
+        job.result(timeout=120)
+        # The new model has no vectors yet: nothing may come back, from the index or else.
+        assert lib.status().indexed == 0
+        assert lib.search("a red circle", k=5, cut_off=False) == []
+    finally:
+        lib.close()
+    with Library.open(tmp_path / "home", model="demo", device="cpu") as again:
+        assert again.status().indexed == DEMO_PHOTOS
+        caption = demo.captions[held][0]
+        assert names(again.search(caption, k=1)) == [held]
 
 
 def test_a_malformed_model_spec_is_refused_at_open(tmp_path: Path) -> None:
