@@ -272,3 +272,31 @@ def test_the_search_path_agrees_with_the_recall_matrix(demo: DemoSet) -> None:
     assert metrics["images"] == 40 and metrics["captions"] == 200
     assert metrics["search_path_r1"] == pytest.approx(metrics["search_path_matrix_r1"], abs=0.01)
     assert metrics["search_path_matrix_r1"] == pytest.approx(metrics["t2i"]["R@1"], abs=1e-9)
+
+
+def test_recall_metrics_by_hand() -> None:
+    import numpy as np
+
+    from engine.evaluation import recall_metrics
+
+    images = np.eye(3, dtype=np.float32)
+
+    def unit(*xs: float) -> list[float]:
+        v = np.asarray(xs, np.float32)
+        return list(v / np.linalg.norm(v))
+
+    captions = np.asarray([unit(1, 0, 0), unit(1, 2, 0),  # image 0: ranks 0 and 1
+                           unit(0, 1, 0), unit(0, 0, 1),  # image 1: ranks 0 and 1
+                           unit(0, 0, 1), unit(1, 1, 1)], np.float32)  # image 2: 0, 0 (tie)
+    owner = np.asarray([0, 0, 1, 1, 2, 2])
+    m = recall_metrics(images, captions, owner)
+    assert m["t2i"] == {"R@1": pytest.approx(4 / 6), "R@5": 1.0, "R@10": 1.0}
+    assert m["i2t"] == {"R@1": 1.0, "R@5": 1.0, "R@10": 1.0}
+    assert m["rsum"] == pytest.approx(100 * (4 / 6 + 5))
+    assert (m["images"], m["captions"]) == (3, 6)
+    # An image whose best caption is beaten by another image's caption drops in i2t.
+    worse = captions.copy()
+    worse[0] = unit(1, 1, 0)  # image 0's best caption now scores 0.71 with it ...
+    worse[5] = unit(1, 0, 0)  # ... and a caption of image 2 scores 1.0 with image 0
+    m = recall_metrics(images, worse, owner)
+    assert m["i2t"]["R@1"] == pytest.approx(2 / 3)
