@@ -562,3 +562,32 @@ def test_adding_a_parent_of_a_library_folder_indexes_each_photo_once(
         report = lib.index().result(timeout=300)
         assert (report.unchanged, report.added, report.updated, report.reused) == (8, 0, 0, 0)
     assert len(lib.search("a shape", k=20, cut_off=False)) == 8
+
+
+def test_a_photo_that_turns_corrupt_leaves_the_results(
+        small_photos: Path, open_library: Callable[..., Library], demo: DemoSet) -> None:
+    lib = indexed_library(open_library, small_photos)
+    victim = small_photos / demo.names[6]
+    victim.write_bytes(victim.read_bytes()[:300])
+    report = lib.index().result(timeout=300)
+    assert report.failed == 1 and report.failures[0].path == victim
+    st = lib.status()
+    assert (st.photos, st.indexed, st.failed) == (20, 19, 1)
+    assert victim not in {h.path for h in lib.search("a shape", k=40, cut_off=False)}
+    assert lib.search(demo.captions[demo.names[6]][0], k=1)[0].path != victim
+
+
+def test_exclude_patterns_from_the_settings(small_photos: Path,
+                                            open_library: Callable[..., Library]) -> None:
+    private = small_photos / "private-2024"
+    private.mkdir()
+    for path in sorted(small_photos.glob("*.jpg"))[:5]:
+        path.rename(private / path.name)
+    lib = open_library()
+    lib.update_settings(exclude=("private-*",))
+    lib.add_folder(small_photos)
+    assert lib.index().result(timeout=300).scanned == 15
+    lib.close()
+    again = open_library()  # the setting was stored
+    assert again.settings.exclude == ("private-*",)
+    assert again.index().result(timeout=300).scanned == 15

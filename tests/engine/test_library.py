@@ -655,3 +655,39 @@ def test_cancelling_an_index_run_keeps_the_catalog_consistent(
     report = lib.index().result(timeout=120)
     assert report.failed == 0 and lib.status().indexed == DEMO_PHOTOS
     assert len(decode_calls) == report.embedded == DEMO_PHOTOS - st.indexed
+
+
+# ------------------------------------------------------------------------------- settings
+
+
+def test_model_precedence_argument_environment_setting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other_model: str) -> None:
+    home = tmp_path / "home"
+    with Library.open(home) as lib:
+        assert lib.model_spec == "ViT-B-32/laion2b_s34b_b79k"
+        lib.update_settings(model=other_model)
+    with Library.open(home) as lib:
+        assert lib.model_spec == other_model
+        monkeypatch.setenv("PHOTOSEARCH_MODEL", "demo")
+        assert lib.model_spec == "demo"
+    with Library.open(home, model="hf-hub:org/repo") as lib:
+        assert lib.model_spec == "hf-hub:org/repo"
+        with pytest.raises(InvalidModelSpecError):
+            lib.update_settings(model="nonsense")
+        assert lib.settings.model == other_model  # a refused change is not stored
+    monkeypatch.setenv("PHOTOSEARCH_MODEL", "nonsense")
+    with pytest.raises(InvalidModelSpecError):
+        Library.open(home)
+
+
+def test_a_broken_settings_file_is_one_clear_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "settings.toml").write_text("model = [unclosed\n")
+    with pytest.raises(EngineError) as info:
+        Library.open(home)
+    assert "settings.toml" in info.value.user_message
+    assert "delete it" in info.value.user_message
+    (home / "settings.toml").write_text('model = "demo"\nfuture_option = 3\n')
+    with Library.open(home) as lib:  # unknown keys are ignored
+        assert lib.model_spec == "demo"
