@@ -66,6 +66,58 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: captions (photo / user / vocabulary), their vectors, full-text search over captions and
+    # file names (engine.captions); the FTS tables are kept in step by triggers.
+    """
+    CREATE TABLE captions (
+        id INTEGER PRIMARY KEY,
+        photo_id INTEGER REFERENCES photos(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('photo', 'user', 'vocabulary')),
+        origin TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX captions_photo ON captions(photo_id);
+    CREATE INDEX captions_hash ON captions(text_hash);
+    CREATE INDEX captions_source ON captions(source);
+    CREATE TABLE caption_embeddings (
+        text_hash TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (text_hash, model_id)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE caption_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER captions_fts_insert AFTER INSERT ON captions WHEN new.photo_id IS NOT NULL
+    BEGIN
+        INSERT INTO caption_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER captions_fts_delete AFTER DELETE ON captions BEGIN
+        DELETE FROM caption_fts WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER captions_fts_update AFTER UPDATE OF text, photo_id ON captions BEGIN
+        DELETE FROM caption_fts WHERE rowid = old.id;
+        INSERT INTO caption_fts(rowid, text) SELECT new.id, new.text
+            WHERE new.photo_id IS NOT NULL;
+    END;
+    CREATE VIRTUAL TABLE photo_name_fts USING fts5(name,
+        tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER photos_name_insert AFTER INSERT ON photos BEGIN
+        INSERT INTO photo_name_fts(rowid, name) VALUES (new.id, NAME_OF_NEW_PATH);
+    END;
+    CREATE TRIGGER photos_name_delete AFTER DELETE ON photos BEGIN
+        DELETE FROM photo_name_fts WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER photos_name_update AFTER UPDATE OF path ON photos BEGIN
+        DELETE FROM photo_name_fts WHERE rowid = old.id;
+        INSERT INTO photo_name_fts(rowid, name) VALUES (new.id, NAME_OF_NEW_PATH);
+    END;
+    INSERT INTO photo_name_fts(rowid, name) SELECT new.id, NAME_OF_NEW_PATH
+        FROM (SELECT id, path FROM photos) AS new;
+    """.replace("NAME_OF_NEW_PATH",
+                # the file name: the path minus everything up to its last / or \\
+                "replace(replace(new.path, '\\', '/'), rtrim(replace(new.path, '\\', '/'), "
+                "replace(replace(new.path, '\\', '/'), '/', '')), '')"),
 ]
 
 
@@ -136,9 +188,8 @@ class Catalog:
             log.info("catalog migration %d", number)
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(script):
+                    self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
                 self.conn.execute("COMMIT")
             except BaseException:
@@ -497,6 +548,19 @@ def _db_text(text: str) -> str | bytes:
 
 def _text_from_db(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a migration script (trigger bodies hold semicolons of their own)."""
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                yield buf
+            buf = ""
+    if buf.strip(" \t\r\n;"):
+        yield buf
 
 
 def _like_prefix(folder: str) -> str:
