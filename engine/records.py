@@ -38,6 +38,11 @@ class SearchHit:
     camera: str | None
     size_bytes: int
     online: bool = True
+    # Set by the second stage (rerank): the matcher's probability that the query describes the
+    # photo. The list order is then the fused order; ``score`` stays the first stage's cosine.
+    match_probability: float | None = None
+    # Set by hybrid search: a caption or the file name holds the query word for word.
+    keyword_match: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,3 +142,16 @@ class Settings:
     rerank: bool = False
     thumbnail_cache_mb: int = 512
     exclude: tuple[str, ...] = ()
+    matcher: str = ""  # second-stage model; "" = demo for the demo model, else BLIP ITM base
+    rerank_k: int = 0  # candidates the second stage reorders; 0 = measured default per device
+
+
+@dataclass(frozen=True)
+class CaptionHit:
+    """A caption that describes an image (``Library.describe``), best first."""
+
+    text: str
+    score: float  # cosine similarity of the image and the caption's text (dual encoder)
+    source: str  # "photo" (embedded in a photo or its sidecar), "user" or "vocabulary"
+    photo_id: int | None  # the photo the caption belongs to (None for vocabulary captions)
+    match_probability: float | None = None  # the matcher's verdict, when reranked
