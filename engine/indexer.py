@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import imaging
+from engine.caption_sources import PhotoCaption, read_photo_captions
+from engine.captions import store_photo_captions
 from engine.catalog import Catalog, PhotoRecord, PhotoRow
 from engine.encoder import ClipEncoder
 from engine.errors import Cancelled, PhotoReadError
@@ -167,6 +169,7 @@ class _Work:
     error: str | None = None
     vanished: bool = False
     embedded: bool = False
+    captions: list[PhotoCaption] | None = None  # embedded and sidecar captions, once read
 
 
 class VectorSink:
@@ -407,6 +410,7 @@ class Indexer:
                 content_hash=digest, width=meta.width, height=meta.height,
                 taken_at=meta.taken_at, camera_make=meta.camera_make,
                 camera_model=meta.camera_model, gps_lat=meta.gps_lat, gps_lon=meta.gps_lon)
+            work.captions = read_photo_captions(path)
         except PhotoReadError as exc:
             if not path.exists():
                 work.vanished = True
@@ -532,6 +536,8 @@ class _Writer:
                 if w.error is not None:
                     removed.append(photo_id)
                     continue
+                if w.captions is not None:
+                    store_photo_captions(conn, photo_id, w.captions)
                 vec = vectors[i] if vectors is not None else None
                 if vec is not None and w.content_hash:
                     self.catalog.put_embeddings([(w.content_hash, vec)], self.model_id, conn)
