@@ -36,5 +36,20 @@ bench: setup
 	$(PY) bench/index_throughput.py
 	$(PY) bench/query_latency.py
 
+# The one-folder PyInstaller bundle dist/PhotoSearch/ (PhotoSearch + photosearch); see
+# packaging/README.md. package-test builds it and checks the frozen programs (self-test, CLI).
+.PHONY: package package-test
+PACKAGE_STAMP := $(VENV)/.package-done
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[gui,rerank,package]"
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	PY=$(PY) packaging/build.sh
+
+package-test: package
+	$(PY) packaging/check_bundle.py dist/PhotoSearch --sizes
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,56 @@
+"""Cheap checks of the packaging sources, without building anything."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+
+
+@pytest.mark.parametrize("entry", ["entry_gui.py", "entry_cli.py"])
+def test_entry_scripts_call_freeze_support_first(entry: str) -> None:
+    tree = ast.parse((PACKAGING / entry).read_text())
+    main_block = next(node for node in tree.body if isinstance(node, ast.If))
+    first = main_block.body[0]
+    assert isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+    assert ast.unparse(first.value) == "multiprocessing.freeze_support()"
+
+
+def test_spec_is_one_folder_without_upx_and_excludes_unused_qt() -> None:
+    spec = (PACKAGING / "photosearch.spec").read_text()
+    assert "upx=True" not in spec and spec.count("upx=False") == 3  # two EXEs and COLLECT
+    assert "COLLECT(" in spec and "exclude_binaries=True" in spec  # one folder, not one file
+    for module in ("QtWebEngineCore", "Qt3DCore", "QtQuick", "QtQml", "QtMultimedia"):
+        assert f'"{module}"' in spec
+    compile(spec, "photosearch.spec", "exec")  # valid Python
+
+
+def test_bundled_data_exists() -> None:
+    spec = importlib.util.find_spec("open_clip")
+    assert spec is not None and spec.origin is not None
+    package = Path(spec.origin).parent
+    assert (package / "bpe_simple_vocab_16e6.txt.gz").is_file()
+    assert any((package / "model_configs").glob("*.json"))
+    demo = ROOT / "resources" / "models" / "demo-clip"
+    assert (demo / "open_clip_config.json").is_file()
+    assert any(demo.glob("*.safetensors"))
+    for icon in ("photosearch.svg", "photosearch.png", "photosearch.ico", "photosearch.icns"):
+        assert (PACKAGING / "icons" / icon).stat().st_size > 0
+
+
+def test_desktop_entry() -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser.read(PACKAGING / "linux" / "photosearch.desktop")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Name"] == "PhotoSearch"
+    assert entry["Exec"].split()[0] == "PhotoSearch"
+    assert entry["Icon"] == "photosearch"  # = packaging/icons/photosearch.{svg,png}
+    assert entry["Terminal"] == "false"
+    assert entry["Categories"].endswith(";") and "Graphics" in entry["Categories"]
