@@ -210,6 +210,13 @@ class CaptionStore:
         vecs = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
         return id_arr, vecs
 
+    def ids_with_vectors(self, model_id: str) -> np.ndarray:
+        """Ids of captions that have a ``model_id`` vector."""
+        rows = self.catalog._query(
+            "SELECT c.id FROM captions c JOIN caption_embeddings e ON e.text_hash = c.text_hash "
+            "AND e.model_id = ? ORDER BY c.id", (model_id,))
+        return np.fromiter((r[0] for r in rows), np.int64, len(rows))
+
     def drop_orphan_vectors(self) -> None:
         """Forget vectors of texts no caption has any more."""
         with self.catalog.transaction() as c:
@@ -247,10 +254,10 @@ class CaptionIndex:
                 vecs = embed([t for _, t in chunk])
                 self.store.put_vectors([(h, v) for (h, _), v in zip(chunk, vecs, strict=True)],
                                        self.model_id)
-            if changed or missing or force or not self._synced:
-                ids, _ = self.store.vectors(self.model_id, self.dim)
-                report = self.index.reconcile(
-                    ids, lambda want: self._vectors_for(want))
+            ids = self.store.ids_with_vectors(self.model_id)
+            in_step = np.array_equal(np.sort(self.index.live_ids()), ids)
+            if changed or missing or force or not self._synced or not in_step:
+                report = self.index.reconcile(ids, self._vectors_for)
                 if report.added or report.removed or report.rebuilt:
                     try:
                         self.index.save()
@@ -315,3 +322,55 @@ def hybrid_order(hits: Sequence[SearchHit], tiers: dict[int, int],
     rest = sorted((h for h in hits if tiers.get(h.photo_id) != 2),
                   key=lambda h: -(h.score + (bonus if tiers.get(h.photo_id) == 1 else 0.0)))
     return [replace(h, keyword_match=True) for h in phrase] + list(rest)
+
+
+# ---------------------------------------------------------------------------------------------
+# The facade's captions
+
+
+class LibraryCaptions:
+    """Captions as :class:`engine.api.Library` uses them: user captions, image -> captions,
+    and the keyword half of hybrid search."""
+
+    def __init__(self, library: object) -> None:
+        self.library = library
+        self.store = CaptionStore(library.catalog)  # type: ignore[attr-defined]
+        self._index: CaptionIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> CaptionIndex:
+        """The current model's caption index, brought up to date (embeds what is missing)."""
+        lib = self.library
+        encoder = lib._ensure_ready()  # type: ignore[attr-defined]
+        model_id = encoder.spec.model_id
+        with self._lock:
+            if self._index is None or self._index.model_id != model_id:
+                slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in model_id)[:120]
+                path = lib.home / "index" / f"captions-{slug}.hnsw"  # type: ignore[attr-defined]
+                self._index = CaptionIndex(self.store, path, model_id, encoder.dim)
+            index = self._index
+        index.sync(lambda texts: encoder.encode_texts(texts))
+        return index
+
+    def set_user_caption(self, photo_id: int, text: str | None) -> None:
+        """Set or clear a photo's user caption."""
+        self.store.set_user_caption(photo_id, text)
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float, str, str,
+                                                                int | None]]:
+        """(caption id, score, text, source, photo id) nearest to an image vector, best first,
+        one per distinct text (the best-scoring copy)."""
+        index = self.index()
+        ids, scores = index.search(vector, k)
+        rows = self.store.rows(ids)
+        out, seen = [], set()
+        for cid, score in zip(ids, scores, strict=True):
+            row = rows.get(int(cid))
+            if row is None:
+                continue  # removed since the index was reconciled
+            key = row[0].casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((int(cid), float(score), row[0], row[1], row[2]))
+        return out
