@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from engine import imaging
+from engine.captions import LibraryCaptions, hybrid_order, keyword_tiers
 from engine.catalog import Catalog
 from engine.config import load_settings, resolve_device, resolve_model, save_settings
 from engine.encoder import ClipEncoder, parse_model_spec
@@ -32,6 +33,7 @@ from engine.indexer import DEFAULT_EXCLUDES, Indexer, VectorSink
 from engine.jobs import CancelToken, Job
 from engine.paths import default_home
 from engine.records import (
+    CaptionHit,
     FailedPhoto,
     FolderInfo,
     IndexProgress,
@@ -42,6 +44,7 @@ from engine.records import (
     SearchHit,
     Settings,
 )
+from engine.reranker import Candidate, LibraryReranker, bytes_key
 from engine.search import combine, parse_query, relevance_cutoff
 from engine.vectors import VectorIndex, exact_search
 from engine.watcher import Watch, WatchEvent
@@ -50,6 +53,7 @@ __all__ = [
     "FailedPhoto", "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library",
     "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "Watch",
     "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos", "DEMO_MODEL",
+    "CaptionHit",
 ]
 
 log = logging.getLogger(__name__)
@@ -150,8 +154,10 @@ class _LibrarySink(VectorSink):
 class Library:
     """A photo library: folders, the catalog, the model and its vector index."""
 
-    def __init__(self, home: Path, model: str | None = None, device: str | None = None) -> None:
+    def __init__(self, home: Path, model: str | None = None, device: str | None = None,
+                 matcher: str | None = None) -> None:
         self.home = home
+        self._matcher_override = matcher
         home.mkdir(parents=True, exist_ok=True)
         self._settings = load_settings(home)
         self._model_override = model
@@ -167,16 +173,19 @@ class Library:
         self._index_job: Job[IndexReport, IndexProgress] | None = None
         self._write_mutex = threading.Lock()  # one indexing pass or watch batch at a time
         self._watch: Watch | None = None
+        self._reranker = LibraryReranker(self)  # the second stage (engine.reranker)
+        self._captions = LibraryCaptions(self)  # captions and keyword search (engine.captions)
 
     @classmethod
     def open(cls, home: Path | None = None, model: str | None = None,
-             device: str | None = None) -> Library:
+             device: str | None = None, matcher: str | None = None) -> Library:
         """Open (or create) the library at ``home``; fast, the model loads on first use.
 
-        ``model`` and ``device`` override the stored settings for this session.
+        ``model``, ``device`` and ``matcher`` (the reranking model) override the stored
+        settings for this session.
         """
         home = Path(home).expanduser() if home is not None else default_home()
-        lib = cls(home, model, device)
+        lib = cls(home, model, device, matcher)
         parse_model_spec(lib.model_spec)  # fail early on a malformed spec
         return lib
 
@@ -425,12 +434,138 @@ class Library:
         return self._search_vector(np.asarray(vector, np.float32), k, filters, cut_off)
 
     def search(self, query: str, k: int = 100, filters: SearchFilters | None = None,
-               cut_off: bool = True) -> list[SearchHit]:
+               cut_off: bool = True, rerank: bool | None = None) -> list[SearchHit]:
         """Photos matching a text query (with + / - terms, weights and image paths), best first.
 
-        ``cut_off`` drops the tail of results that score like unrelated photos.
+        ``cut_off`` drops the tail of results that score like unrelated photos. Photos whose
+        captions or file names hold the query word for word come first (hybrid search).
+        ``rerank`` (None: the ``rerank`` setting) reorders the top :attr:`rerank_k` with the
+        cross-attention matcher; for results at once and reranked later, call ``search(...,
+        rerank=False)`` then :meth:`rerank` on a background thread.
         """
-        return self._search_vector(self.embed_query(query), k, filters, cut_off)
+        rerank = self._settings.rerank if rerank is None else rerank
+        depth = max(k, self.rerank_k) if rerank else k
+        vector = self.embed_query(query)
+        hits = self._with_keywords(query, vector, self._search_vector(vector, depth, filters,
+                                                                      cut_off), filters)
+        if rerank:
+            hits = self.rerank(query, hits)
+        return hits[:k]
+
+    def rerank(self, query: str, hits: list[SearchHit], k: int | None = None) -> list[SearchHit]:
+        """The second stage: ``hits`` (from :meth:`search`) with the first ``k`` (default
+        :attr:`rerank_k`) reordered by the cross-attention matcher, fused with the first stage
+        so an exact hit is never buried (:func:`engine.reranker.fuse`). Reranked hits carry
+        ``match_probability``. Loads the matcher on first use (ModelUnavailableError when its
+        weights are missing); safe to call from a background thread.
+        """
+        return self._reranker.rerank_hits(query, hits, k)
+
+    @property
+    def rerank_k(self) -> int:
+        """How many first-stage results the second stage reorders (setting, else measured
+        default for the matcher's device; loads the matcher)."""
+        return self._reranker.k()
+
+    @property
+    def matcher_spec(self) -> str:
+        """The reranking model in effect (argument, $PHOTOSEARCH_MATCHER, setting, default)."""
+        return self._reranker.spec
+
+    @property
+    def matcher_description(self) -> str:
+        """E.g. ``demo on cpu (fp32)`` (loads the matcher)."""
+        return self._reranker.matcher().description
+
+    def _with_keywords(self, query: str, vector: np.ndarray, hits: list[SearchHit],
+                       filters: SearchFilters | None) -> list[SearchHit]:
+        """Hybrid search: add and promote photos whose captions or names hold the query."""
+        terms = parse_query(query, is_image=imaging.is_photo_path)
+        if len(terms) != 1 or terms[0].image is not None or terms[0].weight <= 0:
+            return hits
+        tiers = keyword_tiers(self.catalog, terms[0].text)
+        if not tiers:
+            return hits
+        have = {h.photo_id for h in hits}
+        extra = [pid for pid in tiers if pid not in have]
+        if extra and filters is not None and not filters.is_empty():
+            allowed = set(self.catalog.filtered_ids(filters))
+            extra = [pid for pid in extra if pid in allowed]
+        encoder = self.encoder
+        ids, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim, extra)
+        return hybrid_order(hits + self._hits(ids, vecs @ vector), tiers)
+
+    # -- captions -----------------------------------------------------------------------------
+
+    def describe(self, image: Path | bytes, k: int = 10,
+                 rerank: bool | None = None) -> list[CaptionHit]:
+        """The captions that best describe ``image`` (any file, or encoded image bytes), best
+        first: the photos' own captions, the user's and the bundled vocabulary's.
+
+        The first call for a model embeds the vocabulary (seconds; :meth:`prepare_captions`
+        does it in the background). ``rerank`` (None: the setting) reorders the top
+        :attr:`rerank_k` with the matcher.
+        """
+        encoder = self._ensure_ready()
+        rerank = self._settings.rerank if rerank is None else rerank
+        if isinstance(image, bytes | bytearray):
+            data = bytes(image)
+            vector = self._bytes_vector(data)
+            key = bytes_key(data)
+
+            def load() -> Any:
+                from PIL import Image, ImageOps
+
+                with Image.open(io.BytesIO(data)) as im:
+                    im.load()
+                    return imaging.to_rgb(ImageOps.exif_transpose(im))
+        else:
+            path = Path(image).expanduser()
+            vector = self._image_vector(path)
+            key = imaging.content_hash(path.resolve())
+
+            def load() -> Any:
+                return imaging.decode_photo(path.resolve(),
+                                            self._reranker.stage().matcher.image_size).image
+        depth = max(k, self.rerank_k) if rerank else k
+        hits = [CaptionHit(text, score, source, photo_id) for _, score, text, source, photo_id
+                in self._captions.search(vector, depth)]
+        del encoder
+        if rerank:
+            hits = self._reranker.rerank_captions(Candidate(key, load), hits)
+        return hits[:k]
+
+    def prepare_captions(self, on_progress: Callable[[str], None] | None = None
+                         ) -> Job[int, str]:
+        """Embed the caption vocabulary and new captions for the current model, in the
+        background (so the first :meth:`describe` answers at once); returns how many."""
+
+        def work(token: CancelToken, report: Callable[[str], None]) -> int:
+            report("embedding captions")
+            before = self._captions.store.missing_texts(self._ensure_ready().spec.model_id)
+            self._captions.index()
+            return len(before)
+
+        return Job("prepare-captions", work, on_progress).start()
+
+    def set_caption(self, photo: int | Path, text: str | None) -> None:
+        """Set the user's caption of a library photo (by id or path); None or "" removes it.
+
+        User captions are searchable by words at once and describe images like the others.
+        """
+        if isinstance(photo, int):
+            photo_id: int | None = photo
+        else:
+            photo_id = self.catalog.photo_id_for_path(str(Path(photo).expanduser().resolve()))
+            if photo_id is None:
+                raise EngineError(f"{photo} is not a photo of this library (add its folder "
+                                  "and index it first).")
+        self._captions.set_user_caption(photo_id, text)
+
+    def photo_captions(self, photo_id: int) -> list[CaptionHit]:
+        """A photo's own captions (user first, then those read from the file); score 1.0."""
+        return [CaptionHit(text, 1.0, source, photo_id)
+                for text, source, _ in self._captions.store.captions_of(photo_id)]
 
     def similar(self, image: Path | bytes, k: int = 100, filters: SearchFilters | None = None,
                 cut_off: bool = True) -> list[SearchHit]:
