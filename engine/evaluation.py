@@ -89,8 +89,15 @@ def recall_metrics(image_vecs: np.ndarray, text_vecs: np.ndarray,
 
 def evaluate_library(images: list[EvalImage], model: str, *, home: Path | None = None,
                      device: str | None = None,
-                     on_progress: Callable[[Any], None] | None = None) -> dict[str, Any]:
-    """Index the split's images through the engine and measure retrieval."""
+                     on_progress: Callable[[Any], None] | None = None,
+                     rerank: bool = False, rerank_k: int | None = None,
+                     matcher: str | None = None) -> dict[str, Any]:
+    """Index the split's images through the engine and measure retrieval.
+
+    With ``rerank``, text->image is also measured for the two-stage search: every caption's
+    first-stage top K reordered by the matcher (``metrics["rerank"]``, see
+    :func:`engine.reranker.rerank_recall`).
+    """
     from engine.api import Library
 
     with tempfile.TemporaryDirectory(prefix="photosearch-eval-") as tmp:
@@ -103,7 +110,8 @@ def evaluate_library(images: list[EvalImage], model: str, *, home: Path | None =
             link = folder / f"{n:06d}{img.path.suffix.lower()}"
             link.symlink_to(img.path)
             linked.append(link)
-        lib = Library.open(home or tmp_path / "home", model=model, device=device)
+        lib = Library.open(home or tmp_path / "home", model=model, device=device,
+                           matcher=matcher)
         try:
             lib.add_folder(folder)
             report = lib.index(on_progress=on_progress).result()
@@ -130,6 +138,10 @@ def evaluate_library(images: list[EvalImage], model: str, *, home: Path | None =
             metrics["search_path_matrix_r1"] = matrix_r1
             metrics["model"] = model
             metrics["device"] = encoder.description
+            if rerank:
+                from engine.reranker import rerank_recall
+
+                metrics["rerank"] = rerank_recall(lib, texts, text_vecs, owner, ids, rerank_k)
             return metrics
         finally:
             lib.close()
