@@ -553,19 +553,22 @@ class Library:
 
         User captions are searchable by words at once and describe images like the others.
         """
-        if isinstance(photo, int):
-            photo_id: int | None = photo
-        else:
-            photo_id = self.catalog.photo_id_for_path(str(Path(photo).expanduser().resolve()))
-            if photo_id is None:
-                raise EngineError(f"{photo} is not a photo of this library (add its folder "
-                                  "and index it first).")
-        self._captions.set_user_caption(photo_id, text)
+        self._captions.set_user_caption(self._photo_id(photo), text)
 
-    def photo_captions(self, photo_id: int) -> list[CaptionHit]:
+    def photo_captions(self, photo: int | Path) -> list[CaptionHit]:
         """A photo's own captions (user first, then those read from the file); score 1.0."""
+        photo_id = self._photo_id(photo)
         return [CaptionHit(text, 1.0, source, photo_id)
                 for text, source, _ in self._captions.store.captions_of(photo_id)]
+
+    def _photo_id(self, photo: int | Path) -> int:
+        if isinstance(photo, int):
+            return photo
+        photo_id = self.catalog.photo_id_for_path(str(Path(photo).expanduser().resolve()))
+        if photo_id is None:
+            raise EngineError(f"{photo} is not a photo of this library (add its folder and "
+                              "index it first).")
+        return photo_id
 
     def similar(self, image: Path | bytes, k: int = 100, filters: SearchFilters | None = None,
                 cut_off: bool = True) -> list[SearchHit]:
