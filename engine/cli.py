@@ -26,6 +26,9 @@ examples:
   photosearch search "birthday cake" --after 2023-01-01 --before 2024-01-01 --camera Pixel
   photosearch status --json
   photosearch --model demo demo-data ~/demo-photos
+  photosearch search "a red circle left of a blue square" --rerank
+  photosearch caption ~/Pictures/IMG_1234.jpg "grandma's 80th birthday"
+  photosearch captions ~/Downloads/that.jpg -k 10 --json
 """
 
 
@@ -46,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "local-dir:PATH or demo (env PHOTOSEARCH_MODEL; default "
                    "ViT-B-32/laion2b_s34b_b79k)")
     p.add_argument("--device", help="auto, cpu, cuda or mps (env PHOTOSEARCH_DEVICE)")
+    p.add_argument("--matcher", help="reranking model: a BLIP ITM Hugging Face repo, "
+                   "local-dir:PATH or demo (env PHOTOSEARCH_MATCHER; default demo with the "
+                   "demo model, else Salesforce/blip-itm-base-coco)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -76,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--all", action="store_true",
                        help="keep the low-scoring tail (no relevance cut-off)")
         s.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "search":
+            _rerank_options(s)
+
+    s = sub.add_parser("caption", help="set (or show, or --clear) your caption of a photo")
+    s.add_argument("photo", type=Path)
+    s.add_argument("text", nargs="?", help="the caption; without it, show the photo's captions")
+    s.add_argument("--clear", action="store_true", help="remove your caption")
+
+    s = sub.add_parser("captions", help="the captions that best describe an image file")
+    s.add_argument("image", type=Path)
+    s.add_argument("-k", type=int, default=10, help="how many captions (default 10)")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    _rerank_options(s)
 
     s = sub.add_parser("status", help="photos, indexed, pending, failed, model, index size")
     s.add_argument("--json", action="store_true")
@@ -97,8 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--split", default="test")
     s.add_argument("--reference", action="store_true",
                    help="also evaluate with open_clip's own preprocessing, for comparison")
+    s.add_argument("--rerank", action="store_true",
+                   help="also measure text->image recall of the two-stage search (first stage "
+                   "+ matcher on the top K)")
+    s.add_argument("--rerank-k", type=int, help="candidates the matcher reorders per caption")
     s.add_argument("--json", action="store_true")
     return p
+
+
+def _rerank_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=None,
+                   help="reorder the top K with the cross-attention matcher (default: the "
+                   "rerank setting)")
+    s.add_argument("--rerank-k", type=int, help="how many candidates the matcher reorders")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
 def _library(args: argparse.Namespace) -> Any:
     from engine.api import Library
 
-    return Library.open(args.home, model=args.model, device=args.device)
+    return Library.open(args.home, model=args.model, device=args.device,
+                        matcher=getattr(args, "matcher", None))
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
@@ -254,18 +285,62 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps([{"path": str(h.path), "score": round(h.score, 5),
                            "taken_at": h.taken_at, "width": h.width, "height": h.height}
+                          | ({"match_probability": round(h.match_probability, 4)}
+                             if h.match_probability is not None else {})
+                          | ({"keyword_match": True} if h.keyword_match else {})
                           for h in hits], indent=1))
         return
     if not hits:
         print("no matching photos", file=sys.stderr)
     for h in hits:
-        print(f"{h.score:6.3f}  {h.path}")
+        match = f" {h.match_probability:5.3f}" if h.match_probability is not None else ""
+        print(f"{h.score:6.3f}{match}  {h.path}" + ("  (caption/name match)"
+                                                    if h.keyword_match else ""))
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
     with _library(args) as lib:
-        _print_hits(lib.search(args.query, k=args.k, filters=_filters(args),
-                               cut_off=not args.all), args.json)
+        rerank = args.rerank if args.rerank is not None else lib.settings.rerank
+        if rerank and args.rerank_k:
+            hits = lib.search(args.query, k=max(args.k, args.rerank_k), filters=_filters(args),
+                              cut_off=not args.all, rerank=False)
+            hits = lib.rerank(args.query, hits, k=args.rerank_k)[:args.k]
+        else:
+            hits = lib.search(args.query, k=args.k, filters=_filters(args),
+                              cut_off=not args.all, rerank=rerank)
+        _print_hits(hits, args.json)
+    return 0
+
+
+def _cmd_caption(args: argparse.Namespace) -> int:
+    with _library(args) as lib:
+        if args.clear or args.text is not None:
+            lib.set_caption(args.photo, None if args.clear else args.text)
+            print("caption removed" if args.clear else "caption saved")
+            return 0
+        captions = lib.photo_captions(args.photo)
+        if not captions:
+            print("no captions", file=sys.stderr)
+        for c in captions:
+            print(f"{c.source:10} {c.text}")
+    return 0
+
+
+def _cmd_captions(args: argparse.Namespace) -> int:
+    with _library(args) as lib:
+        rerank = args.rerank if args.rerank is not None else lib.settings.rerank
+        hits = lib.describe(args.image, k=max(args.k, args.rerank_k or 0) if rerank
+                            else args.k, rerank=rerank)[:args.k]
+        if args.json:
+            print(json.dumps([{"text": h.text, "score": round(h.score, 5), "source": h.source,
+                               "photo_id": h.photo_id}
+                              | ({"match_probability": round(h.match_probability, 4)}
+                                 if h.match_probability is not None else {})
+                              for h in hits], indent=1))
+            return 0
+        for h in hits:
+            match = f" {h.match_probability:5.3f}" if h.match_probability is not None else ""
+            print(f"{h.score:6.3f}{match}  {h.source:10}  {h.text}")
     return 0
 
 
@@ -322,9 +397,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     images = load_split(args.dataset, args.images, args.split)
     model = args.model or Library.open(args.home).model_spec
-    metrics = evaluate_library(images, model, device=args.device)
+    metrics = evaluate_library(images, model, device=args.device, rerank=args.rerank,
+                               rerank_k=args.rerank_k, matcher=args.matcher)
     result: dict[str, Any] = {"t2i": metrics["t2i"], "i2t": metrics["i2t"],
                               "rsum": metrics["rsum"]}
+    if args.rerank:
+        result["rerank"] = metrics["rerank"]
     if args.reference:
         ref = evaluate_reference(images, model)
         result["reference"] = {"t2i": ref["t2i"], "i2t": ref["i2t"], "rsum": ref["rsum"]}
@@ -343,6 +421,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         t, i = r["t2i"], r["i2t"]
         print(f"{name:10} {t['R@1']:8.3f} {t['R@5']:6.3f} {t['R@10']:6.3f} {i['R@1']:8.3f} "
               f"{i['R@5']:6.3f} {i['R@10']:6.3f} {r['rsum']:7.1f}")
+    if args.rerank:
+        rr = result["rerank"]
+        t = rr["t2i"]
+        print(f"{'+ rerank':10} {t['R@1']:8.3f} {t['R@5']:6.3f} {t['R@10']:6.3f}   "
+              f"(top {rr['k']} reordered by {rr['matcher']}, {rr['ms_per_query']} ms/query)")
     return 0
 
 
@@ -350,7 +433,8 @@ _COMMANDS = {
     "add": _cmd_add, "remove": _cmd_remove, "folders": _cmd_folders, "index": _cmd_index,
     "watch": _cmd_watch,
     "search": _cmd_search, "similar": _cmd_similar, "status": _cmd_status,
-    "demo-data": _cmd_demo_data, "eval": _cmd_eval,
+    "demo-data": _cmd_demo_data, "eval": _cmd_eval, "caption": _cmd_caption,
+    "captions": _cmd_captions,
 }
 
 
