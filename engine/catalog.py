@@ -346,13 +346,21 @@ class Catalog:
 
     def move_photo(self, photo_id: int, new_path: str, folder_id: int, size: int,
                    mtime_ns: int, conn: sqlite3.Connection | None = None) -> None:
-        """A file moved or was renamed: keep its row (and so its vector), change its path."""
+        """A file moved or was renamed: keep its row (and so its vector), change its path.
+
+        A photo forgotten moments before (a move seen as a deletion, then a creation) comes
+        back under its old id, unless that id is taken.
+        """
         c = conn or self.conn
         c.execute("DELETE FROM photos WHERE path = CAST(? AS TEXT) AND id != ?",
                   (_db_text(new_path), photo_id))
-        c.execute("UPDATE photos SET path = CAST(? AS TEXT), folder_id = ?, size = ?, "
-                  "mtime_ns = ?, updated_at = ? WHERE id = ?",
-                  (_db_text(new_path), folder_id, size, mtime_ns, _now(), photo_id))
+        cur = c.execute("UPDATE photos SET path = CAST(? AS TEXT), folder_id = ?, size = ?, "
+                        "mtime_ns = ?, updated_at = ? WHERE id = ?",
+                        (_db_text(new_path), folder_id, size, mtime_ns, _now(), photo_id))
+        if cur.rowcount == 0:
+            c.execute("INSERT INTO photos(id, folder_id, path, size, mtime_ns, updated_at) "
+                      "VALUES (?, ?, CAST(? AS TEXT), ?, ?, ?)",
+                      (photo_id, folder_id, _db_text(new_path), size, mtime_ns, _now()))
 
     def delete_photos(self, ids: Sequence[int], conn: sqlite3.Connection | None = None) -> None:
         """Forget photos by id (their files are gone); use inside a transaction."""
