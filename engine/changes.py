@@ -43,6 +43,9 @@ class PathChanges:
 
     moves: list[tuple[str, str]] = field(default_factory=list)
     paths: set[str] = field(default_factory=set)
+    # Photos an earlier pass forgot moments ago: a new file with the same content (the other
+    # half of a move seen as deletion + creation) takes over the photo's id.
+    forgotten: list[PhotoRow] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.moves or self.paths)
@@ -62,6 +65,9 @@ class ChangeReport:
     online: list[Path]  # library folders that came back (photos restored, not re-embedded)
     unchanged: int
     seconds: float
+    recheck: list[str] = field(default_factory=list)  # moved-to paths already gone: look later
+    forgotten: list[PhotoRow] = field(default_factory=list)  # rows removed by this pass
+    revived: list[int] = field(default_factory=list)  # forgotten ids a new file took over
 
     @property
     def empty(self) -> bool:
@@ -142,10 +148,14 @@ class ChangePlan:
     offline: list[Path] = field(default_factory=list)
     online: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    recheck: list[str] = field(default_factory=list)
 
-    def report(self, done: list[Any], gone_ids: set[int], seconds: float) -> ChangeReport:
+    def report(self, done: list[Any], gone_ids: set[int], seconds: float,
+               forgotten: list[PhotoRow]) -> ChangeReport:
         """Summarise the plan once the indexer has processed ``done`` (its work items)."""
-        by_id = {r.id: r.path for r in self.removed}
+        earlier = {r.id: r.path for r in forgotten}
+        by_id = {**earlier, **{r.id: r.path for r in self.removed}}
+        revived = [w.move_from for w in done if w.error is None and w.move_from in earlier]
         moved = list(self.moved)
         indexed: list[str] = []
         failed = list(self.problems)
@@ -164,7 +174,8 @@ class ChangePlan:
                 indexed.append(w.scanned.path)
             embedded += int(w.embedded)
         return ChangeReport(indexed, embedded, moved, gone, failed, self.alternates,
-                            self.offline, self.online, self.unchanged, seconds)
+                            self.offline, self.online, self.unchanged, seconds, self.recheck,
+                            [r for r in self.removed if r.id in gone_ids], revived)
 
 
 def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
@@ -177,8 +188,11 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
         root = roots.locate(path)
         if root is not None:
             roots.usable(root)
+    moved_to: set[str] = set()
     if changes.moves:
-        paths |= _apply_moves(indexer, roots, changes.moves, plan)
+        look, moved_to = _apply_moves(indexer, roots, changes.moves, plan)
+        paths |= look | moved_to
+        moved_to -= changes.paths
     paths |= roots.rescan
     removed: dict[int, PhotoRow] = {}
     files: dict[str, tuple[os.stat_result, int]] = {}  # photo path -> (stat, folder id)
@@ -196,6 +210,11 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
         try:
             st = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
+            if path in moved_to:
+                # Moved again (or its folder moved) since: the event saying where to is on its
+                # way; the watcher looks again after its settle time rather than forget it now.
+                plan.recheck.append(path)
+                continue
             removed.update((r.id, r) for r in catalog.photos_at(path))
             missing.append(path)
             continue
@@ -206,7 +225,7 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
             plan.problems.append(FailedPhoto(Path(path), f"could not be read: {exc}"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _rescan_folder(indexer, path, root, plan, removed)
+            _rescan_folder(indexer, path, root, plan, removed, tentative=path in moved_to)
             scanned_dirs.append(path.rstrip(os.sep))
         elif stat.S_ISREG(st.st_mode) and imaging.is_photo_path(Path(path)):
             files[path] = (st, root.folder_id)
@@ -219,16 +238,18 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
 
 
 def _apply_moves(indexer: Indexer, roots: _Roots, moves: list[tuple[str, str]],
-                 plan: ChangePlan) -> set[str]:
-    """Move catalog rows along with their files; returns the paths to look at afterwards."""
+                 plan: ChangePlan) -> tuple[set[str], set[str]]:
+    """Move catalog rows along with their files; returns the paths to look at afterwards:
+    (sources and other paths, destinations)."""
     catalog = indexer.catalog
     look: set[str] = set()
+    moved_to: set[str] = set()
     replaced: list[int] = []
     with catalog.transaction() as conn:
         for src, dst in moves:
             if src == dst:
                 continue
-            look.add(dst)
+            moved_to.add(dst)
             rows = catalog.photos_at(src)
             if not rows:
                 continue  # not known (e.g. a temp file renamed into place): dst is checked
@@ -249,11 +270,13 @@ def _apply_moves(indexer: Indexer, roots: _Roots, moves: list[tuple[str, str]],
                 plan.moved.append((row.path, new))
     if replaced:
         indexer.sink.remove(replaced)
-    return look
+    return look, moved_to
 
 
 def _rescan_folder(indexer: Indexer, path: str, root: Any, plan: ChangePlan,
-                   removed: dict[int, PhotoRow]) -> None:
+                   removed: dict[int, PhotoRow], tentative: bool = False) -> None:
+    """Diff a folder with the catalog. In a folder that was just moved (``tentative``), a
+    photo already gone has likely moved on: it is looked at again later, not forgotten."""
     scan = scan_folder(Path(path), indexer.excludes)
     plan.problems.extend(scan.problems)
     plan.alternates.extend(scan.alternates)
@@ -264,7 +287,10 @@ def _rescan_folder(indexer: Indexer, path: str, root: Any, plan: ChangePlan,
             plan.unchanged += 1
         else:
             plan.todo.append((f, root.folder_id, row))
-    removed.update((r.id, r) for r in known.values())
+    if tentative:
+        plan.recheck.extend(known)
+    else:
+        removed.update((r.id, r) for r in known.values())
 
 
 def _check_files(indexer: Indexer, files: dict[str, tuple[os.stat_result, int]],

@@ -271,8 +271,9 @@ class Indexer:
         plan = plan_changes(self, changes)
         todo = [_Work(f, folder_id, row) for f, folder_id, row in plan.todo]
         _writer, _stats, gone = self._write_changes(todo, plan.removed, token,
-                                                    report or (lambda p: None), start)
-        return plan.report(todo, set(gone), time.perf_counter() - start)
+                                                    report or (lambda p: None), start,
+                                                    changes.forgotten)
+        return plan.report(todo, set(gone), time.perf_counter() - start, changes.forgotten)
 
     def set_folder_online(self, root: Path, folder_id: int, online: bool) -> bool:
         """Mark a folder on- or offline; its photos leave or rejoin the vector index without
@@ -295,11 +296,17 @@ class Indexer:
         return True
 
     def _write_changes(self, todo: list[_Work], removed_rows: list[PhotoRow], token: CancelToken,
-                       report: Callable[[IndexProgress], None],
-                       start: float) -> tuple[_Writer, _Stats, list[int]]:
-        """Prepare, embed and write ``todo``; forget the removed rows no new file took over."""
+                       report: Callable[[IndexProgress], None], start: float,
+                       forgotten: list[PhotoRow] | None = None
+                       ) -> tuple[_Writer, _Stats, list[int]]:
+        """Prepare, embed and write ``todo``; forget the removed rows no new file took over.
+
+        A new file with the content of a removed row, or of a ``forgotten`` one (deleted by an
+        earlier pass moments ago), takes over that photo's id.
+        """
         writer = _Writer(self.catalog, self.sink, self.encoder.spec.model_id)
-        vanished_by_hash = {r.content_hash: r for r in removed_rows if r.content_hash}
+        vanished_by_hash = {r.content_hash: r for r in [*(forgotten or []), *removed_rows]
+                            if r.content_hash}
         stats = _Stats(total=len(todo))
         try:
             self._process(todo, vanished_by_hash, writer, stats, token, report, start)

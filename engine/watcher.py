@@ -28,6 +28,7 @@ import os
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from engine.jobs import CancelToken
 from engine.records import IndexProgress
 
 if TYPE_CHECKING:
-    from engine.catalog import Catalog
+    from engine.catalog import Catalog, PhotoRow
     from engine.indexer import Indexer
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ STABLE_GAP_S = 0.1
 """Two looks at a file's size and mtime this far apart must agree before it is read."""
 POLL_S = 1.0
 """How often the folders' presence (unplugged drives, added folders) is checked."""
+FORGOTTEN_S = 10.0
+"""How long a forgotten photo can still be taken over by a new file with its content."""
 SAVE_EVERY_S = 60.0
 """How often a changed vector index is written while watching (it is a cache: see above)."""
 
@@ -82,6 +85,7 @@ class _Pending:
     look: tuple[int, int] | None = None  # (size, mtime_ns) at the last look since that event
     looked: float = 0.0
     created: bool = False  # appeared (created, or moved in from outside the watch)
+    deleted: bool = False  # the last event was a deletion (or a move out of the watch)
     ready_since: float | None = None  # first found ready (batches with creations may wait)
 
 
@@ -95,6 +99,25 @@ class _Counts:
     batches: int = 0
     errors: int = 0
     last_errors: list[str] = field(default_factory=list)
+
+
+class _OverflowListener(logging.Handler):
+    """watchdog logs, and otherwise drops, the events lost when the kernel's inotify queue
+    overflows; every running watch then rescans its folders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.watches: weakref.WeakSet[Watch] = weakref.WeakSet()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            for watch in list(self.watches):
+                watch._overflowed = True
+
+
+_overflow = _OverflowListener()
+logging.getLogger("watchdog.observers.inotify_c").addHandler(_overflow)
+logging.getLogger("watchdog.observers.inotify").addHandler(_overflow)
 
 
 class _Handler:
@@ -148,6 +171,7 @@ class Watch:
         self._moves: list[tuple[str, str]] = []
         self._last_move = 0.0
         self._force: set[str] = set()  # paths to look at in the next batch, no waiting
+        self._forgotten: dict[int, tuple[PhotoRow, float]] = {}  # recently deleted photos
         self._observer: Any = None
         self._polling: Any = None  # fallback observer where inotify runs out of watches
         self._watches: dict[str, tuple[Any, tuple[int, int]]] = {}  # root -> (watch, inode)
@@ -160,6 +184,7 @@ class Watch:
         self._idle_cond = threading.Condition()
         self._dirty_since: float | None = None
         self._error: BaseException | None = None
+        self._overflowed = False
         self.counts = _Counts()
         self.progress: IndexProgress | None = None
         self._thread = threading.Thread(target=self._run, name="photo-watch", daemon=True)
@@ -171,6 +196,7 @@ class Watch:
         from watchdog.observers import Observer
 
         self._observer = Observer()
+        _overflow.watches.add(self)
         self._sync_folders(initial=True)
         self._observer.start()
         self._thread.start()
@@ -232,6 +258,10 @@ class Watch:
                 if now >= next_poll:
                     self._sync_folders(initial=False)
                     next_poll = now + self.poll_s
+                if self._overflowed:  # events were lost: look at everything again
+                    self._overflowed = False
+                    self._force.update(self._watches)
+                    self._emit("error", None, "too many file events at once; rescanning")
                 changes = self._take_ready(now)
                 if changes:
                     self._apply(changes)
@@ -276,7 +306,7 @@ class Watch:
                 except Exception:  # noqa: BLE001 - stopping must go on
                     log.warning("could not stop the file observer", exc_info=True)
         try:
-            self._checkpoint()
+            self._checkpoint(final=True)
         except Exception:  # noqa: BLE001
             log.warning("could not save the vector index at the end of the watch", exc_info=True)
         finally:
@@ -288,12 +318,15 @@ class Watch:
             finally:
                 self._emit("stopped", None, "")
 
-    def _checkpoint(self) -> None:
-        """Drop vectors no photo uses any more and save the vector index."""
+    def _checkpoint(self, final: bool = False) -> None:
+        """Save the vector index; at the end, also drop vectors no photo uses any more (not
+        before: a deleted photo's vector lets a copy or move of it, seen later, skip the
+        model)."""
         if self._dirty_since is None:
             return
         with self._write_mutex:
-            self.catalog.drop_orphan_embeddings()
+            if final:
+                self.catalog.drop_orphan_embeddings()
             self._save_index()
         self._dirty_since = None
 
@@ -332,6 +365,7 @@ class Watch:
         elif kind in ("created", "modified", "deleted"):
             entry.closed = False
             entry.created = entry.created or kind == "created"
+        entry.deleted = kind == "deleted"
 
     def _take_ready(self, now: float) -> PathChanges:
         ready: set[str] = set(self._force)
@@ -363,14 +397,16 @@ class Watch:
             # A move between library folders (or into a folder not watched yet) arrives as a
             # deletion plus a creation, and the indexer keeps the photo's id only when both
             # are in one batch. So a batch with created files waits (up to the settle time)
-            # for other files still arriving, and takes every deletion seen so far.
+            # for other files still arriving, and takes every deletion seen so far (not paths
+            # merely missing: those may have moved on, their rename event still on its way).
             for entry in created:
                 entry.ready_since = entry.ready_since or now
             arriving = any(e.created and p not in ready for p, e in self._pending.items())
             if arriving and now - min(e.ready_since or now for e in created) < self.settle_s:
                 self._force |= ready - set(self._pending)
                 return PathChanges()
-            ready.update([p for p in self._pending if p not in ready and not os.path.lexists(p)])
+            ready.update([p for p, e in self._pending.items()
+                          if e.deleted and p not in ready and not os.path.lexists(p)])
         moves: list[tuple[str, str]] = []
         if self._moves and (ready or now - self._last_move >= self.quiet_s):
             moves, self._moves = self._moves, []
@@ -389,6 +425,10 @@ class Watch:
                 self._idle_since = None
 
     def _apply(self, changes: PathChanges) -> None:
+        now = time.monotonic()
+        for photo_id in [i for i, (_, t) in self._forgotten.items() if now - t > FORGOTTEN_S]:
+            del self._forgotten[photo_id]
+        changes.forgotten = [row for row, _ in self._forgotten.values()]
         try:
             with self._write_mutex:
                 report = self._make_indexer().run_paths(changes, self._token)
@@ -412,6 +452,12 @@ class Watch:
         c.failed += len(report.failed)
         if not report.empty:
             self._dirty_since = self._dirty_since or time.monotonic()
+        now = time.monotonic()
+        for path in report.recheck:
+            self._pending.setdefault(path, _Pending(now))
+        for photo_id in report.revived:
+            self._forgotten.pop(photo_id, None)
+        self._forgotten.update((row.id, (row, now)) for row in report.forgotten)
         for folder in report.offline:
             self._emit("offline", folder, "photos kept, hidden from results until it returns")
         for folder in report.online:
