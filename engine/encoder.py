@@ -26,6 +26,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,9 +55,10 @@ class ModelSpec:
     pretrained: str | None  # open_clip pretrained tag (only for NAME/PRETRAINED specs)
     local_dir: Path | None  # for demo and local-dir specs
 
-    @property
+    @cached_property
     def model_id(self) -> str:
-        """A stable identifier recorded with every vector this model makes."""
+        """A stable identifier recorded with every vector this model makes (computed once: a
+        local folder's fingerprint reads its files)."""
         if self.local_dir is not None:
             return f"local:{self.local_dir.name}:{_fingerprint_dir(self.local_dir)}"
         if self.pretrained:
@@ -399,7 +401,7 @@ def _check_local_dir(spec: ModelSpec) -> None:
             f"The model folder {folder} has no open_clip_config.json. A local-dir model needs "
             "open_clip_config.json (with model_cfg and preprocess_cfg) next to its weights."
         )
-    if not any(folder.glob(pat) for pat in ("*.safetensors", "*.bin", "*.pth")):
+    if not any(any(folder.glob(pat)) for pat in ("*.safetensors", "*.bin", "*.pth")):
         raise ModelUnavailableError(
             f"The model folder {folder} has no weights: put open_clip_model.safetensors "
             "(or open_clip_pytorch_model.bin) next to open_clip_config.json."

@@ -548,9 +548,6 @@ def test_a_missing_local_model_says_what_to_do(open_library: Callable[..., Libra
     assert "open_clip_config.json" in info.value.user_message
 
 
-@pytest.mark.xfail(strict=True, reason="engine/encoder.py _check_local_dir: any() over glob "
-                   "generators is always true, so a folder without weights is not detected and "
-                   "open_clip silently initialises the model with random weights")
 def test_a_local_model_without_weights_says_what_to_put_there(
         open_library: Callable[..., Library], tmp_path: Path) -> None:
     empty = tmp_path / "empty-model"
