@@ -170,6 +170,7 @@ class Library:
         self._state_lock = threading.RLock()
         # (catalog data_version, ids, vectors) for the exact search of small libraries
         self._exact_cache: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._background_sample: np.ndarray | None = None
         self._index_job: Job[IndexReport, IndexProgress] | None = None
         self._write_mutex = threading.Lock()  # one indexing pass or watch batch at a time
         self._watch: Watch | None = None
@@ -207,7 +208,7 @@ class Library:
             if "model" in changes and self._model_override is None or "device" in changes:
                 self._encoder = None
                 self._vindex = None
-                self._exact_cache = None
+                self._invalidate_exact()
         return new
 
     @property
@@ -280,6 +281,7 @@ class Library:
 
     def _invalidate_exact(self) -> None:
         self._exact_cache = None
+        self._background_sample = None
 
     # -- folders ------------------------------------------------------------------------------
 
@@ -669,21 +671,29 @@ class Library:
         return cache[1], cache[2]
 
     def _background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
-        """Scores of a random sample of the library: what an unrelated photo scores."""
-        if vecs is None or len(vecs) == 0:
-            vindex = self._vector_index()
-            live = vindex.live_ids()
+        """Scores of a random sample of the library: what an unrelated photo scores.
+
+        With ``vecs`` (the candidates of an exact search) the sample comes from those; else a
+        sample of the whole library is kept between queries (drawing it costs a catalog read,
+        about as much as the rest of a search at 100k photos) and redrawn after changes.
+        """
+        rng = np.random.default_rng(0)
+        if vecs is not None and len(vecs) > 0:
+            if len(vecs) > BACKGROUND_SAMPLE:
+                vecs = vecs[rng.choice(len(vecs), BACKGROUND_SAMPLE, replace=False)]
+            return vecs @ vector
+        sample = self._background_sample
+        if sample is None:
+            live = self._vector_index().live_ids()
             if len(live) == 0:
                 return np.zeros(0, np.float32)
-            rng = np.random.default_rng(0)
-            sample = rng.choice(live, size=min(BACKGROUND_SAMPLE, len(live)), replace=False)
+            picked = live if len(live) <= BACKGROUND_SAMPLE else live[
+                rng.choice(len(live), BACKGROUND_SAMPLE, replace=False)]
             encoder = self.encoder
-            _, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim,
-                                                      [int(i) for i in sample])
-        elif len(vecs) > BACKGROUND_SAMPLE:
-            rng = np.random.default_rng(0)
-            vecs = vecs[rng.choice(len(vecs), BACKGROUND_SAMPLE, replace=False)]
-        return vecs @ vector
+            _, sample = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim,
+                                                        [int(i) for i in picked])
+            self._background_sample = sample
+        return sample @ vector
 
     def _hits(self, ids: np.ndarray, scores: np.ndarray) -> list[SearchHit]:
         rows = self.catalog.photo_rows([int(i) for i in ids])
