@@ -170,6 +170,8 @@ class Library:
         self._state_lock = threading.RLock()
         # (catalog data_version, ids, vectors) for the exact search of small libraries
         self._exact_cache: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._exact_generation = 0  # bumped by every write; a read that spans one is not kept
+        self._exact_lock = threading.Lock()
         self._background_sample: np.ndarray | None = None
         self._index_job: Job[IndexReport, IndexProgress] | None = None
         self._write_mutex = threading.Lock()  # one indexing pass or watch batch at a time
@@ -280,7 +282,9 @@ class Library:
             return self._vindex
 
     def _invalidate_exact(self) -> None:
-        self._exact_cache = None
+        with self._exact_lock:
+            self._exact_generation += 1
+            self._exact_cache = None
         self._background_sample = None
 
     # -- folders ------------------------------------------------------------------------------
@@ -665,9 +669,12 @@ class Library:
         cache = self._exact_cache
         if cache is None or cache[0] != version:
             encoder = self.encoder
+            generation = self._exact_generation
             ids, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim)
             cache = (version, ids, vecs)
-            self._exact_cache = cache
+            with self._exact_lock:  # a write landed meanwhile: use this read once, not again
+                if generation == self._exact_generation:
+                    self._exact_cache = cache
         return cache[1], cache[2]
 
     def _background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
