@@ -445,3 +445,34 @@ def test_one_writer_per_library_in_a_process(
     w.watch.stop()
     assert not w.watch.running and w.kinds("stopped")
     w.lib.index().result(timeout=60)  # the lock is free again
+
+
+def test_a_search_racing_a_write_never_keeps_stale_results(
+        tmp_path: Path, demo: DemoSet, open_lib: Callable[..., Watched],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_root(tmp_path, "photos", demo, {"a.jpg": 0, "b.jpg": 1})
+    w = open_lib(root, watch=False)
+    lib = w.lib
+    lib.index().result(timeout=60)
+    real = lib.catalog.searchable_vectors
+    read_done, release = threading.Event(), threading.Event()
+
+    def slow_read(*args: object, **kwargs: object) -> object:
+        out = real(*args, **kwargs)
+        if threading.current_thread().name == "racing-search":
+            read_done.set()
+            release.wait(30)  # the write lands between this read and its use
+        return out
+
+    monkeypatch.setattr(lib.catalog, "searchable_vectors", slow_read)
+    lib._invalidate_exact()
+    racer = threading.Thread(target=lambda: lib.search("a photo", k=10, cut_off=False),
+                             name="racing-search")
+    racer.start()
+    assert read_done.wait(30)
+    shutil.copyfile(demo.folder / demo.names[2], root / "c.jpg")
+    lib.index().result(timeout=60)
+    release.set()
+    racer.join()
+    hits = lib.search("a photo", k=10, cut_off=False)
+    assert {h.path.name for h in hits} == {"a.jpg", "b.jpg", "c.jpg"}
