@@ -261,12 +261,13 @@ def _iptc_captions(im: Any) -> list[PhotoCaption]:
         return []
     charset = info.get(IPTC_CHARSET)
     utf8 = isinstance(charset, bytes) and charset.startswith(b"\x1b%G")
-    values = value if isinstance(value, list) else [value]
+    values: list[object] = list(value) if isinstance(value, list) else [value]
     out = []
     for raw in values:
+        decoded = raw
         if isinstance(raw, bytes):
-            raw = raw.decode("utf-8", errors="replace") if utf8 else _decode_bytes(raw)
-        text = clean_caption(raw)
+            decoded = raw.decode("utf-8", errors="replace") if utf8 else _decode_bytes(raw)
+        text = clean_caption(decoded)
         if text:
             out.append(PhotoCaption(text, "iptc:caption"))
     return out
@@ -296,7 +297,7 @@ def _read_limited(path: Path, limit: int) -> bytes | None:
 
 
 def _sidecar_xmp_captions(path: Path) -> list[PhotoCaption]:
-    out = []
+    out: list[PhotoCaption] = []
     for sidecar in _sidecars(path, (".xmp", ".XMP")):
         data = _read_limited(sidecar, MAX_SIDECAR_BYTES)
         if data:

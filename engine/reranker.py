@@ -141,7 +141,7 @@ def image_to_pixels(image: Image.Image, size: int, mean: tuple[float, ...] = CLI
         image = image.convert("RGB")
     if image.size != (size, size):
         image = image.resize((size, size), Image.Resampling.BICUBIC)
-    arr = np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
+    arr: np.ndarray = np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
     arr = (arr - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
     return np.ascontiguousarray(arr.transpose(2, 0, 1))
 
@@ -760,9 +760,9 @@ class SecondStage:
         """Log-odds of ``text`` for each candidate image (NaN where unreadable)."""
         feats = self.features(candidates)
         out = np.full(len(candidates), np.nan, np.float32)
-        have = [i for i, f in enumerate(feats) if f is not None]
+        have = [(i, f) for i, f in enumerate(feats) if f is not None]
         if have:
-            out[have] = self.matcher.match([feats[i] for i in have], [text])
+            out[[i for i, _ in have]] = self.matcher.match([f for _, f in have], [text])
         return out
 
     def image_against_texts(self, candidate: Candidate, texts: Sequence[str]) -> np.ndarray:
