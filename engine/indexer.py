@@ -113,16 +113,18 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
     """Walk ``root`` for photo files; symlink loops, unreadable folders and odd names are
     reported, never fatal."""
     result = ScanResult()
-    seen_dirs: set[tuple[int, int]] = set()
+    seen_dirs: dict[tuple[int, int], Path] = {}
     stack = [root]
     while stack:
         folder = stack.pop()
         try:
             st = folder.stat()
             key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:
-                continue  # a symlink loop or a folder reached twice
-            seen_dirs.add(key)
+            if key in seen_dirs:  # a symlink loop, or a folder linked from two places
+                result.problems.append(FailedPhoto(
+                    folder, f"link to {seen_dirs[key]}, which is scanned already: skipped"))
+                continue
+            seen_dirs[key] = folder
             entries = list(os.scandir(folder))
         except PermissionError:
             result.problems.append(FailedPhoto(folder, "permission denied: folder skipped"))
