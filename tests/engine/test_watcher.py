@@ -326,8 +326,10 @@ def test_excluded_folders_odd_names_and_unreadable_folders(
         lib = w.lib
         reconciled = w.kinds("reconciled")[0].detail
         assert reconciled.startswith("2 photos: 2 embedded")
-        assert {e.path for e in w.kinds("failed")} == {locked}
-        assert "permission denied" in w.kinds("failed")[0].detail
+        failed = {e.path: e.detail for e in w.kinds("failed")}
+        assert set(failed) == {locked, root / "album" / "loop"}
+        assert "permission denied" in failed[locked]
+        assert f"link to {root}" in failed[root / "album" / "loop"]
         odd_path = os.fsdecode(odd)
         assert set(photo_ids(lib)) == {str(root / "ok.jpg"), odd_path}
         hit = lib.search_by_vector(lib.embed_texts(["a photo"])[0], k=10, cut_off=False)
