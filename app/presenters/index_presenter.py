@@ -47,6 +47,7 @@ class IndexPresenter(QObject):
     indexed too). ``finished(report_or_None, summary)`` ends every run, cancelled ones included.
     """
 
+    about_to_start = Signal()  # before a run takes the library's writer lock
     running_changed = Signal(bool)
     progress_changed = Signal(object, str)  # IndexProgress, one-line text
     paused_changed = Signal(bool)
@@ -79,6 +80,7 @@ class IndexPresenter(QObject):
             self._again = True
             return
         library = self._bridge.library
+        self.about_to_start.emit()
         self.last_progress = None
         self._rates = RateEstimator()
         self._estimate: tuple[float | None, float | None] = (None, None)

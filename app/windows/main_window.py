@@ -40,6 +40,7 @@ from app.presenters.index_presenter import IndexPresenter
 from app.presenters.library_presenter import LibraryPresenter
 from app.presenters.model_presenter import ModelPresenter, ModelState
 from app.presenters.search_presenter import SearchPresenter, SearchState, SimilarSource
+from app.presenters.watch_presenter import WatchPresenter
 from app.qt_images import pil_to_qimage
 from app.widgets.banners import ModelBanner, SimilarBar
 from app.widgets.filter_bar import FilterBar
@@ -111,6 +112,10 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
 
         self.model_presenter = ModelPresenter(self.bridge, self)
         self.index_presenter = IndexPresenter(self.bridge, self)
+        self.watch_presenter = WatchPresenter(self.bridge, self)
+        self.index_presenter.about_to_start.connect(self.watch_presenter.stop)
+        self.watch_presenter.changed.connect(self._watched_changes)
+        self.watch_presenter.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.library_presenter = LibraryPresenter(self.bridge, self.index_presenter, self)
         self.search_presenter = SearchPresenter(self.bridge, parent=self)
         for presenter in (
@@ -311,6 +316,7 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         if getattr(self, "_shut_down", False):
             return
         self._shut_down = True
+        self.watch_presenter.stop_now()
         self.thumbnails.shutdown()
         self.bridge.shutdown()
         for dialog in list(self.reporter.dialogs):
@@ -459,7 +465,16 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
             self.index_panel.reset()
         self.index_panel.setVisible(running)
 
+    def _watched_changes(self) -> None:
+        """Photos appeared, changed, moved or vanished while watching: refresh what is shown."""
+        self.library_presenter.refresh()
+        if self.search_presenter.has_query():
+            self.search_presenter.search_now()
+
     def _indexing_finished(self, report: Any, summary: str) -> None:
+        # Between passes the watch keeps the library current (it needs the writer lock).
+        if not self.index_presenter.running:
+            self.watch_presenter.start()
         changed = report is None or report.embedded or report.reused or report.removed
         if changed or report.failed:  # a catch-up run that found nothing new stays quiet
             self.statusBar().showMessage(summary, 8000)

@@ -72,6 +72,16 @@ def _draw(colour: tuple[int, int, int], shape: str, size: tuple[int, int]) -> Im
     return img
 
 
+class FakeWatch:
+    """What ``Library.watch()`` returns: running until stopped."""
+
+    def __init__(self) -> None:
+        self.running = True
+
+    def stop(self) -> None:
+        self.running = False
+
+
 class FakeLibrary:
     """Deterministic stand-in for ``engine.api.Library`` (same methods, same value types)."""
 
@@ -203,6 +213,11 @@ class FakeLibrary:
         return [self._folder_info(f) for f in sorted(self._folders)]
 
     # -- indexing ----------------------------------------------------------------------------
+
+    def watch(self, on_event: Any = None) -> FakeWatch:
+        self._record("watch")
+        self.watching = FakeWatch()
+        return self.watching
 
     def index(self, on_progress: Any = None) -> Job:
         self._record("index")
