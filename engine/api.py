@@ -512,12 +512,12 @@ class Library:
         does it in the background). ``rerank`` (None: the setting) reorders the top
         :attr:`rerank_k` with the matcher.
         """
-        encoder = self._ensure_ready()
+        self._ensure_ready()
         rerank = self._settings.rerank if rerank is None else rerank
         if isinstance(image, bytes | bytearray):
             data = bytes(image)
             vector = self._bytes_vector(data)
-            key = bytes_key(data)
+            key = bytes_key(data) if rerank else None
 
             def load() -> Any:
                 from PIL import Image, ImageOps
@@ -528,7 +528,7 @@ class Library:
         else:
             path = Path(image).expanduser()
             vector = self._image_vector(path)
-            key = imaging.content_hash(path.resolve())
+            key = imaging.content_hash(path.resolve()) if rerank else None
 
             def load() -> Any:
                 return imaging.decode_photo(path.resolve(),
@@ -536,7 +536,6 @@ class Library:
         depth = max(k, self.rerank_k) if rerank else k
         hits = [CaptionHit(text, score, source, photo_id) for _, score, text, source, photo_id
                 in self._captions.search(vector, depth)]
-        del encoder
         if rerank:
             hits = self._reranker.rerank_captions(Candidate(key, load), hits)
         return hits[:k]
