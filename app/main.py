@@ -98,6 +98,9 @@ def create_application(argv: list[str] | None = None) -> Any:
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0], *(argv or [])])
+    from app.gc_guard import install_gc_guard
+
+    install_gc_guard(app)
     app.setApplicationName("PhotoSearch")
     app.setApplicationDisplayName("PhotoSearch")
     app.setDesktopFileName("photosearch")

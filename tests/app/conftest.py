@@ -17,6 +17,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fake_library import FakeLibrary  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread(qapp):  # type: ignore[no-untyped-def]
+    """As the app does (app/gc_guard.py): garbage holding Qt objects must never be collected
+    by a worker thread, or Qt crashes."""
+    from app.gc_guard import install_gc_guard
+
+    install_gc_guard(qapp)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_at_exit(qapp):  # type: ignore[no-untyped-def]
+    """Qt's offscreen platform crashes at exit if the clipboard still owns data a test put
+    there (Copy path, Copy image): empty it while the application is alive."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().clear()
+    qapp.processEvents()
+
+
 @pytest.fixture
 def fake_library(tmp_path: Path) -> Iterator[FakeLibrary]:
     """A FakeLibrary with one indexed folder of 12 small photos."""
