@@ -32,5 +32,5 @@ cp "$here/../icons/photosearch.png" "$data/icons/hicolor/256x256/apps/photosearc
 sed -e "s|^Exec=.*|Exec=$opt/PhotoSearch|" -e "s|^TryExec=.*|TryExec=$opt/PhotoSearch|" \
     "$here/photosearch.desktop" > "$data/applications/photosearch.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database "$data/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q "$data/icons/hicolor" || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q "$data/icons/hicolor" 2>/dev/null || true
 echo "PhotoSearch installed in $opt; it is in your desktop's menu, and $bin has PhotoSearch and photosearch"
