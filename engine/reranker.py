@@ -437,7 +437,11 @@ def _from_pretrained(source: str, spec: MatcherSpec, *, local_only: bool,
                      folder: Path | None) -> tuple[Any, Any, int, tuple, tuple]:
     import torch
     from transformers import AutoTokenizer, BlipForImageTextRetrieval
+    from transformers.utils import logging as hf_logging
 
+    bars = hf_logging.is_progress_bar_enabled()
+    if local_only:  # a download shows its progress; reading local files needs no bar
+        hf_logging.disable_progress_bar()
     try:
         model = BlipForImageTextRetrieval.from_pretrained(source, local_files_only=local_only,
                                                           dtype=torch.float32)
@@ -449,6 +453,9 @@ def _from_pretrained(source: str, spec: MatcherSpec, *, local_only: bool,
                 "BlipForImageTextRetrieval save_pretrained folder (config.json, weights, "
                 "tokenizer).", details=repr(exc)) from exc
         raise _missing_weights(spec, exc) from exc
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     if folder is None:
         folder = _cached_snapshot(source)
     size, mean, std = _read_preprocessing(folder, _vision_size(model.config))
