@@ -1,0 +1,151 @@
+"""Second-stage (rerank) latency for K = 10, 20, 50 candidates.
+
+Two matchers: BLIP ITM base (ViT-B/16 at 384 px + a 12-layer BERT that cross-attends to the
+577 image tokens), built from ``BlipConfig()`` with random weights (the cost does not depend on
+the weights; nothing is downloaded), and the tiny demo matcher shipped in
+``resources/models/demo-matcher``. The path timed is the library's: decode the photo files
+(JPEG draft mode), the image tower, the text encoder with cross-attention and the ITM head,
+through :class:`engine.reranker.SecondStage`.
+
+* cold: no cached image features (a query that reaches photos for the first time);
+* warm: the image features are in the feature cache (a repeated or refined query).
+
+Usage: python bench/rerank_latency.py [--device cpu|cuda] [--ks 10 20 50] [--no-base]
+Last line: ``cpu_k20_s: X`` (BLIP-base, K = 20, cold) or ``gpu_k50_s: X`` on a GPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import engine  # noqa: E402,F401  (first, as in the CLI and app: it sets up the thread runtime)
+
+QUERY = "two children building a sandcastle on a beach at sunset"
+
+
+def write_photos(folder: Path, n: int, size: int = 1600) -> list[Path]:
+    """n camera-sized JPEGs of demo scenes (decoding them is part of the cost)."""
+    from engine import demo_data
+
+    rng = random.Random(0)
+    singles = demo_data.all_scenes()
+    paths = []
+    for i in range(n):
+        scene = demo_data.sample_training_scene(rng, 0.5, singles)
+        path = folder / f"IMG_{i:04d}.jpg"
+        demo_data.render(scene, 512, rng).resize((size, size * 3 // 4)).save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
+def base_matcher(device: str, precision: str) -> object:
+    """BLIP ITM base with random weights and a BERT-sized tokenizer, built offline."""
+    import torch
+    from transformers import BertTokenizer, BlipConfig, BlipForImageTextRetrieval
+
+    from engine.reranker import BlipMatcher
+
+    torch.manual_seed(0)
+    config = BlipConfig()
+    words = sorted({w for w in QUERY.split()})
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    tokens += [f"[unused{i}]" for i in range(config.text_config.vocab_size - len(tokens))]
+    tokenizer = BertTokenizer(vocab={t: i for i, t in enumerate(tokens)})
+    model = BlipForImageTextRetrieval(config)
+    return BlipMatcher.from_model(model, tokenizer, matcher_id="blip-itm-base-random",
+                                  device=device, precision=precision)
+
+
+def demo_matcher(device: str, precision: str) -> object:
+    from engine.reranker import BlipMatcher, parse_matcher_spec
+
+    return BlipMatcher(parse_matcher_spec("demo"), device, precision).load()
+
+
+def measure(matcher: object, photos: list[Path], ks: list[int], repeats: int) -> dict:
+    """{k: (cold_s, warm_s)}: the best of ``repeats`` runs each."""
+    from engine import imaging
+    from engine.reranker import Candidate, FeatureCache, SecondStage
+
+    size = matcher.image_size  # type: ignore[attr-defined]
+
+    def candidates(n: int) -> list[Candidate]:
+        return [Candidate(f"h{i}", lambda p=p: imaging.decode_photo(p, size).image)
+                for i, p in enumerate(photos[:n])]
+
+    sync = _synchronizer(matcher)
+    SecondStage(matcher, FeatureCache()).text_against_images(QUERY, candidates(2))  # warm-up
+    out = {}
+    for k in ks:
+        cold, warm = [], []
+        for _ in range(repeats):
+            stage = SecondStage(matcher, FeatureCache())  # empty cache: cold
+            start = time.perf_counter()
+            stage.text_against_images(QUERY, candidates(k))
+            sync()
+            cold.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            stage.text_against_images(QUERY, candidates(k))
+            sync()
+            warm.append(time.perf_counter() - start)
+        out[k] = (min(cold), min(warm))
+    return out
+
+
+def _synchronizer(matcher: object) -> object:
+    import torch
+
+    if str(getattr(matcher, "device", "cpu")).startswith("cuda"):
+        return torch.cuda.synchronize
+    return lambda: None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--precision", default="auto")
+    parser.add_argument("--ks", type=int, nargs="+", default=[10, 20, 50])
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--no-base", action="store_true", help="skip BLIP-base (slow on CPU)")
+    args = parser.parse_args()
+    import torch
+
+    kind = "gpu" if args.device.startswith("cuda") else "cpu"
+    print(f"device {args.device}, torch {torch.__version__}, {torch.get_num_threads()} threads",
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="rerank-bench-") as tmp:
+        photos = write_photos(Path(tmp), max(args.ks))
+        rows = []
+        makers = [("demo matcher", demo_matcher)]
+        if not args.no_base:
+            makers.append(("BLIP-base", base_matcher))
+        for name, make in makers:
+            start = time.perf_counter()
+            matcher = make(args.device, args.precision)
+            params = sum(p.numel() for p in matcher._model.parameters())  # type: ignore
+            print(f"{name}: {params / 1e6:.1f} M parameters, {matcher.description} "  # type: ignore
+                  f"(built in {time.perf_counter() - start:.1f} s)", flush=True)
+            for k, (cold, warm) in measure(matcher, photos, args.ks, args.repeats).items():
+                rows.append((name, k, cold, warm))
+                print(f"  K={k:3d}: cold {cold:7.3f} s   warm {warm:7.3f} s", flush=True)
+    print("\n| matcher | K | cold (s) | warm, features cached (s) |\n|---|---|---|---|")
+    for name, k, cold, warm in rows:
+        print(f"| {name} ({kind}) | {k} | {cold:.3f} | {warm:.3f} |")
+    base = {k: (c, w) for n, k, c, w in rows if n == "BLIP-base"}
+    demo = {k: (c, w) for n, k, c, w in rows if n == "demo matcher"}
+    key = 20 if kind == "cpu" else 50
+    table = base or demo
+    if key in table:
+        print(f"{kind}_k{key}_warm_s: {table[key][1]:.3f}")
+        print(f"{kind}_k{key}_s: {table[key][0]:.3f}")
+
+
+if __name__ == "__main__":
+    main()
