@@ -57,11 +57,14 @@ PAIR_BATCH = 32
 IMAGE_BATCH = 16
 HUB_PROBE_TIMEOUT_S = 3.0
 
-# Second-stage K per device, from bench/rerank_latency.py (see docs/benchmarks.md):
-# BLIP-base (ViT-B/16 at 384 px + 12 cross-attention layers) costs per candidate, on a 2-core
-# Zen 4 CPU in bf16, ~0.5-0.7 s cold (image tower) and ~0.15-0.3 s once its image features are
-# cached; on an H100 50 candidates take well under 0.3 s. The tiny demo matcher costs ~2 ms.
-DEFAULT_K = {"cpu": 20, "cuda": 50, "mps": 20}
+# Second-stage K per device, from bench/rerank_latency.py (docs/benchmarks.md). BLIP-base
+# (ViT-B/16 at 384 px + 12 cross-attention layers, 224 M weights) on our 2-core Zen 4 CPU in
+# bf16: 0.6 s per candidate cold (decode + image tower, ~0.5 s of it the tower), 0.07 s once its
+# image features are cached. K = 10 gives 6.8 s cold / 0.7 s warm (K = 20: 12.5 s / 1.6 s), so
+# the CPU default is 10. GPUs: 50 (not measured in this session; BLIP-base costs ~2.8 TFLOP for
+# 50 images, a few tens of ms in fp16 on a data-centre GPU, plus decoding). The tiny demo matcher
+# takes 0.18 s cold / 0.04 s warm for K = 50 on the CPU.
+DEFAULT_K = {"cpu": 10, "cuda": 50, "mps": 20}
 SMALL_MATCHER_K = 50
 
 
