@@ -21,6 +21,7 @@ import os
 import queue
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -174,16 +175,16 @@ class _Work:
     captions: list[PhotoCaption] | None = None  # embedded and sidecar captions, once read
 
 
-class VectorSink:
+class VectorSink(ABC):
     """Where the writer sends vector-index changes (implemented by the library)."""
 
-    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:  # pragma: no cover
+    @abstractmethod
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add or replace vectors for photo ids."""
-        raise NotImplementedError
 
-    def remove(self, ids: list[int]) -> None:  # pragma: no cover
+    @abstractmethod
+    def remove(self, ids: list[int]) -> None:
         """Remove photo ids from the index."""
-        raise NotImplementedError
 
 
 class Indexer:

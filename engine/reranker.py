@@ -30,6 +30,7 @@ import logging
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -153,7 +154,7 @@ def image_to_pixels(image: Image.Image, size: int, mean: tuple[float, ...] = CLI
 # Matchers
 
 
-class Matcher:
+class Matcher(ABC):
     """Scores how well texts describe images by reading both together (cross-attention).
 
     ``encode_images`` gives query-independent features (cache them); ``match`` turns features
@@ -188,16 +189,16 @@ class Matcher:
         """Load weights (idempotent)."""
         return self
 
+    @abstractmethod
     def encode_images(self, images: Sequence[Image.Image]) -> list[np.ndarray]:
         """Query-independent features of RGB images, one array per image."""
-        raise NotImplementedError
 
+    @abstractmethod
     def match(self, features: Sequence[np.ndarray], texts: Sequence[str]) -> np.ndarray:
         """Log-odds that ``texts[i]`` describes the image of ``features[i]``.
 
         Either sequence may have length 1 and is then paired with every item of the other.
         """
-        raise NotImplementedError
 
     def score(self, images: Sequence[Image.Image], text: str) -> np.ndarray:
         """Match probabilities of one text against several images."""
