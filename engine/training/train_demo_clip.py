@@ -32,6 +32,7 @@ import torch.nn.functional as F  # noqa: N812
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from engine import demo_data
+from engine.training.optim import adamw_with_decay
 
 MODEL_CFG: dict[str, Any] = {
     "embed_dim": 128,
@@ -151,12 +152,7 @@ def train(args: argparse.Namespace) -> dict:
                         batch_size=args.batch, num_workers=args.workers,
                         persistent_workers=args.workers > 0, pin_memory=device == "cuda",
                         prefetch_factor=4 if args.workers else None)
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and
-                                                                "embedding" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr,
-                            betas=(0.9, 0.98), eps=1e-6)
+    opt = adamw_with_decay(model, args.lr, "embedding")
     budget = args.minutes * 60.0
     start = time.time()
     best, best_state, history = -1.0, None, []

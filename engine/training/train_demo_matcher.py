@@ -65,6 +65,7 @@ from PIL import Image
 
 from engine import demo_data
 from engine.reranker import CLIP_MEAN, CLIP_STD, image_to_pixels
+from engine.training.optim import adamw_with_decay
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -491,12 +492,7 @@ def train(args: argparse.Namespace) -> dict:
     print(f"rendered {args.pool} groups in {render_s:.0f} s", flush=True)
     batches = GroupBatches(scenes, pixels, tokenizer, args.groups, args.seed)
 
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embeddings" not in n]
-    no_decay = [p for n, p in model.named_parameters()
-                if not (p.ndim >= 2 and "embeddings" not in n)]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr,
-                            betas=(0.9, 0.98), eps=1e-6)
+    opt = adamw_with_decay(model, args.lr, "embeddings")
     budget = args.minutes * 60.0
     start = time.time()
     best, best_state, history = -1.0, None, []
