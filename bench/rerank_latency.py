@@ -99,6 +99,30 @@ def measure(matcher: object, photos: list[Path], ks: list[int], repeats: int) ->
     return out
 
 
+def breakdown(matcher: object, photos: list[Path], k: int) -> tuple[float, float, float]:
+    """Where a cold rerank of K photos goes: (decode + prepare on the thread pool, image tower,
+    text + cross-attention), seconds each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from engine import imaging
+    from engine.reranker import decode_threads
+
+    sync = _synchronizer(matcher)
+    size = matcher.image_size  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(decode_threads(k)) as ex:
+        squares = list(ex.map(
+            lambda p: matcher.prepare(imaging.decode_photo(p, size).image),  # type: ignore
+            photos[:k]))
+    decoded = time.perf_counter()
+    feats = matcher.encode_prepared(squares)  # type: ignore[attr-defined]
+    sync()
+    encoded = time.perf_counter()
+    matcher.match(feats, [QUERY])  # type: ignore[attr-defined]
+    sync()
+    return decoded - start, encoded - decoded, time.perf_counter() - encoded
+
+
 def _synchronizer(matcher: object) -> object:
     import torch
 
@@ -135,6 +159,10 @@ def main() -> None:
             for k, (cold, warm) in measure(matcher, photos, args.ks, args.repeats).items():
                 rows.append((name, k, cold, warm))
                 print(f"  K={k:3d}: cold {cold:7.3f} s   warm {warm:7.3f} s", flush=True)
+            k = max(args.ks)
+            parts = breakdown(matcher, photos, k)
+            print(f"  K={k:3d} cold, by step: decode+resize {parts[0]:.3f} s, image tower "
+                  f"{parts[1]:.3f} s, text+cross-attention {parts[2]:.3f} s", flush=True)
     print("\n| matcher | K | cold (s) | warm, features cached (s) |\n|---|---|---|---|")
     for name, k, cold, warm in rows:
         print(f"| {name} ({kind}) | {k} | {cold:.3f} | {warm:.3f} |")

@@ -60,11 +60,11 @@ HUB_PROBE_TIMEOUT_S = 3.0
 
 # Second-stage K per device, from bench/rerank_latency.py (docs/benchmarks.md). BLIP-base
 # (ViT-B/16 at 384 px + 12 cross-attention layers, 224 M weights) on our 2-core Zen 4 CPU in
-# bf16: 0.6 s per candidate cold (decode + image tower, ~0.5 s of it the tower), 0.07 s once its
-# image features are cached. K = 10 gives 6.8 s cold / 0.7 s warm (K = 20: 12.5 s / 1.6 s), so
-# the CPU default is 10. GPUs: 50 (not measured in this session; BLIP-base costs ~2.8 TFLOP for
-# 50 images, a few tens of ms in fp16 on a data-centre GPU, plus decoding). The tiny demo matcher
-# takes 0.18 s cold / 0.04 s warm for K = 50 on the CPU.
+# bf16: ~0.45 s per candidate for the image tower (compute-bound, ~110 GFLOP per photo, flat in
+# batch size), 0.06 s once its image features are cached. K = 10 gives 4-7 s cold / 0.7 s warm
+# (K = 20: 12 s / 1.2 s), so the CPU default is 10. On an H100 in fp16, K = 50 takes 0.175 s
+# cold (decode+resize 0.07 s on 16 threads, tower 0.08 s, text 0.05 s) and 0.03 s warm, so the
+# GPU default is 50. The tiny demo matcher takes 0.12 s cold / 0.03 s warm for K = 50 on the CPU.
 DEFAULT_K = {"cpu": 10, "cuda": 50, "mps": 20}
 SMALL_MATCHER_K = 50
 
@@ -133,19 +133,30 @@ def resolve_matcher(explicit: str | None, setting: str | None, model_spec: str) 
 # Preprocessing
 
 
+def image_to_square(image: Image.Image, size: int) -> np.ndarray:
+    """The CPU half of BLIP's preprocessing: RGB, bicubic resize to ``size`` x ``size``.
+
+    Returns a uint8 (size, size, 3) array. Pillow releases the GIL while it resizes, so a thread
+    pool prepares many photos at once; the float work (:func:`normalise_pixels`) then runs on
+    the matcher's device.
+    """
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    if image.size != (size, size):
+        image = image.resize((size, size), Image.Resampling.BICUBIC)
+    return np.asarray(image, dtype=np.uint8)
+
+
 def image_to_pixels(image: Image.Image, size: int, mean: tuple[float, ...] = CLIP_MEAN,
                     std: tuple[float, ...] = CLIP_STD) -> np.ndarray:
     """BLIP's preprocessing: RGB, bicubic resize to ``size`` x ``size``, scale, normalise.
 
     Returns a float32 (3, size, size) array. Identical to ``BlipImageProcessor``'s PIL path
     (resize to a square, rescale by 1/255, normalise by mean and std). The demo matcher was
-    trained on exactly this function's output.
+    trained on exactly this function's output; :meth:`BlipMatcher.encode_prepared` computes the
+    same float32 arithmetic on the device.
     """
-    if image.mode != "RGB":
-        image = image.convert("RGB")
-    if image.size != (size, size):
-        image = image.resize((size, size), Image.Resampling.BICUBIC)
-    arr: np.ndarray = np.asarray(image, dtype=np.float32) * np.float32(1 / 255)
+    arr: np.ndarray = image_to_square(image, size).astype(np.float32) * np.float32(1 / 255)
     arr = (arr - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
     return np.ascontiguousarray(arr.transpose(2, 0, 1))
 
@@ -188,6 +199,18 @@ class Matcher(ABC):
     def load(self) -> Matcher:
         """Load weights (idempotent)."""
         return self
+
+    def prepare(self, image: Image.Image) -> Any:
+        """The CPU-side, thread-safe part of encoding one image (resizing, say).
+
+        :class:`SecondStage` calls it on its decode threads, so that only the device work
+        (:meth:`encode_prepared`) is serial. The default does nothing.
+        """
+        return image
+
+    def encode_prepared(self, prepared: Sequence[Any]) -> list[np.ndarray]:
+        """:meth:`encode_images` for what :meth:`prepare` returned."""
+        return self.encode_images(prepared)
 
     @abstractmethod
     def encode_images(self, images: Sequence[Image.Image]) -> list[np.ndarray]:
@@ -319,7 +342,7 @@ class BlipMatcher(Matcher):
         self.calibration_drift = drift
 
     def _calibrate(self, images: list[Image.Image], texts: list[str]) -> np.ndarray:
-        feats = self._encode(images)
+        feats = self._encode([self.prepare(im) for im in images])
         return self._match(feats, texts)
 
     # -- scoring ------------------------------------------------------------------------------
@@ -335,19 +358,34 @@ class BlipMatcher(Matcher):
         self.load()
         if not images:
             return []
-        return self._encode(images)
+        return self._encode([self.prepare(im) for im in images])
 
-    def _encode(self, images: Sequence[Image.Image]) -> list[np.ndarray]:
+    def prepare(self, image: Image.Image) -> np.ndarray:
+        """The photo as a uint8 square of the vision tower's size (see :func:`image_to_square`)."""
+        return image_to_square(image, self.image_size)
+
+    def encode_prepared(self, prepared: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """:meth:`encode_images` for squares from :meth:`prepare`."""
+        self.load()
+        if not prepared:
+            return []
+        return self._encode(prepared)
+
+    def _encode(self, squares: Sequence[np.ndarray]) -> list[np.ndarray]:
         import torch
 
         out: list[np.ndarray] = []
-        for start in range(0, len(images), IMAGE_BATCH):
-            chunk = images[start:start + IMAGE_BATCH]
-            pixels = torch.from_numpy(np.stack([
-                image_to_pixels(im, self.image_size, self.mean, self.std) for im in chunk]))
+        mean = torch.tensor(self.mean, dtype=torch.float32, device=self.device)[:, None, None]
+        std = torch.tensor(self.std, dtype=torch.float32, device=self.device)[:, None, None]
+        for start in range(0, len(squares), IMAGE_BATCH):
+            chunk = squares[start:start + IMAGE_BATCH]
+            batch = torch.from_numpy(np.stack(chunk))  # uint8 (n, h, w, 3): 1/4 of float's bytes
             with self._run_lock, torch.inference_mode():
+                # image_to_pixels' float32 arithmetic, on the device
+                pixels = batch.to(self.device).permute(0, 3, 1, 2).to(torch.float32)
+                pixels = (pixels * (1 / 255) - mean) / std
                 tokens = self._model.vision_model(
-                    pixel_values=pixels.to(self.device, self._dtype())).last_hidden_state
+                    pixel_values=pixels.to(self._dtype())).last_hidden_state
                 arr = tokens.to(torch.float16).cpu().numpy()
             self.images_encoded += len(chunk)
             out.extend(arr[i] for i in range(len(chunk)))
@@ -756,10 +794,15 @@ class SecondStage:
                 missing.append(i)
         if not missing:
             return out
-        with ThreadPoolExecutor(min(4, len(missing)), thread_name_prefix="rerank-decode") as ex:
-            loaded = list(ex.map(lambda i: _try_load(candidates[i]), missing))
+        def load(i: int) -> Any:
+            image = _try_load(candidates[i])
+            return None if image is None else matcher.prepare(image)
+
+        with ThreadPoolExecutor(decode_threads(len(missing)),
+                                thread_name_prefix="rerank-decode") as ex:
+            loaded = list(ex.map(load, missing))
         ok = [(i, im) for i, im in zip(missing, loaded, strict=True) if im is not None]
-        feats = matcher.encode_images([im for _, im in ok])
+        feats = matcher.encode_prepared([im for _, im in ok])
         for (i, _), f in zip(ok, feats, strict=True):
             out[i] = f
             key = candidates[i].key
@@ -782,6 +825,12 @@ class SecondStage:
         if feats is None or not texts:
             return np.full(len(texts), np.nan, np.float32)
         return self.matcher.match([feats], list(texts))
+
+
+def decode_threads(n: int) -> int:
+    """Threads for decoding ``n`` photos: one per core, at most 16 (JPEG decoding and resizing
+    release the GIL, so they scale with cores; the device work stays on the caller's thread)."""
+    return max(1, min(n, os.cpu_count() or 4, 16))
 
 
 def _try_load(candidate: Candidate) -> Image.Image | None:
