@@ -458,14 +458,16 @@ class Library:
             hits = self.rerank(query, hits)
         return hits[:k]
 
-    def rerank(self, query: str, hits: list[SearchHit], k: int | None = None) -> list[SearchHit]:
+    def rerank(self, query: str, hits: list[SearchHit], k: int | None = None,
+               cancel: CancelToken | None = None) -> list[SearchHit]:
         """The second stage: ``hits`` (from :meth:`search`) with the first ``k`` (default
         :attr:`rerank_k`) reordered by the cross-attention matcher, fused with the first stage
         so an exact hit is never buried (:func:`engine.reranker.fuse`). Reranked hits carry
         ``match_probability``. Loads the matcher on first use (ModelUnavailableError when its
-        weights are missing); safe to call from a background thread.
+        weights are missing); safe to call from a background thread. ``cancel`` stops it early
+        (:class:`~engine.errors.Cancelled`; features computed so far stay cached).
         """
-        return self._reranker.rerank_hits(query, hits, k)
+        return self._reranker.rerank_hits(query, hits, k, cancel)
 
     @property
     def rerank_k(self) -> int:
@@ -503,14 +505,14 @@ class Library:
 
     # -- captions -----------------------------------------------------------------------------
 
-    def describe(self, image: Path | bytes, k: int = 10,
-                 rerank: bool | None = None) -> list[CaptionHit]:
+    def describe(self, image: Path | bytes, k: int = 10, rerank: bool | None = None,
+                 cancel: CancelToken | None = None) -> list[CaptionHit]:
         """The captions that best describe ``image`` (any file, or encoded image bytes), best
         first: the photos' own captions, the user's and the bundled vocabulary's.
 
         The first call for a model embeds the vocabulary (seconds; :meth:`prepare_captions`
         does it in the background). ``rerank`` (None: the setting) reorders the top
-        :attr:`rerank_k` with the matcher.
+        :attr:`rerank_k` with the matcher; ``cancel`` stops that early (Cancelled).
         """
         self._ensure_ready()
         rerank = self._settings.rerank if rerank is None else rerank
@@ -537,7 +539,7 @@ class Library:
         hits = [CaptionHit(text, score, source, photo_id) for _, score, text, source, photo_id
                 in self._captions.search(vector, depth)]
         if rerank:
-            hits = self._reranker.rerank_captions(Candidate(key, load), hits)
+            hits = self._reranker.rerank_captions(Candidate(key, load), hits, cancel=cancel)
         return hits[:k]
 
     def prepare_captions(self, on_progress: Callable[[str], None] | None = None

@@ -42,6 +42,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import EngineError, InvalidModelSpecError, ModelUnavailableError
+from engine.jobs import CancelToken
 from engine.paths import resources_dir
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,12 @@ class Matcher(ABC):
 
     def __init__(self) -> None:
         self.images_encoded = 0  # how many images went through the image tower (for tests)
+
+    @property
+    def encode_chunk(self) -> int:
+        """Images per call of :meth:`encode_prepared` when many are waiting: a cancelled rerank
+        stops after at most one chunk, so this is small where images are slow."""
+        return IMAGE_BATCH
 
     @property
     def loaded(self) -> bool:
@@ -359,6 +366,14 @@ class BlipMatcher(Matcher):
         if not images:
             return []
         return self._encode([self.prepare(im) for im in images])
+
+    @property
+    def encode_chunk(self) -> int:
+        """A full batch on a GPU; on a CPU a big tower costs the same per image at any batch
+        size (~0.45 s for BLIP-base), so chunks of 2 keep a cancelled rerank's tail short."""
+        if self.device == "cpu" and self.parameters >= BF16_MIN_PARAMS:
+            return 2
+        return IMAGE_BATCH
 
     def prepare(self, image: Image.Image) -> np.ndarray:
         """The photo as a uint8 square of the vision tower's size (see :func:`image_to_square`)."""
@@ -781,8 +796,14 @@ class SecondStage:
         self.matcher = matcher
         self.cache = cache
 
-    def features(self, candidates: Sequence[Candidate]) -> list[np.ndarray | None]:
-        """Features per candidate (None where the image cannot be read)."""
+    def features(self, candidates: Sequence[Candidate],
+                 cancel: CancelToken | None = None) -> list[np.ndarray | None]:
+        """Features per candidate (None where the image cannot be read).
+
+        Photos are decoded on a thread per core while the device encodes them in chunks of
+        :attr:`Matcher.encode_chunk`; ``cancel`` is checked between chunks (raises
+        :class:`~engine.errors.Cancelled`), and chunks already encoded stay cached.
+        """
         matcher = self.matcher.load()
         out: list[np.ndarray | None] = [None] * len(candidates)
         missing: list[int] = []
@@ -794,34 +815,47 @@ class SecondStage:
                 missing.append(i)
         if not missing:
             return out
+
         def load(i: int) -> Any:
             image = _try_load(candidates[i])
             return None if image is None else matcher.prepare(image)
 
-        with ThreadPoolExecutor(decode_threads(len(missing)),
-                                thread_name_prefix="rerank-decode") as ex:
-            loaded = list(ex.map(load, missing))
-        ok = [(i, im) for i, im in zip(missing, loaded, strict=True) if im is not None]
-        feats = matcher.encode_prepared([im for _, im in ok])
-        for (i, _), f in zip(ok, feats, strict=True):
-            out[i] = f
-            key = candidates[i].key
-            if key:
-                self.cache.put(matcher.matcher_id, key, f)
+        pool = ThreadPoolExecutor(decode_threads(len(missing)), thread_name_prefix="rerank-decode")
+        try:
+            pending = [pool.submit(load, i) for i in missing]
+            step = max(1, matcher.encode_chunk)
+            for start in range(0, len(missing), step):
+                if cancel is not None:
+                    cancel.check()
+                chunk = [(i, f.result()) for i, f in zip(missing[start:start + step],
+                                                         pending[start:start + step], strict=True)]
+                ok = [(i, im) for i, im in chunk if im is not None]
+                feats = matcher.encode_prepared([im for _, im in ok])
+                for (i, _), f in zip(ok, feats, strict=True):
+                    out[i] = f
+                    key = candidates[i].key
+                    if key:
+                        self.cache.put(matcher.matcher_id, key, f)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
         return out
 
-    def text_against_images(self, text: str, candidates: Sequence[Candidate]) -> np.ndarray:
+    def text_against_images(self, text: str, candidates: Sequence[Candidate],
+                            cancel: CancelToken | None = None) -> np.ndarray:
         """Log-odds of ``text`` for each candidate image (NaN where unreadable)."""
-        feats = self.features(candidates)
+        feats = self.features(candidates, cancel)
         out = np.full(len(candidates), np.nan, np.float32)
         have = [(i, f) for i, f in enumerate(feats) if f is not None]
         if have:
+            if cancel is not None:
+                cancel.check()
             out[[i for i, _ in have]] = self.matcher.match([f for _, f in have], [text])
         return out
 
-    def image_against_texts(self, candidate: Candidate, texts: Sequence[str]) -> np.ndarray:
+    def image_against_texts(self, candidate: Candidate, texts: Sequence[str],
+                            cancel: CancelToken | None = None) -> np.ndarray:
         """Log-odds of each text for one image (all NaN if it cannot be read)."""
-        feats = self.features([candidate])[0]
+        feats = self.features([candidate], cancel)[0]
         if feats is None or not texts:
             return np.full(len(texts), np.nan, np.float32)
         return self.matcher.match([feats], list(texts))
@@ -922,7 +956,8 @@ class LibraryReranker:
             self._scale = _logit_scale(self.library.encoder)
         return FusionPolicy(first_scale=self._scale)
 
-    def rerank_hits(self, query: str, hits: Sequence[Any], k: int | None = None) -> list[Any]:
+    def rerank_hits(self, query: str, hits: Sequence[Any], k: int | None = None,
+                    cancel: CancelToken | None = None) -> list[Any]:
         """``hits`` with the first ``k`` reordered by the matcher (the rest keep their order)."""
         from dataclasses import replace
 
@@ -942,7 +977,7 @@ class LibraryReranker:
             return lambda: imaging.decode_photo(path, size).image
 
         candidates = [Candidate(hashes.get(h.photo_id), loader(h.path)) for h in head]
-        log_odds = stage.text_against_images(text, candidates)
+        log_odds = stage.text_against_images(text, candidates, cancel)
         order, _ = fuse(np.asarray([h.score for h in head]), log_odds, self.policy(),
                         pinned=[bool(getattr(h, "keyword_match", False)) for h in head])
         probs = sigmoid(log_odds)
@@ -951,7 +986,7 @@ class LibraryReranker:
         return reranked + tail
 
     def rerank_captions(self, candidate: Candidate, hits: Sequence[Any],
-                        k: int | None = None) -> list[Any]:
+                        k: int | None = None, cancel: CancelToken | None = None) -> list[Any]:
         """Caption hits for one image, the first ``k`` reordered by the matcher."""
         from dataclasses import replace
 
@@ -961,7 +996,7 @@ class LibraryReranker:
         stage.matcher.load()
         k = k or self.k()
         head, tail = list(hits[:k]), list(hits[k:])
-        log_odds = stage.image_against_texts(candidate, [h.text for h in head])
+        log_odds = stage.image_against_texts(candidate, [h.text for h in head], cancel)
         order, _ = fuse(np.asarray([h.score for h in head]), log_odds, self.policy())
         probs = sigmoid(log_odds)
         return [replace(head[i], match_probability=None if np.isnan(log_odds[i])

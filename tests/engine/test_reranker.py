@@ -137,6 +137,39 @@ def test_preprocessing_matches_blip_image_processor() -> None:
     np.testing.assert_allclose(ours, theirs["pixel_values"][0], atol=1e-4)
 
 
+def test_a_cancelled_rerank_stops_between_chunks_and_keeps_what_it_encoded(
+        random_matcher: BlipMatcher) -> None:
+    from PIL import Image
+
+    from engine.errors import Cancelled
+    from engine.jobs import CancelToken
+    from engine.reranker import Candidate, FeatureCache, SecondStage
+
+    token = CancelToken()
+    loads = []
+
+    def load(i: int) -> Image.Image:
+        loads.append(i)
+        if i == 0:
+            token.cancel()  # the user typed a new query while the first photo was decoding
+        return Image.new("RGB", (40, 40), (i, 0, 0))
+
+    cache = FeatureCache()
+    stage = SecondStage(random_matcher, cache)
+    candidates = [Candidate(f"c{i}", lambda i=i: load(i)) for i in range(64)]
+    before = random_matcher.images_encoded
+    with pytest.raises(Cancelled):
+        stage.text_against_images("a red circle", candidates, token)
+    encoded = random_matcher.images_encoded - before
+    assert encoded in (0, random_matcher.encode_chunk)  # at most the chunk in flight
+    cached = [c.key for c in candidates if cache.get(random_matcher.matcher_id, c.key) is not None]
+    assert len(cached) == encoded  # what was encoded is not lost
+    # Uncancelled, the same stage finishes and encodes only what it lacks.
+    log_odds = stage.text_against_images("a red circle", candidates)
+    assert np.isfinite(log_odds).all()
+    assert random_matcher.images_encoded - before == 64
+
+
 def test_matcher_specs() -> None:
     assert parse_matcher_spec("Salesforce/blip-itm-base-coco").repo == (
         "Salesforce/blip-itm-base-coco")
