@@ -47,14 +47,13 @@ class SortOrder(StrEnum):
 
 
 def sort_hits(hits: list[SearchHit], order: SortOrder) -> list[SearchHit]:
-    """``hits`` in ``order``: best score first, or newest first (undated photos last)."""
-    by_score = sorted(hits, key=lambda h: -h.score)
+    """``hits`` (in the engine's order) in ``order``: relevance keeps the engine's order, which
+    is not always by score (exact caption matches lead, the second stage reorders the top);
+    date puts the newest first (undated photos last, each group in relevance order)."""
     if order is SortOrder.RELEVANCE:
-        return by_score
-    dated = sorted(
-        (h for h in by_score if h.taken_at), key=lambda h: h.taken_at or "", reverse=True
-    )
-    return dated + [h for h in by_score if not h.taken_at]
+        return list(hits)
+    dated = sorted((h for h in hits if h.taken_at), key=lambda h: h.taken_at or "", reverse=True)
+    return dated + [h for h in hits if not h.taken_at]
 
 
 class ResultsModel(QAbstractListModel):
@@ -68,7 +67,8 @@ class ResultsModel(QAbstractListModel):
     ) -> None:
         super().__init__(parent)
         self._loader = loader
-        self._hits: list[SearchHit] = []
+        self._hits: list[SearchHit] = []  # in display order
+        self._ranked: list[SearchHit] = []  # in the engine's order
         self._order = SortOrder.RELEVANCE
         self._rows_by_path: dict[str, list[int]] = {}
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
@@ -85,7 +85,8 @@ class ResultsModel(QAbstractListModel):
         if self._loader is not None:
             self._loader.cancel_pending()
         self.beginResetModel()
-        self._hits = sort_hits(list(hits), self._order)
+        self._ranked = list(hits)
+        self._hits = sort_hits(self._ranked, self._order)
         self._reindex()
         self.endResetModel()
 
@@ -101,6 +102,10 @@ class ResultsModel(QAbstractListModel):
         """The hit at ``row``, or None."""
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
+    def row_of(self, photo_id: int) -> int | None:
+        """The row showing the photo ``photo_id``, or None."""
+        return next((row for row, h in enumerate(self._hits) if h.photo_id == photo_id), None)
+
     @property
     def sort_order(self) -> SortOrder:
         """The current order."""
@@ -113,7 +118,7 @@ class ResultsModel(QAbstractListModel):
             return
         self._order = order
         self.beginResetModel()
-        self._hits = sort_hits(self._hits, order)
+        self._hits = sort_hits(self._ranked, order)
         self._reindex()
         self.endResetModel()
 

@@ -5,6 +5,11 @@ that arrives meanwhile replaces the in-flight one's results (they are dropped, n
 date). Until the model is ready the query waits ("waiting_model") and runs when it is. Errors
 the user can fix by typing (a bad query) or by following a hint (a missing model) are shown in
 place; any other failure is raised to the error dialog through ``error``.
+
+Text searches come in two stages when reranking is on (the ``rerank`` setting): the dual
+encoder's results are shown at once, then the cross-attention matcher reorders the top K in the
+background (seconds on a CPU) and the grid is reordered when it is done. A newer query cancels a
+rerank in progress; a matcher that cannot load leaves the first-stage results and says why.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.bridge import Call, EngineBridge
 from app.formatting import format_count
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
+from engine.jobs import CancelToken
 
 if TYPE_CHECKING:
     from engine.api import SearchFilters, SearchHit
@@ -53,6 +59,7 @@ class SearchPresenter(QObject):
     results_ready = Signal(list)  # list[SearchHit]
     message_changed = Signal(str)
     similar_changed = Signal(object)  # SimilarSource | None
+    refining_changed = Signal(bool)  # the second stage started (True) or ended
     error = Signal(object)  # an exception for the error dialog
 
     def __init__(self, bridge: EngineBridge, k: int = 1000, parent: QObject | None = None) -> None:
@@ -70,6 +77,9 @@ class SearchPresenter(QObject):
         self._model_problem: str | None = None
         self._in_flight: Call | None = None
         self._dirty = False
+        self._rerank: tuple[Call, CancelToken] | None = None
+        self.refining = False
+        self.rerank_problem: str | None = None  # why the last rerank could not run
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(self.DEBOUNCE_MS)
@@ -146,6 +156,7 @@ class SearchPresenter(QObject):
             self.similar_changed.emit(source)
 
     def _run(self) -> None:
+        self._cancel_rerank()
         if not self.has_query():
             self._cancel_in_flight()
             self._show([], SearchState.IDLE, "")
@@ -182,8 +193,9 @@ class SearchPresenter(QObject):
                 return library.similar(similar.image, k=k, filters=filters, cut_off=cut_off)
         else:
 
-            def work() -> Any:
-                return library.search(text, k=k, filters=filters, cut_off=cut_off)
+            def work() -> Any:  # the second stage runs after these are shown
+                return library.search(text, k=k, filters=filters, cut_off=cut_off,
+                                      rerank=False)
 
         self._dirty = False
         self._set_state(SearchState.SEARCHING)
@@ -201,9 +213,66 @@ class SearchPresenter(QObject):
         if hits:
             what = f"like {self.similar.label}" if self.similar else f"for “{self.text.strip()}”"
             message = f"{format_count(len(hits), 'photo')} {what} · {seconds:.2f} s"
-            self._show(hits, SearchState.RESULTS, message)
+            if self._wants_rerank():
+                self._show(hits, SearchState.RESULTS, f"{message} · refining the order…")
+                self._start_rerank(hits, message)
+            else:
+                self._show(hits, SearchState.RESULTS, message)
         else:
             self._show([], SearchState.EMPTY, self._empty_message())
+
+    # -- the second stage ---------------------------------------------------------------------
+
+    def _wants_rerank(self) -> bool:
+        settings = getattr(self._bridge.library, "settings", None)
+        return (self.similar is None and bool(self.text.strip())
+                and bool(getattr(settings, "rerank", False)))
+
+    def _start_rerank(self, hits: list[SearchHit], message: str) -> None:
+        library, text, token = self._bridge.library, self.text.strip(), CancelToken()
+        started = time.monotonic()
+        call = self._bridge.call(
+            lambda: library.rerank(text, hits, cancel=token),
+            on_result=lambda reranked: self._on_reranked(
+                reranked, message, time.monotonic() - started),
+            on_error=lambda exc: self._on_rerank_error(exc, message),
+        )
+        self._rerank = (call, token)
+        self._set_refining(True)
+
+    def _on_reranked(self, hits: list[SearchHit], message: str, seconds: float) -> None:
+        self._rerank = None
+        self._set_refining(False)
+        self.rerank_problem = None
+        self._show(hits, SearchState.RESULTS, f"{message} · refined in {seconds:.1f} s")
+
+    def _on_rerank_error(self, exc: BaseException, message: str) -> None:
+        self._rerank = None
+        self._set_refining(False)
+        if isinstance(exc, Cancelled):
+            return
+        if isinstance(exc, ModelUnavailableError):
+            # the first-stage results stay; the status says why they are not refined
+            self.rerank_problem = exc.user_message
+            self.message = f"{message} · not refined: the reranking model is unavailable"
+            self.message_changed.emit(self.message)
+            return
+        self.message = f"{message} · not refined (the reranking failed)"
+        self.message_changed.emit(self.message)
+        self.error.emit(exc)
+
+    def _cancel_rerank(self) -> None:
+        if self._rerank is not None:
+            call, token = self._rerank
+            call.cancel()
+            token.cancel()  # the engine stops at its next chunk, freeing the lane
+            self._rerank = None
+            self._set_refining(False)
+
+    def _set_refining(self, refining: bool) -> None:
+        if refining != self.refining:
+            self.refining = refining
+            self.refining_changed.emit(refining)
 
     def _empty_message(self) -> str:
         hints = []
@@ -240,5 +309,6 @@ class SearchPresenter(QObject):
             self.state_changed.emit(str(state))
 
     def busy(self) -> bool:
-        """Whether a search is running or waiting to run."""
-        return self._in_flight is not None or self._debounce.isActive()
+        """Whether a search (or its second stage) is running or waiting to run."""
+        return (self._in_flight is not None or self._rerank is not None
+                or self._debounce.isActive())

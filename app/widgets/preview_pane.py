@@ -201,7 +201,10 @@ class PreviewPane(QWidget):
             width=hit.width,
             height=hit.height,
         )
-        self.fields["Score"].setText(f"{hit.score:.3f}")
+        score = f"{hit.score:.3f}"
+        if hit.match_probability is not None:
+            score += f" · matcher {hit.match_probability:.0%} sure it fits the query"
+        self.fields["Score"].setText(score)
         path, photo_id, library = hit.path, hit.photo_id, self._bridge.library
         self._bridge.call(
             lambda: pil_to_qimage(load_preview(path, PREVIEW_SIDE)),

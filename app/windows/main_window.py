@@ -201,7 +201,8 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         sp.state_changed.connect(lambda state: self._show_search_state(SearchState(state)))
         sp.message_changed.connect(
             lambda message: self.status_line.set_search_message(
-                message if self.search_presenter.state == SearchState.RESULTS else ""
+                message if self.search_presenter.state == SearchState.RESULTS else "",
+                self.search_presenter.rerank_problem or "",
             )
         )
         sp.similar_changed.connect(self._show_similar_source)
@@ -378,8 +379,16 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         self.find_similar(hit.path, hit.path.name)
 
     def _show_results(self, hits: list[SearchHit]) -> None:
+        # The same photos in a new order (the second stage finished): keep the one the user is
+        # looking at selected and in view, rather than jumping back to the first.
+        kept = self.results_model.hit(self.results_view.currentIndex().row())
         self.results_model.set_hits(hits)
-        if hits and self.results_view.currentIndex().row() < 0:
+        row = self.results_model.row_of(kept.photo_id) if kept is not None else None
+        if row is not None:
+            index = self.results_model.index(row, 0)
+            self.results_view.setCurrentIndex(index)
+            self.results_view.scrollTo(index)
+        elif hits and self.results_view.currentIndex().row() < 0:
             self.results_view.setCurrentIndex(self.results_model.index(0, 0))
         elif not hits:
             self.preview_pane.show_hit(None)

@@ -36,9 +36,10 @@ class StatusLine(QObject):
         status_bar.addPermanentWidget(self.failed_button)
         status_bar.addPermanentWidget(self.model_label)
 
-    def set_search_message(self, message: str) -> None:
-        """What the last search found (count and time)."""
+    def set_search_message(self, message: str, details: str = "") -> None:
+        """What the last search found (count and time); ``details`` becomes the tooltip."""
         self.search_label.setText(message)
+        self.search_label.setToolTip(details)
 
     def set_library_status(self, status: Any) -> None:
         """Counts from a ``LibraryStatus``."""

@@ -96,6 +96,8 @@ class FakeLibrary:
         self.search_error: BaseException | None = None
         self.model_delay = 0.02
         self.search_delay = 0.0
+        self.rerank_delay = 0.0
+        self.rerank_error: BaseException | None = None
         self.index_step_s = 0.0
         self.index_hold = threading.Event()  # set = indexing holds after its first photo
         self._lock = threading.Lock()
@@ -300,9 +302,14 @@ class FakeLibrary:
         return [self._hit(p, s) for s, p in scored[:k]]
 
     def search(
-        self, query: str, k: int = 100, filters: SearchFilters | None = None, cut_off: bool = True
+        self,
+        query: str,
+        k: int = 100,
+        filters: SearchFilters | None = None,
+        cut_off: bool = True,
+        rerank: bool | None = None,
     ) -> list[SearchHit]:
-        self._record("search", query, k, filters, cut_off)
+        self._record("search", query, k, filters, cut_off, rerank)
         if self.search_delay:
             time.sleep(self.search_delay)
         if self.search_error is not None:
@@ -316,6 +323,23 @@ class FakeLibrary:
             if self._matches(p, filters)
         ]
         return self._rank(scored, k, cut_off)
+
+    def rerank(
+        self, query: str, hits: list[SearchHit], k: int | None = None, cancel: Any = None
+    ) -> list[SearchHit]:
+        """The second stage, made visible: the top ``k`` (default 5) in reverse order, each with
+        a match probability; takes ``rerank_delay`` seconds, checking ``cancel`` as it goes."""
+        self._record("rerank", query, [h.photo_id for h in hits])
+        deadline = time.monotonic() + self.rerank_delay
+        while time.monotonic() < deadline:
+            if cancel is not None:
+                cancel.check()
+            time.sleep(0.01)
+        if self.rerank_error is not None:
+            raise self.rerank_error
+        k = k or 5
+        head = [replace(h, match_probability=0.9) for h in reversed(hits[:k])]
+        return head + list(hits[k:])
 
     def similar(
         self,

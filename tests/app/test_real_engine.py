@@ -55,6 +55,28 @@ def test_typed_query_returns_real_results_into_the_grid(qtbot, demo_library):  #
     window.shutdown()
 
 
+def test_the_bundled_matcher_refines_typed_searches(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    library, _ = demo_library
+    library.update_settings(rerank=True)
+    try:
+        window = make_window(qtbot, library)
+        window.search_bar.cut_off_check.setChecked(False)
+        window.search_bar.search_box.setText("a red circle left of a blue square")
+        window.search_presenter.search_now()
+        qtbot.waitUntil(lambda: window.search_presenter.refining, timeout=10000)
+        shown_first = window.results_model.hits()
+        assert shown_first and all(h.match_probability is None for h in shown_first)
+        qtbot.waitUntil(lambda: not window.search_presenter.refining, timeout=30000)
+        refined = window.results_model.hits()
+        k = library.rerank_k
+        assert {h.photo_id for h in refined} == {h.photo_id for h in shown_first}
+        assert all(0 < h.match_probability < 1 for h in refined[:k])
+        assert "refined in" in window.status_line.search_label.text()
+        window.shutdown()
+    finally:
+        library.update_settings(rerank=False)
+
+
 def test_dropping_a_demo_photo_finds_similar_ones(qtbot, demo_library):  # type: ignore[no-untyped-def]
     library, folder = demo_library
     window = make_window(qtbot, library)
