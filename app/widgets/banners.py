@@ -6,7 +6,15 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import theme
 
@@ -71,18 +79,28 @@ class SimilarBar(QFrame):
         self.thumb.setFixedSize(48, 48)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel()
+        self.captions = QLabel()  # what the image looks like, in words (Library.describe)
+        self.captions.setWordWrap(True)
+        self.captions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.captions.setVisible(False)
         self.close_button = QToolButton()
         self.close_button.setIcon(theme.icon("close"))
         self.close_button.setToolTip("Back to text search (Esc)")
         self.close_button.clicked.connect(self.closed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.text)
+        words.addWidget(self.captions)
         layout.addWidget(self.thumb)
-        layout.addWidget(self.text, 1)
+        layout.addLayout(words, 1)
         layout.addWidget(self.close_button)
 
     def show_source(self, label: str, image: QImage | None) -> None:
         """Show what the similar search started from."""
+        if self.text.text() != f"Photos similar to <b>{html.escape(label)}</b>":
+            self.captions.setVisible(False)  # a new source: its captions are on their way
         self.text.setText(f"Photos similar to <b>{html.escape(label)}</b>")
         if image is not None and not image.isNull():
             self.thumb.setPixmap(
@@ -96,6 +114,13 @@ class SimilarBar(QFrame):
         else:
             self.thumb.setPixmap(theme.icon("image").pixmap(32, 32))
         self.setVisible(True)
+
+    def show_captions(self, captions: list[str]) -> None:
+        """The captions that describe the source image, best first."""
+        self.captions.setText("Looks like: " + " · ".join(f"“{c}”" for c in captions))
+        self.captions.setToolTip("The captions that describe this image best, from your "
+                                 "photos' captions, yours and the bundled vocabulary")
+        self.captions.setVisible(bool(captions))
 
     def refresh_icons(self) -> None:
         """Re-tint icons after a palette change."""

@@ -1,4 +1,5 @@
-"""The preview of the selected photo: a larger image, its facts, and what can be done with it."""
+"""The preview of the selected photo: a larger image, its facts and captions, and what can be
+done with it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from app.engine_access import load_preview
 from app.formatting import format_bytes, format_taken_at
 from app.models.results_model import file_mime_data
 from app.qt_images import pil_to_qimage
+from app.widgets.captions_box import CaptionsBox
 
 if TYPE_CHECKING:
     from engine.api import SearchHit
@@ -166,6 +168,8 @@ class PreviewPane(QWidget):
         facts_layout.addWidget(self.title)
         facts_layout.addLayout(form)
         facts_layout.addLayout(grid)
+        self.captions = CaptionsBox(bridge)
+        facts_layout.addWidget(self.captions)
         layout = QVBoxLayout(self)
         layout.addWidget(self.image)
         layout.addWidget(self.facts)
@@ -183,6 +187,7 @@ class PreviewPane(QWidget):
         for button in self.buttons.values():
             button.setEnabled(hit is not None)
         self.facts.setVisible(hit is not None)
+        self.captions.show_hit(hit)
         if hit is None:
             self.title.setText("")
             self.image.set_image(QImage(), None)

@@ -416,6 +416,8 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         if source is None:
             self.similar_bar.setVisible(False)
             return
+        # after the similar search, which find_similar queues right after this signal
+        QTimer.singleShot(0, lambda: self._describe_similar_source(source))
         if isinstance(source.image, bytes):
             self.similar_bar.show_source(source.label, QImage.fromData(source.image))
             return
@@ -429,6 +431,18 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
             ),
             lambda exc: None,
             lane="images",
+        )
+
+    def _describe_similar_source(self, source: SimilarSource) -> None:
+        """Put the captions that describe a dropped or pasted image in the "similar to" bar."""
+        if self.search_presenter.similar is not source or not self.preview_pane.captions.ready:
+            return
+        library, image = self.library, source.image
+        self.bridge.call(
+            lambda: library.describe(image, k=3),
+            lambda hits: (self.search_presenter.similar is source
+                          and self.similar_bar.show_captions([h.text for h in hits])),
+            lambda exc: None,  # the similar search itself reports what is wrong with the image
         )
 
     def _toggle_filters(self, shown: bool) -> None:
@@ -488,8 +502,21 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         if changed or report.failed:  # a catch-up run that found nothing new stays quiet
             self.statusBar().showMessage(summary, 8000)
         self.library_presenter.refresh()
+        if changed:
+            self.preview_pane.captions.refresh()  # indexing reads captions from the files
         if changed and self.search_presenter.has_query():
             self.search_presenter.search_now()  # newly indexed photos may match
+
+    def _prepare_captions(self) -> None:
+        """Embed the caption corpus for the model in the background, so that describing a
+        photo never waits for it (nor holds up searches behind it)."""
+        captions = self.preview_pane.captions
+        captions.set_ready(False)
+        self.bridge.start_job(
+            lambda report: self.library.prepare_captions(on_progress=report),
+            on_done=lambda _count: captions.set_ready(True),
+            on_error=lambda _exc: captions.set_ready(True),  # describe then says what is wrong
+        )
 
     def _model_state_changed(self, state: str, text: str) -> None:
         self.status_line.set_model_state(state, text)
@@ -499,6 +526,7 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         if state == ModelState.READY:
             self.model_banner.setVisible(False)
             self.search_presenter.set_model_ready(True)
+            self._prepare_captions()
             if self.index_on_start and self.library_presenter.folders:
                 self.index_on_start = False
                 self.index_presenter.start()

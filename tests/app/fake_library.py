@@ -20,6 +20,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from engine.api import (
+    CaptionHit,
     FailedPhoto,
     FolderInfo,
     IndexProgress,
@@ -97,6 +98,11 @@ class FakeLibrary:
         self.model_delay = 0.02
         self.search_delay = 0.0
         self.rerank_delay = 0.0
+        self.captions_delay = 0.0
+        # photo id -> [(text, source)]: the first photo has a caption embedded in its file
+        self.captions: dict[int, list[tuple[str, str]]] = {
+            1: [("Red circle on the beach", "photo")]
+        }
         self.rerank_error: BaseException | None = None
         self.index_step_s = 0.0
         self.index_hold = threading.Event()  # set = indexing holds after its first photo
@@ -340,6 +346,47 @@ class FakeLibrary:
         k = k or 5
         head = [replace(h, match_probability=0.9) for h in reversed(hits[:k])]
         return head + list(hits[k:])
+
+    def prepare_captions(self, on_progress: Any = None) -> Job:
+        self._record("prepare_captions")
+
+        def work(token: Any, report: Any) -> int:
+            report("embedding captions")
+            time.sleep(self.captions_delay)
+            return 0
+
+        return Job("prepare-captions", work, on_progress).start()
+
+    def photo_captions(self, photo: int | Path) -> list[CaptionHit]:
+        self._record("photo_captions", photo)
+        own = sorted(self.captions.get(int(photo), []), key=lambda c: c[1] != "user")
+        return [CaptionHit(text, 1.0, source, int(photo)) for text, source in own]
+
+    def set_caption(self, photo: int | Path, text: str | None) -> None:
+        self._record("set_caption", photo, text)
+        kept = [c for c in self.captions.get(int(photo), []) if c[1] != "user"]
+        self.captions[int(photo)] = kept + ([(text, "user")] if text else [])
+
+    def describe(
+        self, image: Path | bytes, k: int = 10, rerank: bool | None = None, cancel: Any = None
+    ) -> list[CaptionHit]:
+        """Vocabulary captions named after the photo's colour and shape (for a library path),
+        or after the image's average colour (bytes)."""
+        self._record("describe", image, k)
+        photo = next((p for p in self._photos if isinstance(image, Path) and p.path == image),
+                     None)
+        if photo is None:
+            data = image if isinstance(image, bytes) else Path(image).read_bytes()
+            with Image.open(io.BytesIO(data)) as im:
+                colour = im.convert("RGB").resize((1, 1)).getpixel((0, 0))
+            name = min(COLOURS, key=lambda c: sum((a - b) ** 2 for a, b in
+                                                  zip(COLOURS[c], colour, strict=True)))
+            words = [name, "shape"]
+        else:
+            words = sorted(photo.words, key=lambda w: w not in COLOURS)
+        texts = [f"a {words[0]} {words[1]}", f"something {words[0]}", f"a {words[1]} shape"]
+        return [CaptionHit(t, 0.3 - 0.01 * i, "vocabulary", None)
+                for i, t in enumerate(texts[:k])]
 
     def similar(
         self,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_window, send_drop
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
 
 from app.models.results_model import THUMBNAIL_STATE_ROLE
 from app.presenters.search_presenter import SearchState
@@ -75,6 +75,33 @@ def test_the_bundled_matcher_refines_typed_searches(qtbot, demo_library):  # typ
         window.shutdown()
     finally:
         library.update_settings(rerank=False)
+
+
+def test_a_caption_written_in_the_preview_makes_the_photo_findable(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    library, _ = demo_library
+    window = make_window(qtbot, library)
+    box = window.preview_pane.captions
+    qtbot.waitUntil(lambda: box.ready, timeout=60000)
+    window.search_bar.search_box.setText("a green star")
+    window.search_presenter.search_now()
+    qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=10000)
+    target = window.results_model.hit(window.results_model.rowCount() - 1)  # the least likely
+    window.results_view.setCurrentIndex(window.results_model.index(
+        window.results_model.rowCount() - 1, 0))
+    # The real corpus describes it (the bundled vocabulary, embedded by the demo model).
+    qtbot.waitUntil(lambda: "vocabulary" in box.describe_label.text(), timeout=30000)
+    qtbot.keyClicks(box.edit, "zanzibar picnic")
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: [c.text for c in library.photo_captions(target.photo_id)]
+                    == ["zanzibar picnic"], timeout=10000)
+    window.search_bar.search_box.setText("zanzibar picnic")
+    window.search_presenter.search_now()
+    qtbot.waitUntil(
+        lambda: window.search_presenter.state == SearchState.RESULTS
+        and "zanzibar" in window.search_presenter.message, timeout=10000)
+    assert window.results_model.hit(0).photo_id == target.photo_id  # word for word: first
+    library.set_caption(target.photo_id, None)
+    window.shutdown()
 
 
 def test_dropping_a_demo_photo_finds_similar_ones(qtbot, demo_library):  # type: ignore[no-untyped-def]
