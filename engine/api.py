@@ -12,6 +12,7 @@ SQLite catalog (the truth), one HNSW file per model (a rebuildable cache), setti
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -110,10 +111,8 @@ class _WriterLock:
             self._lock.acquire(timeout=0)
         except Timeout:
             holder = ""
-            try:
+            with contextlib.suppress(OSError):  # the holder's pid is a courtesy
                 holder = f" (process {self._path.read_text().strip()})"
-            except OSError:
-                pass
             raise LibraryLockedError(
                 f"Another PhotoSearch process{holder} is updating this library right now. "
                 "Wait for it to finish (or close it), then try again."
@@ -755,10 +754,8 @@ class Library:
         job = self._index_job
         if job is not None and not job.done():
             job.cancel()
-            try:
+            with contextlib.suppress(BaseException):  # cancelled or failed: we are closing
                 job.result(timeout=60)
-            except BaseException:
-                pass
         self._save_index()
         self.catalog.close()
 
