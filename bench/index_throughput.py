@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engine  # noqa: E402,F401  (first, as in the CLI and app: it sets up the thread runtime)
+import engine  # noqa: E402,F401,I001  (first, as in the CLI and app: it sets up the thread runtime)
 from bench_support import random_weight_model, realistic_jpeg  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def naive(paths: list[Path], model_dir: Path) -> tuple[float, np.ndarray]:
     return len(paths) / elapsed, np.concatenate(out)
 
 
-def engine(folder: Path, model_dir: Path, home: Path,
+def engine_run(folder: Path, model_dir: Path, home: Path,
            device: str | None = None) -> tuple[float, dict[str, np.ndarray], str]:
     """The engine's indexer; returns (photos/s, path -> vector, encoder description)."""
     from engine.api import Library
@@ -101,7 +101,7 @@ def main() -> None:
     rate_a, ref = naive(paths, model_dir)
     print(f"(a) naive (full decode, PIL resize, fp32, batch 8): {rate_a:.2f} photos/s")
     home = Path(tempfile.mkdtemp(prefix="ps-bench-home-"))
-    rate_b, vecs, desc = engine(photos, model_dir, home, args.device)
+    rate_b, vecs, desc = engine_run(photos, model_dir, home, args.device)
     print(f"(b) photosearch index ({desc}): {rate_b:.2f} photos/s")
     cos = np.array([float(ref[i] @ vecs[p.name]) for i, p in enumerate(paths)])
     print(f"embedding fidelity vs fp32 reference: min cosine {cos.min():.5f}, "

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import engine  # noqa: E402,F401  (first, as in the CLI and app: it sets up the thread runtime)
+import engine  # noqa: E402,F401,I001  (first, as in the CLI and app: it sets up the thread runtime)
 from bench_support import random_weight_model  # noqa: E402
 
 QUERIES = [

@@ -10,6 +10,7 @@ are batched by the indexer's single writer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -221,10 +222,8 @@ class Catalog:
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         with self._lock:
-            try:
+            with contextlib.suppress(sqlite3.Error):  # a busy WAL is checkpointed next time
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
             self.conn.close()
 
     # -- settings -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Prints one clear line per problem and exits non-zero; ``--json`` gives machine-r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -214,10 +215,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
             report = job.result()
         except KeyboardInterrupt:
             job.cancel()
-            try:
+            with contextlib.suppress(Cancelled):  # the job's normal end after cancel()
                 job.result()
-            except Cancelled:
-                pass
             raise
         finally:
             if bar is not None:

@@ -76,7 +76,7 @@ def recall_metrics(image_vecs: np.ndarray, text_vecs: np.ndarray,
     t2i_rank = (sims > own[:, None]).sum(1)
     best_own = np.full(len(image_vecs), -np.inf, dtype=np.float32)
     np.maximum.at(best_own, caption_owner, own)
-    i2t_rank = (sims.T > best_own[:, None]).sum(1)
+    i2t_rank = (best_own[:, None] < sims.T).sum(1)
     out: dict[str, Any] = {
         "t2i": {f"R@{k}": float(np.mean(t2i_rank < k)) for k in KS},
         "i2t": {f"R@{k}": float(np.mean(i2t_rank < k)) for k in KS},
@@ -120,7 +120,10 @@ def evaluate_library(images: list[EvalImage], model: str, *, home: Path | None =
                                    f"e.g. {report.failures[0].path}: {report.failures[0].reason}")
             texts, owner = _captions(images)
             text_vecs = lib.embed_texts(texts)
-            ids = [lib.catalog.photo_id_for_path(str(p)) for p in linked]
+            found = [lib.catalog.photo_id_for_path(str(p)) for p in linked]
+            ids = [i for i in found if i is not None]
+            if len(ids) != len(found):  # every image was just indexed without failures
+                raise DatasetError("some images of the split are missing from the catalog")
             encoder = lib.encoder
             image_vecs = lib.catalog.vectors_for_ids(np.asarray(ids, np.int64),
                                                      encoder.spec.model_id, encoder.dim)

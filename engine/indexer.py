@@ -230,10 +230,10 @@ class Indexer:
             scanned += len(scan.files)
             for f in scan.files:
                 row = known.pop(f.path, None)
-                if row is not None and row.size == f.size and row.mtime_ns == f.mtime_ns:
-                    if row.error is None or not retry_failed:
-                        unchanged += 1
-                        continue
+                if (row is not None and row.size == f.size and row.mtime_ns == f.mtime_ns
+                        and (row.error is None or not retry_failed)):
+                    unchanged += 1
+                    continue
                 todo.append(_Work(f, folder_id, row))
             removed_rows.extend(known.values())
             token.check()

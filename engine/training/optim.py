@@ -11,7 +11,8 @@ def adamw_with_decay(model: torch.nn.Module, lr: float, embedding_marker: str) -
     A parameter counts as an embedding when ``embedding_marker`` is in its name (open_clip says
     "embedding", transformers "embeddings").
     """
-    decay, no_decay = [], []
+    decay: list[torch.nn.Parameter] = []
+    no_decay: list[torch.nn.Parameter] = []
     for name, param in model.named_parameters():
         wanted = param.ndim >= 2 and embedding_marker not in name
         (decay if wanted else no_decay).append(param)

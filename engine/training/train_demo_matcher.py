@@ -154,7 +154,7 @@ def _group(rng: random.Random, pair_fraction: float,
         swaps = demo_data.swapped_twins(base)
         if rng.random() < 0.6:
             return [base, *swaps]
-        twins = [base, rng.choice(swaps)]
+        twins: list[demo_data.AnyScene] = [base, rng.choice(swaps)]
     else:
         base = rng.choice(singles)
         twins = [base]
@@ -358,10 +358,10 @@ class GroupBatches:
 
 
 def match_logits(model: Any, image_embeds: torch.Tensor, input_ids: torch.Tensor,
-                 attention_mask: torch.Tensor, texts_per_image: int) -> torch.Tensor:
+                 attention_mask: torch.Tensor, texts_per_image: int) -> tuple[torch.Tensor, Any]:
     """ITM log-odds (match minus no-match logit) for each image (vision encoder output) with its
-    ``texts_per_image`` consecutive texts; the computation :class:`engine.reranker.BlipMatcher`
-    does."""
+    ``texts_per_image`` consecutive texts (the computation :class:`engine.reranker.BlipMatcher`
+    does), and the text encoder's outputs (token states, cross-attention maps)."""
     image_embeds = image_embeds.repeat_interleave(texts_per_image, dim=0)
     atts = torch.ones(image_embeds.shape[:-1], dtype=torch.long, device=image_embeds.device)
     out = model.text_encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -473,13 +473,15 @@ def train(args: argparse.Namespace) -> dict:
     from transformers import BlipForImageTextRetrieval
 
     torch.manual_seed(args.seed)
-    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device: str = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     tokenizer = build_tokenizer(demo_vocabulary())
+    model: Any
     if args.init:  # continue from a saved matcher
         model = BlipForImageTextRetrieval.from_pretrained(args.init, dtype=torch.float32)
         model = model.to(device)
     else:
-        model = BlipForImageTextRetrieval(model_config(len(tokenizer))).to(device)
+        model = BlipForImageTextRetrieval(model_config(len(tokenizer)))
+        model = model.to(device)
     model.train()
     val_counts = demo_data.DemoSplits(train=0, val=0, test=0, compositional=args.val_groups)
     val = _eval_groups("compositional", val_counts, args.val_seed, tokenizer)
