@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,15 +276,94 @@ def _iptc_captions(im: Any) -> list[PhotoCaption]:
 
 # -- sidecar files -----------------------------------------------------------------------------
 
+XMP_SUFFIXES = (".xmp", ".XMP")
+TXT_SUFFIXES = (".txt", ".TXT")
+TAKEOUT_SUFFIXES = (".json", ".supplemental-metadata.json")
+# What a sidecar's name ends with (lower case); the longest first, so that a Takeout file is
+# not mistaken for a plain ``.json`` one.
+SIDECAR_ENDINGS = (".supplemental-metadata.json", ".xmp", ".txt", ".json")
 
-def _sidecars(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """``photo.ext`` and ``photo.jpg.ext`` (each suffix in the given spellings) that exist."""
+
+def _sidecar_names(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """``photo.ext`` and ``photo.jpg.ext`` for each suffix, whether they exist or not."""
     out: list[Path] = []
     for suffix in suffixes:
         for candidate in (path.with_suffix(suffix), path.with_name(path.name + suffix)):
-            if candidate != path and candidate not in out and candidate.is_file():
+            if candidate != path and candidate not in out:
                 out.append(candidate)
     return out
+
+
+def _sidecars(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """``photo.ext`` and ``photo.jpg.ext`` (each suffix in the given spellings) that exist."""
+    return [p for p in _sidecar_names(path, suffixes) if p.is_file()]
+
+
+def sidecar_candidates(photo: Path) -> list[Path]:
+    """Every file whose captions count for ``photo`` (XMP, text and Takeout sidecars), whether
+    it exists or not."""
+    out = _sidecar_names(photo, XMP_SUFFIXES + TXT_SUFFIXES)
+    out += [p for p in (photo.with_name(photo.name + ".json"),
+                        photo.with_name(photo.name + ".supplemental-metadata.json"),
+                        photo.with_suffix(".json")) if p not in out]
+    return out
+
+
+def is_sidecar_name(name: str) -> bool:
+    """Whether a file of this name may hold captions for a photo beside it."""
+    return name.lower().endswith(SIDECAR_ENDINGS)
+
+
+def photos_for_sidecar(sidecar: Path, is_photo: Any) -> list[Path]:
+    """The photos beside ``sidecar`` whose captions it may hold (existing files only):
+    ``IMG_1.jpg`` for ``IMG_1.jpg.xmp``, every ``IMG_1.*`` photo for ``IMG_1.xmp``.
+    ``is_photo(path)`` says whether a file name is a photo's."""
+    low = sidecar.name.lower()
+    ending = next((e for e in SIDECAR_ENDINGS if low.endswith(e)), None)
+    if ending is None:
+        return []
+    base = sidecar.name[:-len(ending)]
+    if not base:
+        return []
+    if is_photo(Path(base)):
+        photo = sidecar.with_name(base)
+        return [photo] if photo.is_file() else []
+    try:
+        siblings = list(sidecar.parent.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in siblings if p.stem.casefold() == base.casefold()
+                  and is_photo(p) and p.is_file())
+
+
+def change_stamp_ns(photo: Path, mtime_ns: int, listing: dict[str, int] | None = None) -> int:
+    """What the indexer compares to tell whether a photo changed: its mtime, moved on by its
+    sidecars. The stamp is the latest of the photo's and its sidecars' mtimes, plus the number
+    of sidecars, so that editing, adding or deleting one makes the photo look changed and its
+    captions are read again (its vector is reused: the content hash is the same). A photo
+    without sidecars keeps its plain mtime.
+
+    ``listing`` (file name -> mtime_ns for the photo's folder, from a scan) saves the stat
+    calls; without it each candidate is looked up on disk.
+    """
+    newest, count = mtime_ns, 0
+    seen: set[tuple[int, int]] = set()  # photo.xmp and photo.XMP are one file on macOS
+    for candidate in sidecar_candidates(photo):
+        if listing is not None:
+            found = listing.get(candidate.name)
+        else:
+            try:
+                st = candidate.stat()
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            found = st.st_mtime_ns
+        if found is not None:
+            count += 1
+            newest = max(newest, found)
+    return newest + count
 
 
 def _read_limited(path: Path, limit: int) -> bytes | None:
@@ -298,7 +378,7 @@ def _read_limited(path: Path, limit: int) -> bytes | None:
 
 def _sidecar_xmp_captions(path: Path) -> list[PhotoCaption]:
     out: list[PhotoCaption] = []
-    for sidecar in _sidecars(path, (".xmp", ".XMP")):
+    for sidecar in _sidecars(path, XMP_SUFFIXES):
         data = _read_limited(sidecar, MAX_SIDECAR_BYTES)
         if data:
             out.extend(PhotoCaption(t, "sidecar:xmp") for t in xmp_descriptions(data))
@@ -307,7 +387,7 @@ def _sidecar_xmp_captions(path: Path) -> list[PhotoCaption]:
 
 def _sidecar_txt_captions(path: Path) -> list[PhotoCaption]:
     out = []
-    for sidecar in _sidecars(path, (".txt", ".TXT")):
+    for sidecar in _sidecars(path, TXT_SUFFIXES):
         data = _read_limited(sidecar, MAX_TEXT_SIDECAR_BYTES)
         if data:
             text = clean_caption(data.decode("utf-8-sig", errors="replace"))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import imaging
+from engine.caption_sources import change_stamp_ns, is_sidecar_name, photos_for_sidecar
 from engine.catalog import PhotoRow
 from engine.indexer import ScannedFile, is_excluded, raw_pairs, scan_folder
 from engine.records import FailedPhoto
@@ -204,6 +205,12 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
         root = roots.locate(path)
         if root is None or not roots.usable(root):
             continue  # outside the library, paused, or its folder is offline
+        if _is_sidecar(path):
+            # a caption sidecar was written, edited or deleted: look at its photos again
+            for photo in photos_for_sidecar(Path(path), imaging.is_photo_path):
+                if not roots.excluded(str(photo), root):
+                    _add_file(files, str(photo), indexer)
+            continue
         if roots.excluded(path, root):
             removed.update((r.id, r) for r in catalog.photos_at(path))
             continue
@@ -252,6 +259,8 @@ def _apply_moves(indexer: Indexer, roots: _Roots, moves: list[tuple[str, str]],
             moved_to.add(dst)
             rows = catalog.photos_at(src)
             if not rows:
+                if _is_sidecar(src):
+                    look.add(src)  # a renamed sidecar: the photo it was beside changed too
                 continue  # not known (e.g. a temp file renamed into place): dst is checked
             dest_root = roots.destination(dst)
             if dest_root is None:
@@ -336,10 +345,16 @@ def _check_files(indexer: Indexer, files: dict[str, tuple[os.stat_result, int]],
             if row is not None:
                 removed[row.id] = row
             continue
-        if row is not None and row.size == st.st_size and row.mtime_ns == st.st_mtime_ns:
+        stamp = change_stamp_ns(Path(path), st.st_mtime_ns)
+        if row is not None and row.size == st.st_size and row.mtime_ns == stamp:
             plan.unchanged += 1
             continue
-        plan.todo.append((ScannedFile(path, st.st_size, st.st_mtime_ns), folder_id, row))
+        plan.todo.append((ScannedFile(path, st.st_size, stamp), folder_id, row))
+
+
+def _is_sidecar(path: str) -> bool:
+    name = os.path.basename(path)
+    return is_sidecar_name(name) and not imaging.is_photo_path(Path(name))
 
 
 def _is_raw(path: str) -> bool:

@@ -32,7 +32,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import imaging
-from engine.caption_sources import PhotoCaption, read_photo_captions
+from engine.caption_sources import (
+    PhotoCaption,
+    change_stamp_ns,
+    is_sidecar_name,
+    read_photo_captions,
+)
 from engine.captions import store_photo_captions
 from engine.catalog import Catalog, PhotoRecord, PhotoRow
 from engine.encoder import ClipEncoder
@@ -58,7 +63,7 @@ class ScannedFile:
 
     path: str
     size: int
-    mtime_ns: int
+    mtime_ns: int  # its change stamp: the mtime, moved on by caption sidecars (change_stamp_ns)
 
 
 @dataclass
@@ -133,6 +138,8 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
         except OSError as exc:
             result.problems.append(FailedPhoto(folder, f"folder could not be read: {exc}"))
             continue
+        photos: list[ScannedFile] = []
+        sidecars: dict[str, int] = {}  # name -> mtime_ns of files that may hold captions
         for entry in entries:
             name = entry.name
             if is_excluded(name, excludes):
@@ -144,12 +151,17 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
                 if not entry.is_file(follow_symlinks=True):
                     continue
                 if not imaging.is_photo_path(Path(name)):
+                    if is_sidecar_name(name):
+                        sidecars[name] = entry.stat(follow_symlinks=True).st_mtime_ns
                     continue
                 st = entry.stat(follow_symlinks=True)
             except OSError as exc:
                 result.problems.append(FailedPhoto(Path(entry.path), f"could not be read: {exc}"))
                 continue
-            result.files.append(ScannedFile(entry.path, st.st_size, st.st_mtime_ns))
+            photos.append(ScannedFile(entry.path, st.st_size, st.st_mtime_ns))
+        for f in photos:
+            stamp = change_stamp_ns(Path(f.path), f.mtime_ns, sidecars) if sidecars else f.mtime_ns
+            result.files.append(ScannedFile(f.path, f.size, stamp))
     pairs = raw_pairs(f.path for f in result.files)
     if pairs:
         result.files = [f for f in result.files if f.path not in pairs]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine import imaging
+from engine.caption_sources import is_sidecar_name
 from engine.changes import ChangeReport, PathChanges
 from engine.errors import Cancelled
 from engine.jobs import CancelToken
@@ -135,9 +136,9 @@ class _Handler:
             return  # a folder's own timestamps change with every file in it
         src = os.fsdecode(event.src_path)
         dest = os.fsdecode(event.dest_path) if kind == "moved" else ""
-        if not is_dir and not (imaging.is_photo_path(Path(src))
-                               or (dest and imaging.is_photo_path(Path(dest)))):
-            return
+        if not is_dir and not any(imaging.is_photo_path(Path(p)) or is_sidecar_name(p)
+                                  for p in (src, dest) if p):
+            return  # neither a photo nor a file that holds captions for one
         self.events.put((time.monotonic(), kind, src, dest, is_dir))
 
 

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -257,6 +259,29 @@ def test_indexing_stores_photo_captions(captioned: tuple[Library, dict[str, Path
                                                       "photo")]
     assert [c.text for c in lib.photo_captions(expected["lantern parade in the old town"])] == [
         "Lantern parade in the old town"]
+
+
+def test_editing_a_sidecar_rereads_captions_without_reembedding(
+        captioned: tuple[Library, dict[str, Path]]) -> None:
+    lib, expected = captioned
+    lantern = expected["lantern parade in the old town"]
+    kite = expected["Purple kite festival at the seaside"]
+    embedded = lib.status().indexed
+    sidecar = lantern.with_name(lantern.name + ".json")
+    sidecar.write_text(json.dumps({"description": "Dragon boat race at dawn"}))
+    os.utime(sidecar, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))  # an edit, later
+    (kite.with_suffix(".txt")).write_text("Kite flying with grandpa")  # a new sidecar
+    report = lib.index().result(timeout=300)
+    assert report.updated == 2 and report.embedded == 0  # captions re-read, vectors reused
+    assert [c.text for c in lib.photo_captions(lantern)] == ["Dragon boat race at dawn"]
+    assert {c.text for c in lib.photo_captions(kite)} == {
+        "Purple kite festival at the seaside", "Kite flying with grandpa"}
+    assert lib.search("dragon boat race", k=1)[0].path == lantern
+    assert lib.status().indexed == embedded
+    sidecar.unlink()  # deleting it takes its caption away
+    assert lib.index().result(timeout=300).updated == 1
+    assert lib.photo_captions(lantern) == []
+    assert lib.index().result(timeout=300).updated == 0  # and then nothing changes
 
 
 def test_a_query_matching_a_caption_word_for_word_ranks_that_photo_first(

@@ -134,6 +134,24 @@ def test_new_changed_and_deleted_photos_follow_the_disk(
     assert w.embeds.count == 4 and not lib.failures()
 
 
+def test_a_sidecar_written_beside_a_photo_updates_its_captions(
+        tmp_path: Path, demo: DemoSet, open_lib: Callable[..., Watched]) -> None:
+    root = make_root(tmp_path, "photos", demo, {"a.jpg": 0, "b.jpg": 1})
+    w = open_lib(root)
+    lib = w.lib
+    (root / "a.txt").write_text("Sunday market in the square")
+    wait_for(lambda: [c.text for c in lib.photo_captions(root / "a.jpg")]
+             == ["Sunday market in the square"], what="the new sidecar's caption")
+    assert lib.search("sunday market", k=1)[0].path == root / "a.jpg"
+    (root / "a.txt").rename(root / "b.jpg.txt")  # now it is b's caption, not a's
+    wait_for(lambda: [c.text for c in lib.photo_captions(root / "b.jpg")]
+             == ["Sunday market in the square"], what="the renamed sidecar")
+    wait_for(lambda: lib.photo_captions(root / "a.jpg") == [], what="a's caption gone")
+    w.idle()
+    assert w.embeds.count == 2  # captions only: no photo was embedded again
+    assert_index_matches_catalog(lib)
+
+
 def test_a_file_is_read_only_once_complete(
         tmp_path: Path, demo: DemoSet, open_lib: Callable[..., Watched],
         decode_calls: list[Path]) -> None:
