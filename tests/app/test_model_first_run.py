@@ -8,8 +8,11 @@ model folder runs on the real engine with the bundled demo model, offline.
 
 from __future__ import annotations
 
+import importlib.util
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_window
@@ -57,6 +60,47 @@ def test_download_shows_a_moving_progress_bar_and_cancel_stops_it(qtbot, fake_li
     assert not banner.isVisible()
     qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=3000)
     window.shutdown()
+
+
+def _fake_hub() -> Any:
+    """tests/engine/fake_hub.py's ``fake_hub`` (a local stand-in for the Hub's file server)."""
+    path = Path(__file__).resolve().parents[1] / "engine" / "fake_hub.py"
+    spec = importlib.util.spec_from_file_location("fake_hub", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fake_hub
+
+
+def test_a_real_download_moves_the_bar_and_cancel_then_download_again_work(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path, monkeypatch
+):
+    from engine.api import Library
+
+    for name in ("PHOTOSEARCH_MODEL", "PHOTOSEARCH_HOME", "PHOTOSEARCH_DEVICE"):
+        monkeypatch.delenv(name, raising=False)
+    model = f"hf-hub:photosearch-test/app-{uuid.uuid4().hex[:8]}"
+    with _fake_hub()(DEMO_FOLDER, tmp_path / "hf", monkeypatch) as hub:
+        hub.delay_s = 0.02  # 64 KB per 20 ms: about 4.5 s for the 14 MB model
+        library = Library.open(home=tmp_path / "home")
+        library.update_settings(model=model, device="cpu")
+        window = make_window(qtbot, library, load_model=False)
+        window.start()
+        banner = window.model_banner
+        qtbot.waitUntil(lambda: banner.progress_bar.value() >= 5, timeout=30000)
+        assert window.model_presenter.state == ModelState.DOWNLOADING
+        assert banner.text.text().startswith(f"Downloading {model} — ")
+        assert banner.text.text().endswith(" of 14 MB")
+        banner.cancel_button.click()
+        qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.CANCELLED, timeout=3000)
+        assert banner.progress_bar.value() < 100 and not library.model_ready
+
+        hub.delay_s = 0.0
+        banner.retry_button.click()
+        qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.READY, timeout=60000)
+        assert library.model_ready and not banner.isVisible()
+        window.shutdown()
+        library.close()
 
 
 def test_offline_reason_is_worded_for_the_window(qtbot, fake_library):  # type: ignore[no-untyped-def]
