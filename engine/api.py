@@ -28,7 +28,7 @@ from engine import imaging
 from engine.captions import LibraryCaptions, hybrid_order, keyword_tiers
 from engine.catalog import Catalog
 from engine.config import load_settings, resolve_device, resolve_model, save_settings
-from engine.encoder import ClipEncoder, parse_model_spec
+from engine.encoder import ClipEncoder, check_local_dir, parse_model_spec
 from engine.errors import EngineError, InvalidQueryError, LibraryLockedError, PhotoReadError
 from engine.indexer import DEFAULT_EXCLUDES, Indexer, VectorSink
 from engine.jobs import CancelToken, Job
@@ -40,6 +40,7 @@ from engine.records import (
     IndexProgress,
     IndexReport,
     LibraryStatus,
+    ModelProgress,
     PhotoDetails,
     SearchFilters,
     SearchHit,
@@ -52,7 +53,8 @@ from engine.watcher import Watch, WatchEvent
 
 __all__ = [
     "FailedPhoto", "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library",
-    "LibraryStatus", "PhotoDetails", "SearchFilters", "SearchHit", "Settings", "Watch",
+    "LibraryStatus", "ModelProgress", "PhotoDetails", "SearchFilters", "SearchHit", "Settings",
+    "Watch",
     "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos", "DEMO_MODEL",
     "CaptionHit",
 ]
@@ -236,18 +238,37 @@ class Library:
         """Whether the model is loaded and searches can run at once."""
         return self._encoder is not None and self._encoder.loaded and self._vindex is not None
 
-    def load_model(self, on_progress: Callable[[str], None] | None = None) -> Job[str, str]:
-        """Load torch, the model and its vector index in the background."""
+    def load_model(self, on_progress: Callable[[ModelProgress], None] | None = None
+                   ) -> Job[str, ModelProgress]:
+        """Load torch, the model and its vector index in the background; the result is the
+        model's description.
 
-        def work(token: CancelToken, report: Callable[[str], None]) -> str:
-            report(f"loading {self.model_spec}")
-            self._ensure_ready()
+        Weights missing from the Hugging Face cache are downloaded first when the Hub is
+        reachable: ``on_progress`` then gets "download" :class:`ModelProgress` values with
+        bytes done and total, and ``cancel()`` stops the download within a chunk (the job
+        ends with ``Cancelled``; the next load starts the unfinished file again). Offline,
+        missing weights fail at once with a ModelUnavailableError whose ``reason`` is
+        "offline".
+        """
+
+        def work(token: CancelToken, report: Callable[[ModelProgress], None]) -> str:
+            report(ModelProgress("load", self.model_spec))
+            self._ensure_ready(report)
             return self.encoder.description
 
         return Job("load-model", work, on_progress).start()
 
-    def _ensure_ready(self) -> ClipEncoder:
-        encoder = self.encoder.load()
+    @staticmethod
+    def check_model_folder(path: Path) -> str:
+        """The ``local-dir:`` model spec for ``path`` if the folder holds an open_clip model
+        (config and weights); raises ModelUnavailableError saying what is missing."""
+        spec = parse_model_spec(f"local-dir:{Path(path).expanduser().resolve()}")
+        check_local_dir(spec)
+        return spec.raw
+
+    def _ensure_ready(self, on_progress: Callable[[ModelProgress], None] | None = None
+                      ) -> ClipEncoder:
+        encoder = self.encoder.load(on_progress)
         self._vector_index()
         return encoder
 

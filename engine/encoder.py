@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,9 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engine.errors import InvalidModelSpecError, ModelUnavailableError
+from engine.errors import Cancelled, InvalidModelSpecError, ModelUnavailableError
 from engine.hub import hub_access
+from engine.model_download import download_model_files
 from engine.paths import demo_model_dir
+from engine.records import ModelProgress
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -128,14 +131,21 @@ def choose_device(requested: str = "auto") -> str:
     if requested == "cuda" and not torch.cuda.is_available():
         raise ModelUnavailableError(
             "No CUDA GPU is available to PyTorch on this computer. "
-            "Use --device cpu (or auto), or install a CUDA build of PyTorch and the GPU driver."
+            "Use --device cpu (or auto), or install a CUDA build of PyTorch and the GPU driver.",
+            reason=ModelUnavailableError.DEVICE,
         )
     if requested == "mps" and not (
         getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
     ):
-        raise ModelUnavailableError("Apple's MPS GPU is not available here. Use --device cpu.")
+        raise ModelUnavailableError(
+            "Apple's MPS GPU is not available here. Use --device cpu.",
+            reason=ModelUnavailableError.DEVICE,
+        )
     if requested not in ("cpu", "cuda", "mps") and not requested.startswith("cuda:"):
-        raise ModelUnavailableError(f"Unknown device '{requested}'. Use auto, cpu, cuda or mps.")
+        raise ModelUnavailableError(
+            f"Unknown device '{requested}'. Use auto, cpu, cuda or mps.",
+            reason=ModelUnavailableError.DEVICE,
+        )
     return requested
 
 
@@ -193,32 +203,44 @@ class ClipEncoder:
         """E.g. ``demo on cpu (bf16)``."""
         return f"{self.spec.raw} on {self.device} ({self.precision})"
 
-    def load(self) -> ClipEncoder:
-        """Import torch, load weights and choose precision; idempotent."""
+    def load(self, on_progress: Callable[[ModelProgress], None] | None = None) -> ClipEncoder:
+        """Import torch, load weights and choose precision; idempotent.
+
+        With ``on_progress``, missing Hub weights are downloaded first with byte progress
+        (:mod:`engine.model_download`), and whatever the callback raises (``Cancelled``) stops
+        the download; without it open_clip fetches them itself, as the CLI shows.
+        """
         with self._load_lock:
             if self._model is None:
                 start = time.perf_counter()
-                self._load()
+                self._load(on_progress)
                 self.load_seconds = time.perf_counter() - start
                 log.info("loaded %s in %.1f s", self.description, self.load_seconds)
         return self
 
-    def _load(self) -> None:
+    def _load(self, on_progress: Callable[[ModelProgress], None] | None) -> None:
         import open_clip
         import torch
 
         self.device = choose_device(self.requested_device)
         spec = self.spec
         if spec.local_dir is not None:
-            _check_local_dir(spec)
+            check_local_dir(spec)
+        online = False
         try:
-            with hub_access():
+            with hub_access() as online:
+                if online and on_progress is not None:
+                    download_model_files(spec, on_progress)
+                if on_progress is not None:
+                    on_progress(ModelProgress("load", spec.raw))
                 model, _, transform = open_clip.create_model_and_transforms(
                     spec.open_clip_name, pretrained=spec.pretrained, device="cpu"
                 )
                 tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
+        except Cancelled:
+            raise
         except Exception as exc:
-            raise _unavailable(spec, exc) from exc
+            raise _unavailable(spec, exc, online) from exc
         model.eval()
         self._transform = transform
         self._tokenizer = tokenizer
@@ -386,7 +408,9 @@ def _calibration_inputs(size: int) -> tuple[list[Image.Image], list[str]]:
     return images, texts
 
 
-def _check_local_dir(spec: ModelSpec) -> None:
+def check_local_dir(spec: ModelSpec) -> None:
+    """Raise ModelUnavailableError (reason FOLDER) unless ``spec``'s folder holds a config
+    and a weights file."""
     folder = spec.local_dir
     assert folder is not None
     if not folder.is_dir():
@@ -395,16 +419,20 @@ def _check_local_dir(spec: ModelSpec) -> None:
             if spec.raw == "demo"
             else " Pass the folder that holds open_clip_config.json and the weights file."
         )
-        raise ModelUnavailableError(f"The model folder {folder} does not exist.{hint}")
+        raise ModelUnavailableError(
+            f"The model folder {folder} does not exist.{hint}", reason=ModelUnavailableError.FOLDER
+        )
     if not (folder / "open_clip_config.json").is_file():
         raise ModelUnavailableError(
             f"The model folder {folder} has no open_clip_config.json. A local-dir model needs "
-            "open_clip_config.json (with model_cfg and preprocess_cfg) next to its weights."
+            "open_clip_config.json (with model_cfg and preprocess_cfg) next to its weights.",
+            reason=ModelUnavailableError.FOLDER,
         )
     if not any(any(folder.glob(pat)) for pat in ("*.safetensors", "*.bin", "*.pth")):
         raise ModelUnavailableError(
             f"The model folder {folder} has no weights: put open_clip_model.safetensors "
-            "(or open_clip_pytorch_model.bin) next to open_clip_config.json."
+            "(or open_clip_pytorch_model.bin) next to open_clip_config.json.",
+            reason=ModelUnavailableError.FOLDER,
         )
 
 
@@ -424,13 +452,15 @@ def hub_repo_for(spec: ModelSpec) -> str | None:
     return hub.rstrip("/") if hub else None
 
 
-def _unavailable(spec: ModelSpec, exc: Exception) -> ModelUnavailableError:
-    """Explain a failed model load with the exact next step."""
+def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavailableError:
+    """Explain a failed model load with the exact next step (``online``: the Hub was
+    reachable)."""
     if spec.local_dir is not None:
         return ModelUnavailableError(
             f"Could not load the model in {spec.local_dir}: {exc}. Check that "
             "open_clip_config.json matches the weights file.",
             details=repr(exc),
+            reason=ModelUnavailableError.FOLDER,
         )
     if spec.pretrained:
         try:
@@ -444,6 +474,7 @@ def _unavailable(spec: ModelSpec, exc: Exception) -> ModelUnavailableError:
                 f"open_clip has no pretrained weights '{spec.pretrained}' for "
                 f"'{spec.open_clip_name}'. " + _SPEC_HELP,
                 details=repr(exc),
+                reason=ModelUnavailableError.UNKNOWN_MODEL,
             )
     repo = hub_repo_for(spec)
     cache = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
@@ -456,4 +487,7 @@ def _unavailable(spec: ModelSpec, exc: Exception) -> ModelUnavailableError:
         f"folder and pass --model local-dir:/that/folder; or try --model demo for the bundled "
         f"tiny demo model.",
         details=repr(exc),
+        reason=(
+            ModelUnavailableError.DOWNLOAD_FAILED if online else ModelUnavailableError.OFFLINE
+        ),
     )

@@ -20,7 +20,22 @@ class EngineError(Exception):
 
 
 class ModelUnavailableError(EngineError):
-    """The model's weights are missing or cannot be loaded."""
+    """The model's weights are missing or cannot be loaded.
+
+    ``reason`` says why in a word, for callers that explain it in their own words (the app has
+    no command line to point at): one of the constants below.
+    """
+
+    OFFLINE = "offline"  # weights not on this computer and the Hub is out of reach
+    DOWNLOAD_FAILED = "download_failed"  # the Hub answered but the download did not work
+    FOLDER = "folder"  # a local model folder that is missing, incomplete or unreadable
+    UNKNOWN_MODEL = "unknown_model"  # open_clip has no such pretrained weights
+    DEVICE = "device"  # the requested device (GPU) is not available
+    LOAD_FAILED = "load_failed"  # anything else
+
+    def __init__(self, user_message: str, details: str = "", reason: str = LOAD_FAILED) -> None:
+        super().__init__(user_message, details)
+        self.reason = reason
 
 
 class InvalidModelSpecError(EngineError):

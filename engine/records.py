@@ -116,6 +116,22 @@ class IndexProgress:
 
 
 @dataclass(frozen=True)
+class ModelProgress:
+    """Where a model load stands; sent to ``Library.load_model``'s progress callback.
+
+    ``phase`` is "download" while weights come from the Hugging Face Hub (``done_bytes`` of
+    ``total_bytes``, summed over every file the model needs; ``file`` is the one arriving now)
+    and "load" once they are on disk and the model is being read into memory.
+    """
+
+    phase: str  # "download" or "load"
+    model: str  # the model spec, e.g. "ViT-B-32/laion2b_s34b_b79k"
+    file: str = ""
+    done_bytes: int = 0
+    total_bytes: int = 0
+
+
+@dataclass(frozen=True)
 class IndexReport:
     """What an indexing run did."""
 

@@ -1,70 +1,15 @@
-"""Bars above the results: a model problem with its next step, and the "similar to" source."""
+"""The bar above the results that shows the "similar to" source (the model's bar is in
+model_banner.py)."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app import theme
-
-
-class ModelBanner(QFrame):
-    """Explains why the model is unavailable; the rest of the app stays usable."""
-
-    settings_requested = Signal()
-    retry_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("modelBanner")
-        self.message = ""
-        self.details = ""
-        self.icon = QLabel()
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.settings_button = QPushButton("Settings…")
-        self.retry_button = QPushButton("Try again")
-        self.copy_button = QPushButton(theme.icon("copy"), "Copy details")
-        self.settings_button.clicked.connect(self.settings_requested)
-        self.retry_button.clicked.connect(self.retry_requested)
-        self.copy_button.clicked.connect(self.copy_details)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.settings_button)
-        layout.addWidget(self.retry_button)
-        layout.addWidget(self.copy_button)
-        self.refresh_icons()
-
-    def show_problem(self, message: str, details: str) -> None:
-        """Show the engine's ``user_message`` (it names the exact next step)."""
-        self.text.setText(f"<b>Search is unavailable.</b> {html.escape(message)}")
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.message = message
-        self.details = details
-        self.setVisible(True)
-
-    def copy_details(self) -> None:
-        """Put the message and technical details on the clipboard."""
-        QGuiApplication.clipboard().setText(f"{self.message}\n\n{self.details}".strip())
-
-    def refresh_icons(self) -> None:
-        """Re-tint icons after a palette change."""
-        self.icon.setPixmap(theme.icon("alert", theme.status_colour("error")).pixmap(22, 22))
-        self.copy_button.setIcon(theme.icon("copy"))
 
 
 class SimilarBar(QFrame):

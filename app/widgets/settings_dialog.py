@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -10,9 +12,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -58,6 +63,16 @@ class SettingsDialog(QDialog):
         self.model_status = QLabel(model_status)
         self.model_status.setWordWrap(True)
         self.model_combo.currentTextChanged.connect(self._update_note)
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setToolTip(
+            "Use a model folder on this computer (open_clip_config.json and the weights file)"
+        )
+        # Replaceable so tests can answer without a modal dialog.
+        self.ask_model_folder: Callable[[], Path | None] = self._ask_model_folder
+        self.browse_button.clicked.connect(self.browse_model_folder)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.browse_button)
 
         self.device_combo = QComboBox()
         for label, value in (("Automatic", "auto"), ("CPU", "cpu"), ("GPU", GPU_DEVICE)):
@@ -80,7 +95,7 @@ class SettingsDialog(QDialog):
         self.exclude_edit.setFixedHeight(90)
 
         form = QFormLayout()
-        form.addRow("Model:", self.model_combo)
+        form.addRow("Model:", model_row)
         form.addRow("", self.model_note)
         form.addRow("Status:", self.model_status)
         form.addRow("Device:", self.device_combo)
@@ -96,6 +111,19 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self._update_note(self.model_combo.currentText())
+
+    def browse_model_folder(self) -> None:
+        """Pick a model folder; the model field becomes ``local-dir:<folder>`` (checked when
+        it loads)."""
+        folder = self.ask_model_folder()
+        if folder is not None:
+            self.model_combo.setCurrentText(f"local-dir:{folder}")
+
+    def _ask_model_folder(self) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Choose the folder that holds the model", str(Path.home())
+        )
+        return Path(chosen) if chosen else None
 
     def _update_note(self, spec: str) -> None:
         spec = spec.strip()

@@ -42,16 +42,18 @@ from app.presenters.model_presenter import ModelPresenter, ModelState
 from app.presenters.search_presenter import SearchPresenter, SearchState, SimilarSource
 from app.presenters.watch_presenter import WatchPresenter
 from app.qt_images import pil_to_qimage
-from app.widgets.banners import ModelBanner, SimilarBar
+from app.widgets.banners import SimilarBar
 from app.widgets.filter_bar import FilterBar
 from app.widgets.folders_panel import FoldersPanel
 from app.widgets.index_panel import IndexPanel
+from app.widgets.model_banner import ModelBanner
 from app.widgets.pages import FirstRunPage, MessagePage
 from app.widgets.preview_pane import PreviewPane
 from app.widgets.results_view import ResultsView
 from app.widgets.search_bar import SearchBar
 from app.windows.image_drop import ImageDropTarget
 from app.windows.library_actions import LibraryActions
+from app.windows.model_actions import ModelActions
 from app.windows.photo_actions import PhotoActions
 from app.windows.status_line import StatusLine
 
@@ -76,7 +78,7 @@ _MESSAGES = {
 }
 
 
-class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
+class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
     """The PhotoSearch window over one library.
 
     Give it an open library, or None and then ``open_library(opener)``: the window paints
@@ -108,6 +110,7 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         self.bridge.unhandled_error.connect(self.reporter.report)
         # Replaceable so tests can answer without a modal dialog.
         self.ask_folder: Callable[[], Path | None] = self._ask_folder
+        self.ask_model_folder: Callable[[], Path | None] = self._ask_model_folder
         self.confirm: Callable[[str, str], bool] = self._confirm
 
         self.model_presenter = ModelPresenter(self.bridge, self)
@@ -211,6 +214,10 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         self.model_presenter.state_changed.connect(self._model_state_changed)
         self.model_banner.settings_requested.connect(self.open_settings)
         self.model_banner.retry_requested.connect(self.model_presenter.load)
+        self.model_banner.cancel_requested.connect(self.model_presenter.cancel)
+        self.model_banner.choose_folder_requested.connect(self.choose_model_folder)
+        self.model_banner.demo_requested.connect(self.use_demo_model)
+        self.model_presenter.download_progress.connect(self.show_download_progress)
 
         lp.folders_changed.connect(self._folders_changed)
         lp.status_changed.connect(self.status_line.set_library_status)
@@ -533,5 +540,10 @@ class MainWindow(ImageDropTarget, LibraryActions, QMainWindow):
         elif state == ModelState.UNAVAILABLE:
             self.model_banner.show_problem(text, self.model_presenter.details)
             self.search_presenter.set_model_unavailable(text)
+        elif state == ModelState.CANCELLED:
+            self.model_banner.show_cancelled(text)
+            self.search_presenter.set_model_unavailable(text)
         else:
+            if state != ModelState.DOWNLOADING:
+                self.model_banner.setVisible(False)  # loading: the status line says so
             self.search_presenter.set_model_ready(False)

@@ -11,7 +11,14 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 from app import theme
 from app.formatting import format_count
 
-_STATE_COLOURS = {"ready": "ok", "loading": "busy", "not_loaded": "busy", "unavailable": "error"}
+_STATE_COLOURS = {
+    "ready": "ok",
+    "loading": "busy",
+    "downloading": "busy",
+    "not_loaded": "busy",
+    "cancelled": "error",
+    "unavailable": "error",
+}
 
 
 class StatusLine(QObject):
@@ -58,6 +65,8 @@ class StatusLine(QObject):
         short = {
             "ready": f"Model: {text}",
             "loading": "Model: loading…",
+            "downloading": "Model: downloading…",
+            "cancelled": "Model: download cancelled",
             "not_loaded": "Model: not loaded",
             "unavailable": "Model: unavailable",
         }.get(state, text)

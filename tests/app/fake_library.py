@@ -26,7 +26,9 @@ from engine.api import (
     IndexProgress,
     IndexReport,
     Job,
+    Library,
     LibraryStatus,
+    ModelProgress,
     PhotoDetails,
     SearchFilters,
     SearchHit,
@@ -96,6 +98,13 @@ class FakeLibrary:
         self.model_error: BaseException | None = None
         self.search_error: BaseException | None = None
         self.model_delay = 0.02
+        self.model_errors: dict[str, BaseException] = {}  # model spec -> what loading raises
+        # A model download: bytes to fetch before loading (0 = already cached), the time per
+        # twentieth, and a byte count at which it waits (until cancelled or set to None).
+        self.download_bytes = 0
+        self.download_step_s = 0.0
+        self.download_hold_at: int | None = None
+        self.downloaded: set[str] = set()
         self.search_delay = 0.0
         self.rerank_delay = 0.0
         self.captions_delay = 0.0
@@ -165,17 +174,35 @@ class FakeLibrary:
         self._settings = replace(self._settings, **changes)
         return self._settings
 
+    @property
+    def model_spec(self) -> str:
+        return self._settings.model
+
+    check_model_folder = staticmethod(Library.check_model_folder)  # the engine's own check
+
     def load_model(self, on_progress: Any = None) -> Job:
         self._record("load_model")
+        model = self._settings.model
 
         def work(token: Any, report: Any) -> str:
-            report("Importing torch")
+            report(ModelProgress("load", model))
+            total = self.download_bytes
+            if total and model not in self.downloaded:
+                for step in range(21):
+                    done = total * step // 20
+                    report(ModelProgress("download", model, "weights", done, total))
+                    while self.download_hold_at is not None and done >= self.download_hold_at:
+                        time.sleep(0.005)
+                        token.check()
+                    time.sleep(self.download_step_s)
+                self.downloaded.add(model)
+                report(ModelProgress("load", model))
             time.sleep(self.model_delay)
-            if self.model_error is not None:
-                raise self.model_error
-            report("Loading weights")
+            error = self.model_errors.get(model) or self.model_error
+            if error is not None:
+                raise error
             self._model_ready = True
-            return f"{self._settings.model} on cpu (fake)"
+            return f"{model} on cpu (fake)"
 
         return Job("load-model", work, on_progress).start()
 
