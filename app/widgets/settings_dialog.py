@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -85,6 +86,22 @@ class SettingsDialog(QDialog):
 
         self.rerank_check = QCheckBox("Re-rank the best results with a second, more precise model")
         self.rerank_check.setChecked(bool(settings.rerank))
+        self.matcher_edit = QLineEdit(settings.matcher)
+        self.matcher_edit.setPlaceholderText(
+            "Automatic: the demo matcher with the demo model, else Salesforce/blip-itm-base-coco")
+        self.matcher_edit.setToolTip(
+            "A BLIP image-text matching model: a Hugging Face repo (downloaded once, about "
+            "900 MB for blip-itm-base-coco), local-dir:/path/to/folder, or “demo”")
+        self.rerank_k_spin = QSpinBox()
+        self.rerank_k_spin.setRange(0, 200)
+        self.rerank_k_spin.setSpecialValueText("Automatic (10 on a CPU, 50 on a GPU)")
+        self.rerank_k_spin.setSuffix(" photos")
+        self.rerank_k_spin.setValue(int(settings.rerank_k))
+        self.rerank_k_spin.setToolTip(
+            "How many of the best results the second model reorders: more is slower")
+        for widget in (self.matcher_edit, self.rerank_k_spin):
+            widget.setEnabled(self.rerank_check.isChecked())
+            self.rerank_check.toggled.connect(widget.setEnabled)
         self.cache_spin = QSpinBox()
         self.cache_spin.setRange(16, 100_000)
         self.cache_spin.setSingleStep(64)
@@ -100,6 +117,8 @@ class SettingsDialog(QDialog):
         form.addRow("Status:", self.model_status)
         form.addRow("Device:", self.device_combo)
         form.addRow("Reranking:", self.rerank_check)
+        form.addRow("Reranking model:", self.matcher_edit)
+        form.addRow("Reorder the top:", self.rerank_k_spin)
         form.addRow("Thumbnail cache:", self.cache_spin)
         form.addRow("Exclude:", self.exclude_edit)
         buttons = QDialogButtonBox(
@@ -151,6 +170,8 @@ class SettingsDialog(QDialog):
             "model": self.model_combo.currentText().strip() or self._initial.model,
             "device": self.device_combo.currentData(),
             "rerank": self.rerank_check.isChecked(),
+            "matcher": self.matcher_edit.text().strip(),
+            "rerank_k": self.rerank_k_spin.value(),
             "thumbnail_cache_mb": self.cache_spin.value(),
             "exclude": tuple(patterns),
         }

@@ -69,6 +69,8 @@ class LibraryActions:
             if "model" in changes or "device" in changes:
                 self.index_on_start = "model" in changes  # embed the photos with the new model
                 self.model_presenter.load()
+            elif changes.keys() & {"rerank", "matcher", "rerank_k"}:
+                self.search_presenter.search_now()  # the results on screen, reranked or not
 
         lib = self.library
         self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)

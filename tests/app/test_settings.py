@@ -33,6 +33,26 @@ def test_changing_settings_saves_only_changes(qtbot, window, fake_library):  # t
     assert len(fake_library.calls_named("load_model")) == loads  # no reload needed
 
 
+def test_reranking_model_and_k_are_saved_and_the_search_is_redone(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    window.search_bar.search_box.setText("red circle")
+    window.search_presenter.search_now()
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("search")) == 1, timeout=3000)
+    dialog = window.open_settings()
+    assert not dialog.matcher_edit.isEnabled()  # reranking is off
+    assert dialog.rerank_k_spin.text().startswith("Automatic")  # 0: the measured default
+    dialog.rerank_check.setChecked(True)
+    assert dialog.matcher_edit.isEnabled() and dialog.rerank_k_spin.isEnabled()
+    dialog.matcher_edit.setText("  local-dir:/models/blip-itm ")
+    dialog.rerank_k_spin.setValue(20)
+    dialog.accept()
+    qtbot.waitUntil(lambda: fake_library.calls_named("update_settings") != [], timeout=3000)
+    (changes,) = fake_library.calls_named("update_settings")[0]
+    assert changes == {"rerank": True, "matcher": "local-dir:/models/blip-itm", "rerank_k": 20}
+    # The results on screen are searched again, now with the second stage.
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("rerank")) == 1, timeout=3000)
+    assert len(fake_library.calls_named("search")) == 2
+
+
 def test_changing_model_or_device_reloads_the_model(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
     dialog = window.open_settings()
     dialog.model_combo.setCurrentText("ViT-B-32/laion2b_s34b_b79k")
