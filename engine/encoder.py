@@ -149,6 +149,24 @@ def choose_device(requested: str = "auto") -> str:
     return requested
 
 
+def auto_precision(device: str, bf16_pays: bool = True) -> str:
+    """The precision to try first on ``device`` (kept only if it passes the caller's check
+    against fp32): fp16 on GPUs, bf16 on CPUs that compute it natively (when the model is big
+    enough for it to pay, ``bf16_pays``), fp32 elsewhere."""
+    if device.startswith("cuda") or device == "mps":
+        return "fp16"
+    if device == "cpu" and bf16_pays and cpu_has_native_bf16():
+        return "bf16"
+    return "fp32"
+
+
+def torch_dtype(precision: str) -> Any:
+    """The torch dtype of "fp32", "bf16" or "fp16"."""
+    import torch
+
+    return {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+
+
 def cpu_has_native_bf16() -> bool:
     """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere bf16 is slow."""
     import torch
@@ -260,16 +278,11 @@ class ClipEncoder:
 
         wanted = self.requested_precision
         if wanted == "auto":
-            if self.device.startswith("cuda") or self.device == "mps":
-                wanted = "fp16"
-            elif self.device == "cpu" and cpu_has_native_bf16():
-                wanted = "bf16"
-            else:
-                wanted = "fp32"
+            wanted = auto_precision(self.device)
         if wanted == "fp32":
             self.precision = "fp32"
             return
-        dtype = torch.bfloat16 if wanted == "bf16" else torch.float16
+        dtype = torch_dtype(wanted)
         images, texts = _calibration_inputs(self.image_size)
         reference_img = self._encode_image_batch(torch.stack([self._transform(i) for i in images]))
         reference_txt = self._encode_text_batch(texts)
@@ -314,11 +327,7 @@ class ClipEncoder:
         return self._encode_image_batch(pixels)
 
     def _model_dtype(self) -> Any:
-        import torch
-
-        return {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[
-            self.precision
-        ]
+        return torch_dtype(self.precision)
 
     def _encode_image_batch(self, pixels: Any) -> np.ndarray:
         import torch

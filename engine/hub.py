@@ -23,8 +23,18 @@ _lock = threading.Lock()
 _reachable: bool | None = None
 
 
+def offline_requested() -> bool:
+    """Whether the user asked for no network (``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE``)."""
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE) or any(
+        os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
+        for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
 def hub_reachable() -> bool:
-    """Whether the Hub answers a TCP connect (probed once per process)."""
+    """Whether the Hub answers a TCP connect, DNS included, within :data:`PROBE_TIMEOUT_S`
+    (probed once per process; the CLIP model and the matcher share the answer)."""
     global _reachable
     with _lock:
         if _reachable is None:
@@ -32,12 +42,20 @@ def hub_reachable() -> bool:
 
             url = urlparse(constants.ENDPOINT)
             host, port = url.hostname or "huggingface.co", url.port or 443
-            try:
-                with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S):
-                    _reachable = True
-            except OSError as exc:
-                log.info("the Hugging Face Hub (%s) is out of reach: %s", host, exc)
-                _reachable = False
+            answer: list[bool] = []
+
+            def probe() -> None:  # on a thread: a DNS lookup ignores socket timeouts
+                try:
+                    with socket.create_connection((host, port), timeout=PROBE_TIMEOUT_S):
+                        answer.append(True)
+                except OSError as exc:
+                    log.info("the Hugging Face Hub (%s) is out of reach: %s", host, exc)
+                    answer.append(False)
+
+            thread = threading.Thread(target=probe, daemon=True, name="hub-probe")
+            thread.start()
+            thread.join(PROBE_TIMEOUT_S + 0.5)
+            _reachable = bool(answer and answer[0])
         return _reachable
 
 
@@ -49,7 +67,7 @@ def hub_access() -> Iterator[bool]:
     """
     from huggingface_hub import constants
 
-    if constants.HF_HUB_OFFLINE or os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True"):
+    if offline_requested():
         yield False
         return
     if hub_reachable():

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from engine import hub
 from engine.errors import EngineError, InvalidModelSpecError, ModelUnavailableError
 from engine.jobs import CancelToken
 from engine.paths import resources_dir
@@ -57,7 +58,6 @@ MAX_LOW_PRECISION_DRIFT = 0.25
 BF16_MIN_PARAMS = 20_000_000
 PAIR_BATCH = 32
 IMAGE_BATCH = 16
-HUB_PROBE_TIMEOUT_S = 3.0
 
 # Second-stage K per device, from bench/rerank_latency.py (docs/benchmarks.md). BLIP-base
 # (ViT-B/16 at 384 px + 12 cross-attention layers, 224 M weights) on our 2-core Zen 4 CPU in
@@ -319,23 +319,17 @@ class BlipMatcher(Matcher):
     def _choose_precision(self) -> None:
         import torch
 
-        from engine.encoder import cpu_has_native_bf16
+        from engine.encoder import auto_precision, torch_dtype
 
         wanted = self.requested_precision
         if wanted == "auto":
-            if self.device.startswith("cuda"):
-                wanted = "fp16"
-            elif (self.device == "cpu" and self.parameters >= BF16_MIN_PARAMS
-                  and cpu_has_native_bf16()):
-                wanted = "bf16"
-            else:
-                wanted = "fp32"
+            wanted = auto_precision(self.device, bf16_pays=self.parameters >= BF16_MIN_PARAMS)
         if wanted == "fp32":
             self.precision = "fp32"
             return
         images, texts = _calibration_inputs(self.image_size)
         reference = self._calibrate(images, texts)
-        self._model.to({"bf16": torch.bfloat16, "fp16": torch.float16}[wanted])
+        self._model.to(torch_dtype(wanted))
         self.precision = wanted
         low = self._calibrate(images, texts)
         drift = float(np.max(np.abs(reference - low)))
@@ -355,10 +349,9 @@ class BlipMatcher(Matcher):
     # -- scoring ------------------------------------------------------------------------------
 
     def _dtype(self) -> Any:
-        import torch
+        from engine.encoder import torch_dtype
 
-        return {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[
-            self.precision]
+        return torch_dtype(self.precision)
 
     def encode_images(self, images: Sequence[Image.Image]) -> list[np.ndarray]:
         """The vision encoder's output tokens per image, float16 (tokens, width)."""
@@ -484,7 +477,7 @@ def _load_blip(spec: MatcherSpec) -> tuple[Any, Any, int, tuple, tuple]:
     try:
         return _from_pretrained(spec.repo, spec, local_only=True, folder=None)
     except ModelUnavailableError:
-        if _hub_offline() or not hub_reachable():
+        if hub.offline_requested() or not hub.hub_reachable():
             raise _missing_weights(spec) from None
     log.info("downloading the matcher %s into the Hugging Face cache", spec.repo)
     return _from_pretrained(spec.repo, spec, local_only=False, folder=None)
@@ -527,30 +520,6 @@ def _cached_snapshot(repo: str) -> Path | None:
                                     local_files_only=True)).parent
     except Exception:
         return None
-
-
-def _hub_offline() -> bool:
-    return any(os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
-               for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
-
-
-def hub_reachable(timeout: float = HUB_PROBE_TIMEOUT_S) -> bool:
-    """Whether huggingface.co answers within ``timeout`` seconds (DNS included)."""
-    import socket
-
-    result: list[bool] = []
-
-    def probe() -> None:
-        try:
-            with socket.create_connection(("huggingface.co", 443), timeout=timeout):
-                result.append(True)
-        except OSError:
-            result.append(False)
-
-    thread = threading.Thread(target=probe, daemon=True, name="hub-probe")
-    thread.start()
-    thread.join(timeout + 0.5)
-    return bool(result and result[0])
 
 
 def _check_local_dir(spec: MatcherSpec) -> None:

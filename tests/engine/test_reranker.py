@@ -197,10 +197,10 @@ def test_missing_hub_weights_fail_fast_with_the_next_step(
 
 
 def test_unreachable_hub_is_detected_without_hanging(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.reranker as reranker
+    from engine import hub
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setattr(reranker, "hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr(hub, "hub_reachable", lambda: False)
     with pytest.raises(ModelUnavailableError, match="not on this computer"):
         BlipMatcher(parse_matcher_spec("photosearch-tests/no-such-matcher"), "cpu").load()
 
