@@ -490,6 +490,21 @@ class Library:
         return self._reranker.rerank_hits(query, hits, k, cancel)
 
     @property
+    def matcher_ready(self) -> bool:
+        """Whether the reranking model is in memory (a rerank then starts at once)."""
+        return self._reranker.stage().matcher.loaded
+
+    def load_matcher(self, on_progress: Callable[[str], None] | None = None) -> Job[str, str]:
+        """Load (downloading on first use) the reranking model in the background, so that no
+        caller waits for it in line with searches; the job's result is its description."""
+
+        def work(token: CancelToken, report: Callable[[str], None]) -> str:
+            report(f"loading {self.matcher_spec}")
+            return self._reranker.matcher().description
+
+        return Job("load-matcher", work, on_progress).start()
+
+    @property
     def rerank_k(self) -> int:
         """How many first-stage results the second stage reorders (setting, else measured
         default for the matcher's device; loads the matcher)."""

@@ -9,7 +9,9 @@ place; any other failure is raised to the error dialog through ``error``.
 Text searches come in two stages when reranking is on (the ``rerank`` setting): the dual
 encoder's results are shown at once, then the cross-attention matcher reorders the top K in the
 background (seconds on a CPU) and the grid is reordered when it is done. A newer query cancels a
-rerank in progress; a matcher that cannot load leaves the first-stage results and says why.
+rerank in progress; a matcher that cannot load leaves the first-stage results and says why. The
+matcher itself loads (and downloads, the first time) on its own thread, never in line with
+searches.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.bridge import Call, EngineBridge
+from app.bridge import Call, EngineBridge, JobHandle
 from app.formatting import format_count
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
 from engine.jobs import CancelToken
@@ -78,6 +80,8 @@ class SearchPresenter(QObject):
         self._in_flight: Call | None = None
         self._dirty = False
         self._rerank: tuple[Call, CancelToken] | None = None
+        self._matcher_job: JobHandle | None = None  # loading the matcher, off the engine lane
+        self._generation = 0  # bumped by every new search: a late matcher load checks it
         self.refining = False
         self.rerank_problem: str | None = None  # why the last rerank could not run
         self._debounce = QTimer(self)
@@ -183,6 +187,7 @@ class SearchPresenter(QObject):
         self._dirty = False
 
     def _dispatch(self) -> None:
+        self._generation += 1
         library = self._bridge.library
         filters = self.filters if self.has_filters() else None
         k, cut_off, similar, text = self.k, self.cut_off, self.similar, self.text.strip()
@@ -229,7 +234,11 @@ class SearchPresenter(QObject):
                 and bool(getattr(settings, "rerank", False)))
 
     def _start_rerank(self, hits: list[SearchHit], message: str) -> None:
-        library, text, token = self._bridge.library, self.text.strip(), CancelToken()
+        library = self._bridge.library
+        if not getattr(library, "matcher_ready", True):
+            self._load_matcher(hits, message)
+            return
+        text, token = self.text.strip(), CancelToken()
         started = time.monotonic()
         call = self._bridge.call(
             lambda: library.rerank(text, hits, cancel=token),
@@ -239,6 +248,36 @@ class SearchPresenter(QObject):
         )
         self._rerank = (call, token)
         self._set_refining(True)
+
+    def _load_matcher(self, hits: list[SearchHit], message: str) -> None:
+        """Load the matcher on its own thread; then rerank these results if they are still
+        the ones shown."""
+        generation = self._generation
+        self._set_refining(True)
+        self.message = f"{message} · loading the reranking model…"
+        self.message_changed.emit(self.message)
+
+        def loaded(_description: str) -> None:
+            self._matcher_job = None
+            if generation == self._generation and self.hits is hits:
+                self._start_rerank(hits, message)
+            elif self._rerank is None:
+                self._set_refining(False)
+
+        def failed(exc: BaseException) -> None:
+            self._matcher_job = None
+            if generation == self._generation:
+                self._on_rerank_error(exc, message)
+            elif self._rerank is None:
+                self._set_refining(False)
+
+        if self._matcher_job is None:
+            library = self._bridge.library
+            self._matcher_job = self._bridge.start_job(
+                lambda report: library.load_matcher(on_progress=report),
+                on_done=loaded, on_error=failed)
+        else:  # already loading for an earlier query: this one takes over its end
+            self._matcher_job.on_done, self._matcher_job.on_error = loaded, failed
 
     def _on_reranked(self, hits: list[SearchHit], message: str, seconds: float) -> None:
         self._rerank = None
@@ -262,6 +301,8 @@ class SearchPresenter(QObject):
         self.error.emit(exc)
 
     def _cancel_rerank(self) -> None:
+        if self._matcher_job is not None:
+            self._set_refining(False)  # the load goes on; its end is for the current query
         if self._rerank is not None:
             call, token = self._rerank
             call.cancel()

@@ -146,7 +146,22 @@ def main() -> None:
     # two that match; show the ranked grid around it instead.
     window.search_bar.cut_off_check.setChecked(False)
     search(window, QUERY)
+    captions = window.preview_pane.captions
+    wait_until(lambda: "vocabulary" in captions.describe_label.text())
     grab(window, "results")
+
+    # 2b. Two-stage search: the demo matcher refines the order; the preview's captions.
+    library.update_settings(rerank=True)
+    window.search_bar.search_box.setText("a red circle left of a blue square")
+    wait_until(lambda: "refined in" in window.status_line.search_label.text())
+    window.results_view.setCurrentIndex(window.results_model.index(0, 0))
+    wait_until(lambda: not window.preview_pane.image.image.isNull())
+    library.set_caption(window.results_model.hit(0).photo_id, "Our stand at the Sunday market")
+    captions.refresh()
+    described = captions.describe_label
+    wait_until(lambda: bool(captions.edit.text()) and "vocabulary" in described.text())
+    grab(window, "refined")
+    library.update_settings(rerank=False)
 
     # 3. Drag and drop: a photo from the file manager onto the window.
     photo = next(h.path for h in window.results_model.hits()[3:])
@@ -215,6 +230,32 @@ def main() -> None:
     close(window)
     missing.close()
     empty.close()
+
+    # 9. First run of a downloadable model: the progress bar and Cancel (a local stand-in for
+    # the Hugging Face Hub serves the demo model slowly).
+    import importlib.util
+
+    import pytest
+
+    spec = importlib.util.spec_from_file_location("fake_hub", ROOT / "tests/engine/fake_hub.py")
+    assert spec is not None and spec.loader is not None
+    fake_hub = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fake_hub)
+    with pytest.MonkeyPatch.context() as mp, fake_hub.fake_hub(
+            ROOT / "resources/models/demo-clip", tmp / "hf", mp) as hub:
+        hub.delay_s = 0.05
+        fresh = Library.open(home=tmp / "download-home", model="hf-hub:laion/CLIP-ViT-B-32-demo")
+        fresh.add_folder(tmp / "demo" / "test")
+        window = MainWindow(fresh)
+        window.move(40, 30)
+        window.show()
+        window.start()
+        wait_until(lambda: window.model_banner.progress_bar.value() >= 30, timeout=120)
+        grab(window, "downloading")
+        window.model_banner.cancel_button.click()
+        wait_until(lambda: window.model_presenter.state == "cancelled")
+        close(window)
+        fresh.close()
 
 
 if __name__ == "__main__":

@@ -107,6 +107,8 @@ class FakeLibrary:
         self.downloaded: set[str] = set()
         self.search_delay = 0.0
         self.rerank_delay = 0.0
+        self.matcher_ready = True
+        self.matcher_delay = 0.0
         self.captions_delay = 0.0
         # photo id -> [(text, source)]: the first photo has a caption embedded in its file
         self.captions: dict[int, list[tuple[str, str]]] = {
@@ -356,6 +358,19 @@ class FakeLibrary:
             if self._matches(p, filters)
         ]
         return self._rank(scored, k, cut_off)
+
+    def load_matcher(self, on_progress: Any = None) -> Job:
+        self._record("load_matcher")
+
+        def work(token: Any, report: Any) -> str:
+            report("loading the matcher")
+            time.sleep(self.matcher_delay)
+            if self.rerank_error is not None:
+                raise self.rerank_error
+            self.matcher_ready = True
+            return "demo matcher on cpu (fake)"
+
+        return Job("load-matcher", work, on_progress).start()
 
     def rerank(
         self, query: str, hits: list[SearchHit], k: int | None = None, cancel: Any = None

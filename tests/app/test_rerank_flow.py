@@ -59,6 +59,26 @@ def test_a_newer_query_cancels_the_second_stage(qtbot, window, fake_library):  #
     assert "for “blue”" in window.status_line.search_label.text()
 
 
+def test_the_matcher_loads_off_the_lane_for_the_newest_query(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    fake_library.update_settings(rerank=True)
+    fake_library.matcher_ready = False
+    fake_library.matcher_delay = 1.0  # a first-time download, say
+    search(qtbot, window, "red")
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("load_matcher")) == 1, timeout=3000)
+    assert "loading the reranking model" in window.status_line.search_label.text()
+    # Searching goes on while the matcher loads: nothing waits behind it.
+    search(qtbot, window, "blue")
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("search")) == 2, timeout=500)
+    qtbot.waitUntil(lambda: "for “blue”" in window.status_line.search_label.text(), timeout=500)
+    assert fake_library.calls_named("rerank") == []
+    # Once loaded, only the query on screen is reranked, and the load ran once.
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("rerank")) == 1, timeout=5000)
+    assert fake_library.calls_named("rerank")[0][0] == "blue"
+    assert len(fake_library.calls_named("load_matcher")) == 1
+    qtbot.waitUntil(lambda: not window.search_presenter.refining, timeout=3000)
+    assert "refined in" in window.status_line.search_label.text()
+
+
 def test_no_second_stage_when_reranking_is_off_or_for_similar_photos(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
     search(qtbot, window, "red circle")
     qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=3000)

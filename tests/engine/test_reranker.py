@@ -276,6 +276,18 @@ def test_second_rerank_of_the_same_photos_skips_the_image_tower(
     assert any((demo_library.home / "cache" / "matcher").rglob("*.npy"))
 
 
+def test_the_matcher_loads_in_the_background(tmp_path: Path) -> None:
+    lib = Library.open(home=tmp_path / "home", model="demo", device="cpu")
+    try:
+        assert not lib.matcher_ready  # lazily: nothing is loaded by opening a library
+        steps: list[str] = []
+        description = lib.load_matcher(on_progress=steps.append).result(timeout=120)
+        assert "demo-matcher" in description and lib.matcher_ready
+        assert steps == ["loading demo"]
+    finally:
+        lib.close()
+
+
 def test_describe_with_rerank(demo_library: Library, demo: DemoSet) -> None:
     hits = demo_library.describe(demo.folder / demo.names[2], k=5, rerank=True)
     assert len(hits) == 5 and all(h.match_probability is not None for h in hits)
