@@ -72,6 +72,8 @@ def unavailable_text(exc: BaseException, model: str) -> str:
             "The graphics processor (GPU) chosen in Settings isn't available to PyTorch on this "
             "computer. Open Settings\u2026 and set Device to Automatic or CPU."
         )
+    if reason == ModelUnavailableError.FOLDER:
+        return f"{getattr(exc, 'user_message', exc)} Or use the small demo model."
     if isinstance(exc, EngineError):
-        return exc.user_message  # a model folder's problem and the like: already plain words
+        return exc.user_message  # already plain words
     return f"The model could not be loaded ({type(exc).__name__}: {exc})."

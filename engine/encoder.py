@@ -426,7 +426,7 @@ def check_local_dir(spec: ModelSpec) -> None:
         hint = (
             " The bundled demo model is missing from this installation; reinstall PhotoSearch."
             if spec.raw == "demo"
-            else " Pass the folder that holds open_clip_config.json and the weights file."
+            else " Choose the folder that holds open_clip_config.json and the weights file."
         )
         raise ModelUnavailableError(
             f"The model folder {folder} does not exist.{hint}", reason=ModelUnavailableError.FOLDER

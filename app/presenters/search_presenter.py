@@ -283,7 +283,7 @@ class SearchPresenter(QObject):
         self._rerank = None
         self._set_refining(False)
         self.rerank_problem = None
-        self._show(hits, SearchState.RESULTS, f"{message} · refined in {seconds:.1f} s")
+        self._show(hits, SearchState.RESULTS, f"{message} · refined in {seconds:.2f} s")
 
     def _on_rerank_error(self, exc: BaseException, message: str) -> None:
         self._rerank = None

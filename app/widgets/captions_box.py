@@ -39,11 +39,10 @@ def caption_lines(hits: list[CaptionHit], *, with_scores: bool) -> str:
         source = SOURCE_NAMES.get(hit.source, hit.source)
         if hit.source == "photo" and with_scores:
             source = "another photo's caption"
-        detail = source
-        if with_scores:
-            fit = (f"{hit.match_probability:.0%}" if hit.match_probability is not None
-                   else f"{hit.score:.2f}")
-            detail = f"{source}, {fit}"
+        # the similarity, not the matcher's probability: the order already holds the
+        # matcher's verdict, and a matcher trained for photos of scenes says ~0% to most
+        # single-object vocabulary lines, which reads as broken
+        detail = f"{source}, {hit.score:.2f}" if with_scores else source
         lines.append(f"{html.escape(hit.text)} <span style='color:gray'>({detail})</span>")
     return "<br>".join(lines)
 

@@ -91,7 +91,7 @@ class ModelBanner(QFrame):
     def show_download(self, text: str, percent: int) -> None:
         """A download under way: ``text`` says what and how far, ``percent`` fills the bar."""
         if self.mode != "download":
-            self.mode = "download"
+            self._set_mode("download")
             self.details = ""
             self._show_buttons(cancel=True)
             self.progress_bar.setVisible(True)
@@ -112,8 +112,14 @@ class ModelBanner(QFrame):
         self._show_message("problem", "Search is unavailable.", message, details)
         self.retry_button.setText("Try again")
 
-    def _show_message(self, mode: str, title: str, message: str, details: str) -> None:
+    def _set_mode(self, mode: str) -> None:
         self.mode = mode
+        self.setProperty("mode", mode)  # the style sheet colours errors only
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def _show_message(self, mode: str, title: str, message: str, details: str) -> None:
+        self._set_mode(mode)
         body = message.removeprefix(title).strip()
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setText(f"<b>{html.escape(title)}</b> {html.escape(body, quote=False)}")

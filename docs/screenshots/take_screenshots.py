@@ -11,6 +11,7 @@ to the window.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -127,7 +128,7 @@ def main() -> None:
     app = create_application()
     app.setStyle("Fusion")
     tmp = Path(tempfile.mkdtemp(prefix="photosearch-shots-"))
-    write_demo_dataset(tmp / "demo", DemoSplits(train=0, val=400, test=160, compositional=0))
+    write_demo_dataset(tmp / "demo", DemoSplits(train=0, val=400, test=160, compositional=40))
 
     # 1. First run: an empty library.
     empty = Library.open(home=tmp / "empty-home", model="demo")
@@ -147,19 +148,25 @@ def main() -> None:
     window.search_bar.cut_off_check.setChecked(False)
     search(window, QUERY)
     captions = window.preview_pane.captions
-    wait_until(lambda: "vocabulary" in captions.describe_label.text())
+    wait_until(lambda: "(vocabulary," in captions.describe_label.text())
     grab(window, "results")
 
     # 2b. Two-stage search: the demo matcher refines the order; the preview's captions.
     library.update_settings(rerank=True)
-    window.search_bar.search_box.setText("a red circle left of a blue square")
+    library.add_folder(tmp / "demo" / "compositional")  # pair scenes with swapped twins
+    library.index().result()
+    window.library_presenter.refresh()
+    dataset = json.loads((tmp / "demo" / "dataset.json").read_text())
+    pair = next(im for im in dataset["images"] if im["split"] == "compositional"
+                and " left of " in im["sentences"][0]["raw"])
+    window.search_bar.search_box.setText(pair["sentences"][0]["raw"])
     wait_until(lambda: "refined in" in window.status_line.search_label.text())
     window.results_view.setCurrentIndex(window.results_model.index(0, 0))
     wait_until(lambda: not window.preview_pane.image.image.isNull())
     library.set_caption(window.results_model.hit(0).photo_id, "Our stand at the Sunday market")
     captions.refresh()
     described = captions.describe_label
-    wait_until(lambda: bool(captions.edit.text()) and "vocabulary" in described.text())
+    wait_until(lambda: bool(captions.edit.text()) and "(vocabulary," in described.text())
     grab(window, "refined")
     library.update_settings(rerank=False)
 

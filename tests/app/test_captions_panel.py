@@ -26,7 +26,7 @@ def test_selected_photo_shows_its_captions_and_what_describes_it(qtbot, window, 
     qtbot.waitUntil(lambda: "Red circle on the beach" in box.own_label.text(), timeout=3000)
     assert "from the file" in box.own_label.text()
     qtbot.waitUntil(lambda: "a red circle" in box.describe_label.text(), timeout=3000)
-    assert "vocabulary" in box.describe_label.text()
+    assert "(vocabulary, 0.30)" in box.describe_label.text()
     assert box.edit.text() == ""  # no caption of the user's yet
 
 
