@@ -126,8 +126,9 @@ class CaptionsBox(QWidget):
                                         "ready.")
             return
         path, photo_id = hit.path, hit.photo_id
+        rerank = None if library.matcher_ready else False  # never load the matcher in line
         self._bridge.call(
-            lambda: library.describe(path, k=DESCRIBE_K),
+            lambda: library.describe(path, k=DESCRIBE_K, rerank=rerank),
             lambda hits: self._described(photo_id, hits),
             lambda exc: self._describe_failed(photo_id, exc),
         )

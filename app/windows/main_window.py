@@ -445,8 +445,9 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         if self.search_presenter.similar is not source or not self.preview_pane.captions.ready:
             return
         library, image = self.library, source.image
+        rerank = None if library.matcher_ready else False  # never load the matcher in line
         self.bridge.call(
-            lambda: library.describe(image, k=3),
+            lambda: library.describe(image, k=3, rerank=rerank),
             lambda hits: (self.search_presenter.similar is source
                           and self.similar_bar.show_captions([h.text for h in hits])),
             lambda exc: None,  # the similar search itself reports what is wrong with the image

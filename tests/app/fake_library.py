@@ -414,7 +414,7 @@ class FakeLibrary:
     ) -> list[CaptionHit]:
         """Vocabulary captions named after the photo's colour and shape (for a library path),
         or after the image's average colour (bytes)."""
-        self._record("describe", image, k)
+        self._record("describe", image, k, rerank)
         photo = next((p for p in self._photos if isinstance(image, Path) and p.path == image),
                      None)
         if photo is None:
