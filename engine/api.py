@@ -494,13 +494,15 @@ class Library:
         """Whether the reranking model is in memory (a rerank then starts at once)."""
         return self._reranker.stage().matcher.loaded
 
-    def load_matcher(self, on_progress: Callable[[str], None] | None = None) -> Job[str, str]:
-        """Load (downloading on first use) the reranking model in the background, so that no
-        caller waits for it in line with searches; the job's result is its description."""
+    def load_matcher(self, on_progress: Callable[[ModelProgress], None] | None = None
+                     ) -> Job[str, ModelProgress]:
+        """Load (downloading on first use, with byte progress) the reranking model in the
+        background, so that no caller waits for it in line with searches; the job's result is
+        its description. Cancelling the job stops a download."""
 
-        def work(token: CancelToken, report: Callable[[str], None]) -> str:
-            report(f"loading {self.matcher_spec}")
-            return self._reranker.matcher().description
+        def work(token: CancelToken, report: Callable[[ModelProgress], None]) -> str:
+            report(ModelProgress("load", self.matcher_spec))
+            return self._reranker.matcher(on_progress=report).description
 
         return Job("load-matcher", work, on_progress).start()
 

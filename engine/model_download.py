@@ -75,17 +75,18 @@ def hub_candidates(spec: ModelSpec) -> list[tuple[str, tuple[str, ...]]]:
     return [(repo, (filename,))]
 
 
-def files_to_download(spec: ModelSpec) -> list[HubFile]:
-    """The files ``spec`` still needs from the Hub (asks the Hub for sizes; needs it online).
+def files_to_download(candidates: list[tuple[str, tuple[str, ...]]]) -> list[HubFile]:
+    """The files still needed from the Hub, of ``candidates`` ((repository, file names to try
+    in order) pairs; asks the Hub for sizes, so it needs it online).
 
     A group whose preferred file is cached needs nothing; a name the repository lacks is
-    skipped for the next; a group where no name exists is left to open_clip to report.
+    skipped for the next; a group where no name exists is left to the loader to report.
     """
     from huggingface_hub import get_hf_file_metadata, hf_hub_url, try_to_load_from_cache
     from huggingface_hub.errors import EntryNotFoundError
 
     wanted: list[HubFile] = []
-    for repo, names in hub_candidates(spec):
+    for repo, names in candidates:
         for name in names:
             if isinstance(try_to_load_from_cache(repo, name), str):
                 break
@@ -99,20 +100,28 @@ def files_to_download(spec: ModelSpec) -> list[HubFile]:
 
 
 def download_model_files(spec: ModelSpec, on_progress: Callable[[ModelProgress], None]) -> int:
-    """Fetch the Hub files ``spec`` is missing into the Hugging Face cache; returns the bytes
-    fetched. ``on_progress`` gets a "download" :class:`ModelProgress` at the start, after every
-    chunk and at the end; whatever it raises (``Cancelled``) stops the download."""
+    """Fetch the Hub files the open_clip model ``spec`` is missing into the Hugging Face
+    cache; returns the bytes fetched (see :func:`download_files`)."""
+    return download_files(spec.raw, hub_candidates(spec), on_progress)
+
+
+def download_files(label: str, candidates: list[tuple[str, tuple[str, ...]]],
+                   on_progress: Callable[[ModelProgress], None]) -> int:
+    """Fetch the files of ``candidates`` (see :func:`files_to_download`) that are not cached
+    yet; returns the bytes fetched. ``on_progress`` gets a "download" :class:`ModelProgress`
+    for the model ``label`` at the start, after every chunk and at the end; whatever it raises
+    (``Cancelled``) stops the download."""
     from huggingface_hub import hf_hub_download
 
-    files = files_to_download(spec)
+    files = files_to_download(candidates)
     if not files:
         return 0
     total = sum(f.size for f in files)
     done = 0
-    log.info("downloading %s: %d file(s), %d bytes", spec.raw, len(files), total)
+    log.info("downloading %s: %d file(s), %d bytes", label, len(files), total)
 
     def report(name: str) -> None:
-        on_progress(ModelProgress("download", spec.raw, name, done, total))
+        on_progress(ModelProgress("download", label, name, done, total))
 
     report(files[0].name)
     for hub_file in files:

@@ -42,9 +42,10 @@ import numpy as np
 from PIL import Image
 
 from engine import hub
-from engine.errors import EngineError, InvalidModelSpecError, ModelUnavailableError
+from engine.errors import Cancelled, EngineError, InvalidModelSpecError, ModelUnavailableError
 from engine.jobs import CancelToken
 from engine.paths import resources_dir
+from engine.records import ModelProgress
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,12 @@ IMAGE_BATCH = 16
 # cold (decode+resize 0.07 s on 16 threads, tower 0.08 s, text 0.05 s) and 0.03 s warm, so the
 # GPU default is 50. The tiny demo matcher takes 0.12 s cold / 0.03 s warm for K = 50 on the CPU.
 DEFAULT_K = {"cpu": 10, "cuda": 50, "mps": 20}
+# What BlipForImageTextRetrieval and its tokenizer read from a Hub repository (the first name
+# of each group that exists; the weights in safetensors rather than the .bin twin).
+BLIP_FILES: tuple[tuple[str, ...], ...] = (
+    ("config.json",), ("model.safetensors", "pytorch_model.bin"), ("preprocessor_config.json",),
+    ("tokenizer_config.json",), ("vocab.txt",), ("tokenizer.json",), ("special_tokens_map.json",),
+)
 SMALL_MATCHER_K = 50
 
 
@@ -203,8 +210,8 @@ class Matcher(ABC):
         """Number of weights (0 when unknown)."""
         return 0
 
-    def load(self) -> Matcher:
-        """Load weights (idempotent)."""
+    def load(self, on_progress: Callable[[ModelProgress], None] | None = None) -> Matcher:
+        """Load weights (idempotent); ``on_progress`` hears of a download's bytes."""
         return self
 
     def prepare(self, image: Image.Image) -> Any:
@@ -288,16 +295,18 @@ class BlipMatcher(Matcher):
         """Number of weights of the loaded model."""
         return 0 if self._model is None else sum(p.numel() for p in self._model.parameters())
 
-    def load(self) -> BlipMatcher:
+    def load(self, on_progress: Callable[[ModelProgress], None] | None = None) -> BlipMatcher:
         """Import transformers, load weights, choose the precision; idempotent.
 
         Raises ModelUnavailableError (fast, without hanging on a dead network) when the weights
-        are neither on this computer nor downloadable.
+        are neither on this computer nor downloadable. With ``on_progress``, missing Hub files
+        are downloaded first with byte progress, and whatever it raises (``Cancelled``) stops
+        the download (:func:`engine.model_download.download_files`).
         """
         with self._load_lock:
             if self._model is None:
                 start = time.perf_counter()
-                model, tokenizer, size, mean, std = _load_blip(self.spec)
+                model, tokenizer, size, mean, std = _load_blip(self.spec, on_progress)
                 self._install(model, tokenizer, size, mean, std)
                 self.load_seconds = time.perf_counter() - start
                 log.info("loaded matcher %s in %.1f s", self.description, self.load_seconds)
@@ -468,7 +477,8 @@ def _read_preprocessing(folder: Path | None, default_size: int) -> tuple[int, tu
             tuple(cfg.get("image_std", CLIP_STD)))
 
 
-def _load_blip(spec: MatcherSpec) -> tuple[Any, Any, int, tuple, tuple]:
+def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] | None = None
+               ) -> tuple[Any, Any, int, tuple, tuple]:
     """(model, tokenizer, image size, mean, std) for a spec; ModelUnavailableError if missing."""
     if spec.local_dir is not None:
         _check_local_dir(spec)
@@ -480,6 +490,20 @@ def _load_blip(spec: MatcherSpec) -> tuple[Any, Any, int, tuple, tuple]:
         if hub.offline_requested() or not hub.hub_reachable():
             raise _missing_weights(spec) from None
     log.info("downloading the matcher %s into the Hugging Face cache", spec.repo)
+    if on_progress is not None:
+        from engine.model_download import download_files
+
+        try:
+            download_files(spec.raw, [(spec.repo, names) for names in BLIP_FILES], on_progress)
+        except Cancelled:
+            raise
+        except Exception as exc:  # the network went away, the Hub refused, a disk filled up
+            raise _missing_weights(spec, exc) from exc
+        try:  # everything it needs is cached now: no further requests
+            return _from_pretrained(spec.repo, spec, local_only=True, folder=None)
+        except ModelUnavailableError:
+            log.info("the matcher needs more files than %s; transformers fetches them",
+                     [names[0] for names in BLIP_FILES])
     return _from_pretrained(spec.repo, spec, local_only=False, folder=None)
 
 
@@ -910,9 +934,10 @@ class LibraryReranker:
                 self._stage, self._key = SecondStage(matcher, cache), key
             return self._stage
 
-    def matcher(self) -> Matcher:
-        """The loaded matcher (raises ModelUnavailableError when its weights are missing)."""
-        return self.stage().matcher.load()
+    def matcher(self, on_progress: Callable[[ModelProgress], None] | None = None) -> Matcher:
+        """The loaded matcher (raises ModelUnavailableError when its weights are missing);
+        ``on_progress`` hears of a first-time download's bytes."""
+        return self.stage().matcher.load(on_progress)
 
     def k(self) -> int:
         """Candidates to rerank: the ``rerank_k`` setting, else the measured default."""

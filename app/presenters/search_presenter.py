@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.bridge import Call, EngineBridge, JobHandle
 from app.formatting import format_count
+from app.model_messages import megabytes
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
 from engine.jobs import CancelToken
 
@@ -50,6 +51,13 @@ class SimilarSource:
 
     image: Path | bytes
     label: str
+
+
+def matcher_download_text(step: Any) -> str:
+    """"downloading the reranking model: 120 MB of 900 MB" for a "download" ModelProgress."""
+    done = megabytes(step.done_bytes)
+    of = f" of {megabytes(step.total_bytes)}" if step.total_bytes else ""
+    return f"downloading the reranking model: {done}{of}…"
 
 
 class SearchPresenter(QObject):
@@ -271,13 +279,19 @@ class SearchPresenter(QObject):
             elif self._rerank is None:
                 self._set_refining(False)
 
+        def progress(step: Any) -> None:
+            if generation == self._generation and getattr(step, "phase", "") == "download":
+                self.message = f"{message} · {matcher_download_text(step)}"
+                self.message_changed.emit(self.message)
+
         if self._matcher_job is None:
             library = self._bridge.library
             self._matcher_job = self._bridge.start_job(
                 lambda report: library.load_matcher(on_progress=report),
-                on_done=loaded, on_error=failed)
+                on_progress=progress, on_done=loaded, on_error=failed)
         else:  # already loading for an earlier query: this one takes over its end
-            self._matcher_job.on_done, self._matcher_job.on_error = loaded, failed
+            job = self._matcher_job
+            job.on_progress, job.on_done, job.on_error = progress, loaded, failed
 
     def _on_reranked(self, hits: list[SearchHit], message: str, seconds: float) -> None:
         self._rerank = None

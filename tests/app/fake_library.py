@@ -363,8 +363,12 @@ class FakeLibrary:
         self._record("load_matcher")
 
         def work(token: Any, report: Any) -> str:
-            report("loading the matcher")
-            time.sleep(self.matcher_delay)
+            report(ModelProgress("load", "fake-matcher"))
+            total = 900_000_000  # a first download, in ten steps over matcher_delay
+            for step in range(11):
+                report(ModelProgress("download", "fake-matcher", "model.safetensors",
+                                     total * step // 10, total))
+                time.sleep(self.matcher_delay / 10)
             if self.rerank_error is not None:
                 raise self.rerank_error
             self.matcher_ready = True

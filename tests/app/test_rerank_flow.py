@@ -65,7 +65,9 @@ def test_the_matcher_loads_off_the_lane_for_the_newest_query(qtbot, window, fake
     fake_library.matcher_delay = 1.0  # a first-time download, say
     search(qtbot, window, "red")
     qtbot.waitUntil(lambda: len(fake_library.calls_named("load_matcher")) == 1, timeout=3000)
-    assert "loading the reranking model" in window.status_line.search_label.text()
+    label = window.status_line.search_label
+    qtbot.waitUntil(lambda: "downloading the reranking model: " in label.text(), timeout=3000)
+    assert " of 900 MB" in label.text()
     # Searching goes on while the matcher loads: nothing waits behind it.
     search(qtbot, window, "blue")
     qtbot.waitUntil(lambda: len(fake_library.calls_named("search")) == 2, timeout=500)

@@ -72,7 +72,7 @@ def test_download_reports_bytes_from_zero_to_total_then_the_model_works(
         vector = library.embed_texts([text])
         assert vector.shape == (1, 128)
         assert float(vector[0] @ _demo_text_vector(text)[0]) > 0.999
-        assert files_to_download(parse_model_spec(f"hf-hub:{repo}")) == []  # nothing left
+        assert files_to_download(hub_candidates(parse_model_spec(f"hf-hub:{repo}"))) == []
         library.close()
 
 
@@ -159,3 +159,60 @@ def test_check_model_folder_accepts_a_model_and_explains_a_folder_without_one(
     (tmp_path / CONFIG).write_text("{}")
     with pytest.raises(ModelUnavailableError, match="has no weights"):
         Library.check_model_folder(tmp_path)
+
+
+def test_the_matcher_downloads_with_progress_then_reranks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    from engine.reranker import BLIP_FILES
+
+    folder = demo_model_dir().parent / "demo-matcher"
+    repo = f"photosearch-test/demo-matcher-{uuid.uuid4().hex[:8]}"
+    served = {p.name for p in folder.iterdir()}
+    needed = [next(n for n in names if n in served) for names in BLIP_FILES
+              if any(n in served for n in names)]
+    total = sum((folder / name).stat().st_size for name in needed)
+    with fake_hub(folder, tmp_path / "hf", monkeypatch) as hub:
+        library = Library.open(home=tmp_path / "home", model="demo", device="cpu", matcher=repo)
+        assert not library.matcher_ready
+        seen: list[ModelProgress] = []
+        description = library.load_matcher(on_progress=seen.append).result(timeout=120)
+        assert repo in description and library.matcher_ready
+        downloads = [p for p in seen if p.phase == "download"]
+        assert downloads[0].done_bytes == 0
+        assert downloads[-1].done_bytes == downloads[-1].total_bytes == total
+        assert sorted(hub.gets) == sorted(needed)  # each file once; nothing else (no log)
+        assert "training_log.json" not in hub.gets
+        # The downloaded matcher is the bundled one: same verdicts.
+        images = [Image.new("RGB", (64, 64), c) for c in ("red", "blue")]
+        ours = library._reranker.matcher().score(images, "a red circle")
+        from engine.reranker import BlipMatcher, parse_matcher_spec
+
+        bundled = BlipMatcher(parse_matcher_spec("demo"), "cpu").load().score(images,
+                                                                             "a red circle")
+        np.testing.assert_allclose(ours, bundled, atol=1e-3)
+        library.close()
+
+
+def test_a_cancelled_matcher_download_stops_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = demo_model_dir().parent / "demo-matcher"
+    repo = f"photosearch-test/demo-matcher-{uuid.uuid4().hex[:8]}"
+    with fake_hub(folder, tmp_path / "hf", monkeypatch) as hub:
+        hub.delay_s = 0.2  # 64 KB per 0.2 s: the 870 KB of weights take ~3 s
+        library = Library.open(home=tmp_path / "home", model="demo", device="cpu", matcher=repo)
+        job = library.load_matcher(on_progress=lambda p: None)
+        deadline = time.monotonic() + 30
+        while "model.safetensors" not in hub.gets and time.monotonic() < deadline:
+            time.sleep(0.02)
+        start = time.monotonic()
+        job.cancel()
+        with pytest.raises(Cancelled):
+            job.result(timeout=30)
+        assert time.monotonic() - start < 2.0
+        assert not library.matcher_ready
+        assert _cached(repo, "model.safetensors") is None  # no partial file passes for whole
+        library.close()
