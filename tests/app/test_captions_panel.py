@@ -33,13 +33,13 @@ def test_selected_photo_shows_its_captions_and_what_describes_it(qtbot, window, 
 def test_describing_never_loads_the_matcher_in_line_with_searches(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
     fake_library.update_settings(rerank=True)
     fake_library.matcher_ready = False  # not loaded yet: a first-time download, say
-    fake_library.matcher_delay = 1.0
+    fake_library.matcher_delay = 3.0
     box = window.preview_pane.captions
     qtbot.waitUntil(lambda: box.ready, timeout=3000)
     select_first(qtbot, window, "red circle")
     qtbot.waitUntil(lambda: bool(fake_library.calls_named("describe")), timeout=3000)
     assert fake_library.calls_named("describe")[-1][2] is False  # rerank=False until loaded
-    qtbot.waitUntil(lambda: fake_library.matcher_ready, timeout=5000)  # the search loaded it
+    qtbot.waitUntil(lambda: fake_library.matcher_ready, timeout=8000)  # the search loaded it
     box.refresh()
     qtbot.waitUntil(lambda: fake_library.calls_named("describe")[-1][2] is None, timeout=3000)
 

@@ -18,7 +18,7 @@ def grid_ids(window) -> list[int]:  # type: ignore[no-untyped-def]
 
 def test_first_stage_shows_at_once_then_the_grid_is_reordered(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
     fake_library.update_settings(rerank=True)
-    fake_library.rerank_delay = 0.6
+    fake_library.rerank_delay = 2.0  # long enough to look at the first stage under load
     refining = []
     window.search_presenter.refining_changed.connect(refining.append)
     search(qtbot, window, "red circle")
@@ -62,7 +62,7 @@ def test_a_newer_query_cancels_the_second_stage(qtbot, window, fake_library):  #
 def test_the_matcher_loads_off_the_lane_for_the_newest_query(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
     fake_library.update_settings(rerank=True)
     fake_library.matcher_ready = False
-    fake_library.matcher_delay = 1.0  # a first-time download, say
+    fake_library.matcher_delay = 4.0  # a first-time download, say
     search(qtbot, window, "red")
     qtbot.waitUntil(lambda: len(fake_library.calls_named("load_matcher")) == 1, timeout=3000)
     label = window.status_line.search_label
@@ -70,11 +70,11 @@ def test_the_matcher_loads_off_the_lane_for_the_newest_query(qtbot, window, fake
     assert " of 900 MB" in label.text()
     # Searching goes on while the matcher loads: nothing waits behind it.
     search(qtbot, window, "blue")
-    qtbot.waitUntil(lambda: len(fake_library.calls_named("search")) == 2, timeout=500)
-    qtbot.waitUntil(lambda: "for “blue”" in window.status_line.search_label.text(), timeout=500)
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("search")) == 2, timeout=1500)
+    qtbot.waitUntil(lambda: "for “blue”" in window.status_line.search_label.text(), timeout=1500)
     assert fake_library.calls_named("rerank") == []
     # Once loaded, only the query on screen is reranked, and the load ran once.
-    qtbot.waitUntil(lambda: len(fake_library.calls_named("rerank")) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("rerank")) == 1, timeout=8000)
     assert fake_library.calls_named("rerank")[0][0] == "blue"
     assert len(fake_library.calls_named("load_matcher")) == 1
     qtbot.waitUntil(lambda: not window.search_presenter.refining, timeout=3000)
