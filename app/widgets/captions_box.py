@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -48,9 +48,7 @@ def caption_lines(hits: list[CaptionHit], *, with_scores: bool) -> str:
 
 
 class CaptionsBox(QWidget):
-    """Captions of the selected photo; ``caption_saved(photo_id)`` after the user saves one."""
-
-    caption_saved = Signal(int)
+    """Captions of the selected photo, the user's caption editor, and what describes it."""
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,7 +194,6 @@ class CaptionsBox(QWidget):
             self._saved_text = text
             self.edit.setModified(False)
             self._edited(self.edit.text())
-        self.caption_saved.emit(photo_id)
 
     def _save_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
