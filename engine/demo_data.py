@@ -360,12 +360,16 @@ def render(scene: AnyScene, size: int, rng: random.Random) -> Image.Image:
     return img.filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.2, 0.6)))
 
 
-def jpeg_roundtrip(image: Image.Image, quality: int) -> Image.Image:
-    """Encode and decode as JPEG, as a camera file would be."""
+def jpeg_roundtrip(image: Image.Image, quality: int,
+                   draft_size: int | None = None) -> Image.Image:
+    """Encode and decode as JPEG, as a camera file would be; with ``draft_size``, decoded at
+    the reduced scale JPEG draft mode picks for that size (as the engine decodes files)."""
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=quality)
     buf.seek(0)
     out = Image.open(buf)
+    if draft_size is not None:
+        out.draft("RGB", (draft_size, draft_size))
     out.load()
     return out.convert("RGB")
 

@@ -49,7 +49,6 @@ JPEG round trip (and, half of the time, a reduced-size JPEG decode like
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
@@ -183,14 +182,9 @@ def _extra_negative(scene: demo_data.AnyScene, rng: random.Random) -> demo_data.
 
 def photo_like(image: Image.Image, rng: random.Random) -> Image.Image:
     """A JPEG round trip, decoded at reduced size half of the time (like the draft decode)."""
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=rng.randint(70, 95))
-    buf.seek(0)
-    im = Image.open(buf)
-    if rng.random() < 0.5:
-        im.draft("RGB", (IMAGE_SIZE, IMAGE_SIZE))
-    im.load()
-    return im.convert("RGB")
+    quality = rng.randint(70, 95)
+    draft = IMAGE_SIZE if rng.random() < 0.5 else None
+    return demo_data.jpeg_roundtrip(image, quality, draft_size=draft)
 
 
 def render_group(args: tuple[int, float, frozenset[str]]) -> tuple[list, np.ndarray]:
@@ -412,14 +406,9 @@ def _eval_groups(split: str, counts: demo_data.DemoSplits, seed: int,
     pixels, texts = [], []
     for img_id, scene in rows:
         rng = random.Random(f"{seed}-{img_id}")
-        img = demo_data.render(scene, 256, rng)
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=90)
-        buf.seek(0)
-        im = Image.open(buf)
-        im.draft("RGB", (IMAGE_SIZE, IMAGE_SIZE))
-        im.load()
-        pixels.append(image_to_pixels(im.convert("RGB"), IMAGE_SIZE, CLIP_MEAN, CLIP_STD))
+        im = demo_data.jpeg_roundtrip(demo_data.render(scene, 256, rng), 90,
+                                      draft_size=IMAGE_SIZE)
+        pixels.append(image_to_pixels(im, IMAGE_SIZE, CLIP_MEAN, CLIP_STD))
         texts.append(demo_data.captions(scene, rng))
     tok = tokenizer([t for five in texts for t in five], padding="max_length", truncation=True,
                     max_length=MAX_TOKENS, return_tensors="pt")
