@@ -158,10 +158,12 @@ def _report_startup(session: Session, query: str | None) -> None:
     """Print when the window is first painted and when the first results arrive, then quit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
+    from app.startup_report import FIRST_RESULTS, WINDOW_SHOWN
+
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint:
-                print(f"window_shown_at {time.time():.6f}", flush=True)
+                print(f"{WINDOW_SHOWN} {time.time():.6f}", flush=True)
                 session.app.removeEventFilter(self)
             return False
 
@@ -172,7 +174,7 @@ def _report_startup(session: Session, query: str | None) -> None:
 
     def results(hits: list[Any]) -> None:
         if hits:
-            print(f"first_results_at {time.time():.6f} {len(hits)}", flush=True)
+            print(f"{FIRST_RESULTS} {time.time():.6f} {len(hits)}", flush=True)
             QTimer.singleShot(0, session.app.quit)
 
     session.window.search_presenter.results_ready.connect(results)

@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.startup_report import parse_startup_report  # noqa: E402  (stdlib only, no Qt)
+
 QUERY = "two red circles on the left on grass"
 
 
@@ -68,13 +70,7 @@ def launch_once(home: Path, visible: bool, timeout: float) -> tuple[float, float
     proc = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
-    shown = results = None
-    for line in proc.stdout.splitlines():
-        parts = line.split()
-        if parts and parts[0] == "window_shown_at" and shown is None:
-            shown = float(parts[1]) - started
-        elif parts and parts[0] == "first_results_at" and results is None:
-            results = float(parts[1]) - started
+    shown, results = parse_startup_report(proc.stdout, started)
     if shown is None:
         raise RuntimeError(
             f"the app did not report its window (rc {proc.returncode}):\n"

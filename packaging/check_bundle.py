@@ -34,6 +34,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.startup_report import parse_startup_report  # noqa: E402  (stdlib only, no Qt)
+
 TIMEOUT = 600
 
 
@@ -128,13 +132,7 @@ def startup_times(gui: Path, home: Path, query: str, runs: int) -> str:
         started = time.time()
         proc = run([str(gui), "--home", str(home), "--model", "demo", "--query", query,
                     "--startup-report"])
-        shown = first = None
-        for line in proc.stdout.splitlines():
-            parts = line.split()
-            if parts and parts[0] == "window_shown_at" and shown is None:
-                shown = float(parts[1]) - started
-            elif parts and parts[0] == "first_results_at" and first is None:
-                first = float(parts[1]) - started
+        shown, first = parse_startup_report(proc.stdout, started)
         if shown is None or first is None:
             raise CheckFailed(f"the app did not report its window and results: {proc.stdout!r}")
         windows.append(shown)
