@@ -65,13 +65,20 @@ def grab(window: QWidget, name: str) -> None:
     print(f"wrote {path.relative_to(ROOT)} ({pixmap.width()}x{pixmap.height()})", flush=True)
 
 
-def new_window(library: Library) -> MainWindow:
+def open_window(library: Library) -> MainWindow:
+    """The main window over ``library``, shown and started (the model begins to load)."""
     window = MainWindow(library)
     window.actions.open_file = lambda path: True  # never launch other programs
     window.actions.reveal = lambda path: True
     window.move(40, 30)
     window.show()
     window.start()
+    return window
+
+
+def new_window(library: Library) -> MainWindow:
+    """:func:`open_window`, once its model is ready and its folders are indexed."""
+    window = open_window(library)
     wait_until(lambda: window.model_presenter.state == "ready")
     wait_until(lambda: bool(window.library_presenter.folders) or window.library_presenter.first_run)
     wait_until(lambda: not window.index_presenter.running)
@@ -225,10 +232,7 @@ def main() -> None:
     app.setPalette(app.style().standardPalette())
     missing = Library.open(home=tmp / "missing-home", model="local-dir:/opt/models/clip-large")
     missing.add_folder(tmp / "demo" / "test")
-    window = MainWindow(missing)
-    window.move(40, 30)
-    window.show()
-    window.start()
+    window = open_window(missing)
     wait_until(lambda: window.model_presenter.state == "unavailable", timeout=120)
     wait_until(lambda: bool(window.library_presenter.folders))
     window.search_bar.search_box.setText("beach at sunset")
@@ -253,10 +257,7 @@ def main() -> None:
         hub.delay_s = 0.05
         fresh = Library.open(home=tmp / "download-home", model="hf-hub:laion/CLIP-ViT-B-32-demo")
         fresh.add_folder(tmp / "demo" / "test")
-        window = MainWindow(fresh)
-        window.move(40, 30)
-        window.show()
-        window.start()
+        window = open_window(fresh)
         wait_until(lambda: window.model_banner.progress_bar.value() >= 30, timeout=120)
         grab(window, "downloading")
         window.model_banner.cancel_button.click()
