@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.caption_sources import PhotoCaption, clean_caption
+from engine.catalog import chunks, vectors_from_rows
 from engine.errors import EngineError
 from engine.paths import resources_dir
 
@@ -199,16 +200,10 @@ class CaptionStore:
         if ids is None:
             rows = self.catalog._query(base + " ORDER BY c.id", (model_id,))
         else:
-            ids = [int(i) for i in ids]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+            for chunk in chunks([int(i) for i in ids], 500):
                 rows.extend(self.catalog._query(
                     base + f" WHERE c.id IN ({','.join('?' * len(chunk))})", [model_id, *chunk]))
-        if not rows:
-            return np.zeros(0, np.int64), np.zeros((0, dim), np.float32)
-        id_arr = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        vecs = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
-        return id_arr, vecs
+        return vectors_from_rows(rows, dim)
 
     def ids_with_vectors(self, model_id: str) -> np.ndarray:
         """Ids of captions that have a ``model_id`` vector."""

@@ -364,7 +364,7 @@ class Catalog:
     def delete_photos(self, ids: Sequence[int], conn: sqlite3.Connection | None = None) -> None:
         """Forget photos by id (their files are gone); use inside a transaction."""
         c = conn or self.conn
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunks(list(ids), 500):
             c.execute(f"DELETE FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk)
 
     def _drop_orphan_embeddings(self, c: sqlite3.Connection) -> None:
@@ -392,7 +392,7 @@ class Catalog:
     def photo_rows(self, ids: Sequence[int]) -> dict[int, sqlite3.Row]:
         """Result-list fields of photos by id."""
         out: dict[int, sqlite3.Row] = {}
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunks(list(ids), 500):
             rows = self._query(
                 "SELECT p.id, p.path, p.size, p.width, p.height, p.taken_at, p.camera_make, "
                 "p.camera_model, f.online FROM photos p JOIN folders f ON f.id = p.folder_id "
@@ -467,7 +467,7 @@ class Catalog:
     def embedded_hashes(self, hashes: Sequence[str], model_id: str) -> set[str]:
         """Which of ``hashes`` already have a vector from ``model_id``."""
         found: set[str] = set()
-        for chunk in _chunks(list(hashes), 500):
+        for chunk in chunks(list(hashes), 500):
             rows = self._query(
                 f"SELECT content_hash FROM embeddings WHERE model_id = ? AND content_hash IN "
                 f"({','.join('?' * len(chunk))})", [model_id, *chunk])
@@ -500,14 +500,10 @@ class Catalog:
         if ids is None:
             rows = self._query(base + " ORDER BY p.id", (model_id,))
         else:
-            for chunk in _chunks(list(ids), 500):
+            for chunk in chunks(list(ids), 500):
                 rows.extend(self._query(
                     base + f" AND p.id IN ({','.join('?' * len(chunk))})", [model_id, *chunk]))
-        if not rows:
-            return np.zeros(0, np.int64), np.zeros((0, dim), np.float32)
-        id_arr = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        vecs = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
-        return id_arr, vecs
+        return vectors_from_rows(rows, dim)
 
     def vectors_for_ids(self, ids: np.ndarray, model_id: str, dim: int) -> np.ndarray:
         """Vectors of the given photo ids, in that order (for index reconciliation)."""
@@ -576,6 +572,16 @@ def _like_prefix(folder: str) -> str:
     return f"{escaped}{sep}%"
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def chunks(items: list, size: int) -> Iterator[list]:
+    """``items`` in consecutive lists of ``size`` (SQLite caps the parameters of a query)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def vectors_from_rows(rows: Sequence[Sequence], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, float32 matrix) from (id, vector blob) rows; empty arrays of width ``dim``."""
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros((0, dim), np.float32)
+    id_arr = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    vecs = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
+    return id_arr, vecs
