@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 MAX_OPEN_DIALOGS = 3
 
 
+def user_text(exc: BaseException) -> str:
+    """What to tell the user about ``exc``: an engine error's ``user_message``, else its text."""
+    return getattr(exc, "user_message", None) or str(exc)
+
+
 def traceback_text(exc: BaseException) -> str:
     """The formatted traceback of ``exc``."""
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

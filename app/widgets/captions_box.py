@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.errors import user_text
 
 if TYPE_CHECKING:
     from engine.api import CaptionHit, SearchHit
@@ -156,7 +157,7 @@ class CaptionsBox(QWidget):
 
     def _own_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
-            message = getattr(exc, "user_message", None) or str(exc)
+            message = user_text(exc)
             self.own_label.setText(html.escape(f"Captions unavailable: {message}"))
             self.own_label.setVisible(True)
 
@@ -168,7 +169,7 @@ class CaptionsBox(QWidget):
 
     def _describe_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
-            message = getattr(exc, "user_message", None) or str(exc)
+            message = user_text(exc)
             self.describe_label.setText(html.escape(f"Cannot describe this photo: {message}"))
 
     # -- editing -----------------------------------------------------------------------------
@@ -197,7 +198,7 @@ class CaptionsBox(QWidget):
 
     def _save_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
-            message = getattr(exc, "user_message", None) or str(exc)
+            message = user_text(exc)
             self.own_label.setText(html.escape(f"The caption was not saved: {message}"))
             self.own_label.setVisible(True)
             self.save_button.setEnabled(True)

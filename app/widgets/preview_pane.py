@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import theme
 from app.bridge import EngineBridge
 from app.engine_access import load_preview
+from app.errors import user_text
 from app.formatting import format_bytes, format_taken_at
 from app.models.results_model import file_mime_data
 from app.qt_images import pil_to_qimage
@@ -233,7 +234,7 @@ class PreviewPane(QWidget):
 
     def _image_failed(self, photo_id: int, exc: BaseException) -> None:
         if self._current(photo_id):
-            message = getattr(exc, "user_message", None) or str(exc)
+            message = user_text(exc)
             self.image.setText(f"Cannot show this photo:\n{message}")
 
     def _details_loaded(self, photo_id: int, details: Any) -> None:
