@@ -237,13 +237,12 @@ class SearchPresenter(QObject):
     # -- the second stage ---------------------------------------------------------------------
 
     def _wants_rerank(self) -> bool:
-        settings = getattr(self._bridge.library, "settings", None)
         return (self.similar is None and bool(self.text.strip())
-                and bool(getattr(settings, "rerank", False)))
+                and bool(self._bridge.library.settings.rerank))
 
     def _start_rerank(self, hits: list[SearchHit], message: str) -> None:
         library = self._bridge.library
-        if not getattr(library, "matcher_ready", True):
+        if not library.matcher_ready:
             self._load_matcher(hits, message)
             return
         text, token = self.text.strip(), CancelToken()
@@ -280,7 +279,7 @@ class SearchPresenter(QObject):
                 self._set_refining(False)
 
         def progress(step: Any) -> None:
-            if generation == self._generation and getattr(step, "phase", "") == "download":
+            if generation == self._generation and step.phase == "download":
                 self.message = f"{message} · {matcher_download_text(step)}"
                 self.message_changed.emit(self.message)
 
