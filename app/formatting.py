@@ -53,16 +53,24 @@ _PHASES = {
 
 
 def format_index_progress(
-    progress: Any, paused: bool = False, rate: float | None = None, eta_s: float | None = None
+    progress: Any, paused: bool = False, rate: float | None = None, eta_s: float | None = None,
+    earlier: list[Any] | None = None,
 ) -> str:
-    """One line for an ``IndexProgress``: counts, ``rate`` (photos/s), ETA, failures."""
-    phase = _PHASES.get(progress.phase, progress.phase.capitalize())
-    parts = [f"{phase}: {progress.done:,} of {progress.total:,} photos"]
+    """One line for an ``IndexProgress``: counts, ``rate`` (photos/s), ETA, failures; the
+    passes of the run that are over (``earlier``) come first by name, e.g. "meaning 3,400/3,400
+    · Text in photos: 40 of 3,400 photos"."""
+    running = progress.phase in ("embedding", "analysing")
+    if progress.phase == "analysing":
+        phase = progress.title[:1].upper() + progress.title[1:]
+    else:
+        phase = _PHASES.get(progress.phase, progress.phase.capitalize())
+    parts = [f"{p.title} {p.done:,}/{p.total:,}" for p in earlier or []]
+    parts.append(f"{phase}: {progress.done:,} of {progress.total:,} photos")
     if progress.phase == "scanning" and not progress.total:
-        parts = [f"{phase}…"]
-    if rate and progress.phase == "embedding":
+        parts[-1] = f"{phase}…"
+    if rate and running:
         parts.append(f"{rate:.1f} photos/s")
-    if eta_s is not None and progress.phase == "embedding" and not paused:
+    if eta_s is not None and running and not paused:
         parts.append("almost done" if eta_s < 1 else f"about {format_duration(eta_s)} left")
     if progress.reused:
         parts.append(f"{progress.reused:,} reused")

@@ -1,4 +1,5 @@
-"""Recall and latency of the HNSW vector index (engine.vectors) on clustered synthetic vectors.
+"""Recall and latency of the HNSW vector index (engine.store.vector_index) on clustered
+synthetic vectors.
 
     python bench/ann_recall.py --n 100000 --dim 512 --queries 200
 
@@ -45,7 +46,8 @@ churn varies by run, since hnswlib's multithreaded inserts are not deterministic
 Chosen defaults: IndexParams(M=32, ef_construction=200, ef_search=256): recall@10 0.997, median
 0.86 ms, p95 2.5 ms; the file is 232 MB and loads in 0.35 s. ef=128 stays near 0.98 on this data
 whatever M; M=48 gains 0.003 for a slower build. After 10% churn recall fell to 0.990 / 0.975 in
-the two runs, hence the rebuild once churn passes 10% (engine.vectors.REBUILD_CHURN_FRACTION).
+the two runs, hence the rebuild once churn passes 10%
+(engine.store.vector_index.REBUILD_CHURN_FRACTION).
 This data is harder than real CLIP embeddings (the largest cluster holds 13% of the photos, with
 isotropic 512-d noise), so real libraries should do at least as well. The command at the top
 prints this table (the default --configs and --efs) in about 6 minutes on a quiet machine.
@@ -65,7 +67,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.vectors import DEFAULT_PARAMS, IndexParams, VectorIndex, exact_search  # noqa: E402
+from engine.store.vector_index import (
+    DEFAULT_PARAMS,
+    IndexParams,
+    VectorIndex,
+    exact_search,
+)  # noqa: E402
 
 K = 10
 

@@ -34,7 +34,7 @@ QUERY = "two red circles on the left on grass"
 def prepare_library(root: Path, photos: int) -> Path:
     """A library at ``root/home`` with ``photos`` demo photos indexed by the demo model."""
     from engine.api import Library
-    from engine.demo_data import DemoSplits, write_demo_dataset
+    from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
 
     write_demo_dataset(root / "demo", DemoSplits(train=0, val=0, test=photos, compositional=0))
     library = Library.open(home=root / "home", model="demo")

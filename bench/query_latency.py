@@ -41,7 +41,7 @@ def clustered(n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
 
 def fill_catalog(home: Path, model_id: str, n: int, dim: int) -> None:
     """Write n photos with clustered vectors straight into a new library's catalog."""
-    from engine.catalog import Catalog, PhotoRecord
+    from engine.store.catalog import Catalog, PhotoRecord
 
     rng = np.random.default_rng(n)
     vecs = clustered(n, dim, rng)
@@ -65,8 +65,8 @@ def fill_catalog(home: Path, model_id: str, n: int, dim: int) -> None:
 
 def measure(n: int, model_dir: Path) -> dict[str, float]:
     from engine.api import Library
-    from engine.encoder import parse_model_spec
-    from engine.vectors import exact_search
+    from engine.models.clip import parse_model_spec
+    from engine.store.vector_index import exact_search
 
     spec = f"local-dir:{model_dir}"
     home = Path(tempfile.mkdtemp(prefix=f"ps-q{n}-"))

@@ -5,7 +5,7 @@ Two matchers: BLIP ITM base (ViT-B/16 at 384 px + a 12-layer BERT that cross-att
 the weights; nothing is downloaded), and the tiny demo matcher shipped in
 ``resources/models/demo-matcher``. The path timed is the library's: decode the photo files
 (JPEG draft mode), the image tower, the text encoder with cross-attention and the ITM head,
-through :class:`engine.reranker.SecondStage`.
+through :class:`engine.search.second_stage.SecondStage`.
 
 * cold: no cached image features (a query that reaches photos for the first time);
 * warm: the image features are in the feature cache (a repeated or refined query).
@@ -32,7 +32,7 @@ QUERY = "two children building a sandcastle on a beach at sunset"
 
 def write_photos(folder: Path, n: int, size: int = 1600) -> list[Path]:
     """n camera-sized JPEGs of demo scenes (decoding them is part of the cost)."""
-    from engine import demo_data
+    from engine.evaluation import demo_data
 
     rng = random.Random(0)
     singles = demo_data.all_scenes()
@@ -50,7 +50,7 @@ def base_matcher(device: str, precision: str) -> object:
     import torch
     from transformers import BertTokenizer, BlipConfig, BlipForImageTextRetrieval
 
-    from engine.reranker import BlipMatcher
+    from engine.models.matcher import BlipMatcher
 
     torch.manual_seed(0)
     config = BlipConfig()
@@ -64,15 +64,15 @@ def base_matcher(device: str, precision: str) -> object:
 
 
 def demo_matcher(device: str, precision: str) -> object:
-    from engine.reranker import BlipMatcher, parse_matcher_spec
+    from engine.models.matcher import BlipMatcher, parse_matcher_spec
 
     return BlipMatcher(parse_matcher_spec("demo"), device, precision).load()
 
 
 def measure(matcher: object, photos: list[Path], ks: list[int], repeats: int) -> dict:
     """{k: (cold_s, warm_s)}: the best of ``repeats`` runs each."""
-    from engine import imaging
-    from engine.reranker import Candidate, FeatureCache, SecondStage
+    from engine.media import imaging
+    from engine.search.second_stage import Candidate, FeatureCache, SecondStage
 
     size = matcher.image_size  # type: ignore[attr-defined]
 
@@ -104,8 +104,8 @@ def breakdown(matcher: object, photos: list[Path], k: int) -> tuple[float, float
     text + cross-attention), seconds each."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from engine import imaging
-    from engine.reranker import decode_threads
+    from engine.media import imaging
+    from engine.search.second_stage import decode_threads
 
     sync = _synchronizer(matcher)
     size = matcher.image_size  # type: ignore[attr-defined]

@@ -194,20 +194,30 @@ def _cmd_index(args: argparse.Namespace) -> int:
             print("photosearch: no folders yet; add some with `photosearch add FOLDER`",
                   file=sys.stderr)
             return 1
-        bar = None if args.quiet else tqdm(total=0, unit="photo", dynamic_ncols=True,
-                                           desc="indexing", file=sys.stderr)
+        bars: dict[str, Any] = {}  # one progress line per pass: meaning first, then each
+                                   # background analysis
 
         def progress(p: Any) -> None:
-            if bar is None:
+            if args.quiet or p.phase == "done":
                 return
+            bar = bars.get(p.pass_name)
+            if bar is None:
+                for other in bars.values():  # the earlier pass is over: leave its line as is
+                    other.refresh()
+                bar = bars[p.pass_name] = tqdm(total=0, unit="photo", dynamic_ncols=True,
+                                               desc=p.title, file=sys.stderr,
+                                               position=len(bars), leave=True)
             if p.phase == "scanning":
                 bar.set_description("scanning")
                 return
-            bar.set_description("indexing")
+            bar.set_description(p.title)
             if bar.total != p.total:
                 bar.total = p.total
             bar.n = p.done
-            bar.set_postfix(failed=p.failed, reused=p.reused, refresh=False)
+            if p.pass_name == "meaning":
+                bar.set_postfix(failed=p.failed, reused=p.reused, refresh=False)
+            else:
+                bar.set_postfix(failed=p.failed, refresh=False)
             bar.refresh()
 
         job = lib.index(on_progress=progress, retry_failed=args.retry_failed)
@@ -219,12 +229,15 @@ def _cmd_index(args: argparse.Namespace) -> int:
                 job.result()
             raise
         finally:
-            if bar is not None:
+            for bar in bars.values():
                 bar.close()
         rate = report.embedded / report.seconds if report.seconds else 0.0
         print(f"{report.scanned} photos: {report.embedded} embedded ({rate:.1f}/s), "
               f"{report.reused} reused, {report.unchanged} unchanged, {report.removed} removed, "
               f"{report.failed} failed in {report.seconds:.1f} s")
+        for a in report.analyses:
+            if a.done or a.failed:
+                print(f"{a.title}: {a.done} analysed, {a.failed} failed in {a.seconds:.1f} s")
         if report.raw_alternates:
             print(f"{report.raw_alternates} RAW files are indexed once, through their JPEG twin")
         if report.failed:
@@ -363,6 +376,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
                              "failed": f.failed, "paused": f.paused, "online": f.online}
                             for f in st.folders],
                 "failures": [{"path": str(f.path), "reason": f.reason} for f in failures],
+                "analyses": [{"name": a.name, "title": a.title, "stage": a.stage,
+                              "version": a.version, "enabled": a.enabled, "done": a.done,
+                              "pending": a.pending, "failed": a.failed,
+                              "failures": [{"path": str(f.path), "reason": f.reason}
+                                           for f in a.failures]}
+                             for a in st.analyses],
             }, indent=1))
             return 0
         print(f"library  {st.home}")
@@ -370,6 +389,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(f"photos   {st.photos}: {st.indexed} indexed, {st.pending} pending, "
               f"{st.failed} failed, {st.offline} offline")
         print(f"index    {st.index_bytes / 1e6:.1f} MB")
+        for a in st.analyses:
+            state = "" if a.enabled else " (off)"
+            print(f"analysis {a.title}{state}: {a.done} done, {a.pending} pending, "
+                  f"{a.failed} failed")
+            for f in a.failures if args.failures else a.failures[:3]:
+                print(f"         {f.path}: {f.reason}")
         for f in st.folders:
             print(f"folder   {f.path}: {f.indexed}/{f.photos}"
                   + (" (paused)" if f.paused else "") + ("" if f.online else " (offline)"))
@@ -381,7 +406,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
-    from engine.demo_data import DemoSplits, write_demo_dataset
+    from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
 
     counts = DemoSplits(train=args.train, val=args.val, test=args.test,
                         compositional=args.compositional)
@@ -392,11 +417,12 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from engine.api import Library
-    from engine.evaluation import evaluate_library, evaluate_reference, load_split
+    from engine.evaluation.retrieval import evaluate_library, evaluate_reference, load_split
 
     images = load_split(args.dataset, args.images, args.split)
     model = args.model or Library.open(args.home).model_spec
-    metrics = evaluate_library(images, model, device=args.device, rerank=args.rerank,
+    metrics = evaluate_library(images, model, open_library=Library.open, device=args.device,
+                               rerank=args.rerank,
                                rerank_k=args.rerank_k, matcher=args.matcher)
     result: dict[str, Any] = {"t2i": metrics["t2i"], "i2t": metrics["i2t"],
                               "rsum": metrics["rsum"]}

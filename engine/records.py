@@ -99,6 +99,34 @@ class LibraryStatus:
     index_bytes: int
     folders: list[FolderInfo] = field(default_factory=list)
     failures: list[FailedPhoto] = field(default_factory=list)
+    analyses: list[AnalysisCoverage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnalysisCoverage:
+    """How far one per-photo analysis has got over the library's readable photos."""
+
+    name: str  # "clip", "metadata", "text", ...
+    title: str  # what a person reads: "meaning", "text in photos"
+    stage: str  # "meaning" (part of indexing) or "background" (its own pass afterwards)
+    version: str
+    enabled: bool
+    done: int  # photos whose content this version has run on successfully
+    pending: int  # photos still waiting for it
+    failed: int  # photos it could not analyse (with reasons in ``failures``)
+    failures: list[FailedPhoto] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    """What one background analysis pass did."""
+
+    name: str
+    title: str
+    done: int
+    failed: int
+    seconds: float
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +141,10 @@ class IndexProgress:
     rate: float  # photos per second over the embedding phase so far
     eta_s: float | None
     current: str | None = None
+    # Which pass: "meaning" (the indexing pass itself) or a background analysis's name, with
+    # the title a person reads ("text in photos"). Background passes report phase "analysing".
+    pass_name: str = "meaning"
+    title: str = "meaning"
 
 
 @dataclass(frozen=True)
@@ -147,6 +179,7 @@ class IndexReport:
     failures: list[FailedPhoto] = field(default_factory=list)
     cancelled: bool = False
     raw_alternates: int = 0  # RAW files indexed once, through their JPEG twin
+    analyses: list[AnalysisReport] = field(default_factory=list)  # the background passes
 
 
 @dataclass(frozen=True)
@@ -160,6 +193,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     matcher: str = ""  # second-stage model; "" = demo for the demo model, else BLIP ITM base
     rerank_k: int = 0  # candidates the second stage reorders; 0 = measured default per device
+    disabled_analyses: tuple[str, ...] = ()  # background analyses switched off by the user
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class RateEstimator:
 
     def update(self, progress: Any) -> tuple[float | None, float | None]:
         """(rate, eta_s) after this progress, or (None, None) while there is no estimate."""
-        if progress.phase != "embedding":
+        if progress.phase not in ("embedding", "analysing"):
             return None, None
         now = self._clock()
         if self._start is None:
@@ -54,9 +54,12 @@ class IndexPresenter(QObject):
     finished = Signal(object, str)
     error = Signal(object)
 
-    def __init__(self, bridge: EngineBridge, parent: QObject | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, parent: QObject | None = None,
+                 clock: Any = time.monotonic) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self.clock = clock  # for the rate and ETA (tests drive it)
+        self.finished_passes: list[Any] = []  # last progress of each pass done in this run
         self._job: JobHandle | None = None
         self._again = False
         self.last_progress: Any = None
@@ -82,7 +85,8 @@ class IndexPresenter(QObject):
         library = self._bridge.library
         self.about_to_start.emit()
         self.last_progress = None
-        self._rates = RateEstimator()
+        self.finished_passes = []
+        self._rates = RateEstimator(clock=self.clock)
         self._estimate: tuple[float | None, float | None] = (None, None)
         self._job = self._bridge.start_job(
             lambda report: library.index(on_progress=report),
@@ -104,7 +108,7 @@ class IndexPresenter(QObject):
         """Go on after a pause."""
         if self._job is not None and self._job.paused:
             self._job.resume()
-            self._rates = RateEstimator()  # the pause must not drag the rate down
+            self._rates = RateEstimator(clock=self.clock)  # the pause must not drag it down
             self.paused_changed.emit(False)
             self._refresh_text()
 
@@ -121,10 +125,18 @@ class IndexPresenter(QObject):
     def _refresh_text(self) -> None:
         if self.last_progress is not None:
             rate, eta = self._estimate
-            text = format_index_progress(self.last_progress, self.paused, rate, eta)
+            text = format_index_progress(self.last_progress, self.paused, rate, eta,
+                                         self.finished_passes)
             self.progress_changed.emit(self.last_progress, text)
 
     def _on_progress(self, progress: Any) -> None:
+        last = self.last_progress
+        pass_name = getattr(progress, "pass_name", "meaning")
+        if last is not None and getattr(last, "pass_name", "meaning") != pass_name:
+            # The next pass (a background analysis) began: keep the last one's count on show
+            # and measure the new one's rate from scratch.
+            self.finished_passes.append(last)
+            self._rates = RateEstimator(clock=self.clock)
         self.last_progress = progress
         self._estimate = self._rates.update(progress)
         self._refresh_text()

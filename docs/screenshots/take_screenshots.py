@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from app.main import create_application  # noqa: E402
 from app.windows.main_window import MainWindow  # noqa: E402
 from engine.api import Library  # noqa: E402
-from engine.demo_data import DemoSplits, write_demo_dataset  # noqa: E402
+from engine.evaluation.demo_data import DemoSplits, write_demo_dataset  # noqa: E402
 
 QUERY = "three blue squares on a wooden table"
 

@@ -116,6 +116,7 @@ class FakeLibrary:
         }
         self.rerank_error: BaseException | None = None
         self.index_step_s = 0.0
+        self.photos_indexed = 0  # photos its index runs have done (a test's clock reads it)
         self.index_hold = threading.Event()  # set = indexing holds after its first photo
         self._lock = threading.Lock()
         self._settings = Settings(model="demo", device="auto")
@@ -267,6 +268,7 @@ class FakeLibrary:
                 if self.index_step_s:
                     time.sleep(self.index_step_s)
                 photo.indexed = True
+                self.photos_indexed += 1
                 elapsed = max(time.monotonic() - start, 1e-3)
                 rate = (i + 1) / elapsed
                 report(

@@ -22,7 +22,7 @@ QUERY = "two red circles on the left on grass"
 def demo_library(tmp_path_factory) -> Iterator[tuple]:  # type: ignore[type-arg]
     """A real library (demo model) with 40 demo photos added and indexed, shared by the module."""
     from engine.api import Library
-    from engine.demo_data import DemoSplits, write_demo_dataset
+    from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
 
     root = tmp_path_factory.mktemp("real")
     write_demo_dataset(root / "demo", DemoSplits(train=0, val=0, test=40, compositional=0))

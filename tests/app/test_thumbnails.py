@@ -103,7 +103,6 @@ def test_model_requests_only_painted_cells(qtbot, tmp_path):  # type: ignore[no-
     loader = CountingLoader(ThumbnailCache(tmp_path / "cache", 10**6), 64)
     model = ResultsModel(loader)
     hits = [_hit(i, path.with_name(f"p{i}.jpg")) for i in range(5000)]
-    started = time.perf_counter()
     model.set_hits(hits)
     view = ResultsView(160)
     qtbot.addWidget(view)
@@ -112,10 +111,8 @@ def test_model_requests_only_painted_cells(qtbot, tmp_path):  # type: ignore[no-
     view.show()
     qtbot.waitExposed(view)
     qtbot.wait(50)
-    elapsed = time.perf_counter() - started
     assert model.rowCount() == 5000
     assert 0 < len(set(requested)) < 100  # only what fits on screen
-    assert elapsed < 2.0
     last = str(hits[-1].path)
 
     def scrolled_to_the_end() -> bool:

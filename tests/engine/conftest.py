@@ -23,7 +23,7 @@ import pytest
 from PIL import Image
 
 from engine.api import Library
-from engine.demo_data import DemoSplits, write_demo_dataset
+from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
 
 DEMO_PHOTOS = 40
 EXIF_IFD = 0x8769
@@ -61,8 +61,8 @@ def _shared_encoders() -> Iterator[None]:
     The encoder is the real open_clip model; only its loading is done once instead of per
     library. It is thread-safe by contract, so sharing it changes no result.
     """
-    from engine import api
-    from engine.encoder import ClipEncoder, ModelSpec
+    from engine.models import session
+    from engine.models.clip import ClipEncoder, ModelSpec
 
     cache: dict[tuple[str, str, str], ClipEncoder] = {}
 
@@ -73,7 +73,7 @@ def _shared_encoders() -> Iterator[None]:
         return cache[key]
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(api, "ClipEncoder", shared)
+        mp.setattr(session, "ClipEncoder", shared)
         yield
 
 
@@ -131,7 +131,7 @@ def library(open_library: Callable[..., Library]) -> Library:
 @pytest.fixture
 def decode_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Records every photo the indexer decodes (the real decoder still runs)."""
-    from engine import imaging
+    from engine.media import imaging
 
     calls: list[Path] = []
     real = imaging.decode_photo

@@ -33,10 +33,10 @@ ENCODER: Any = None
 
 def _library(home: str, log_path: str, batch: int) -> Any:
     from engine.api import Library
-    from engine.indexer import Indexer
+    from engine.ingest.indexer import Indexer
 
     lib = Library.open(Path(home), model="demo", device="cpu")
-    lib._encoder = ENCODER  # the model the server loaded before forking
+    lib._model._encoder = ENCODER  # the model the server loaded before forking
     make = lib._new_indexer
 
     def small_batches() -> Indexer:
@@ -46,14 +46,14 @@ def _library(home: str, log_path: str, batch: int) -> Any:
         return indexer
 
     lib._new_indexer = small_batches  # type: ignore[method-assign]
-    real_embed = Indexer._embed
+    real_compute = Indexer._compute_batch
 
-    def logged_embed(self: Indexer, works: list[Any], writer: Any, stats: Any) -> None:
-        with open(log_path, "a") as f:
-            f.write("".join(f"{w.content_hash}\n" for w in works))
-        real_embed(self, works, writer, stats)
+    def logged_compute(self: Indexer, works: list[Any]) -> None:
+        with open(log_path, "a") as f:  # the photos about to go through the model
+            f.write("".join(f"{w.content_hash}\n" for w in works if "clip" in w.prepared))
+        real_compute(self, works)
 
-    Indexer._embed = logged_embed  # type: ignore[method-assign]
+    Indexer._compute_batch = logged_compute  # type: ignore[method-assign]
     return lib
 
 
@@ -131,7 +131,7 @@ def serve() -> None:
     import torch
 
     torch.set_num_threads(1)  # no thread pool exists before a fork
-    from engine.encoder import ClipEncoder, parse_model_spec
+    from engine.models.clip import ClipEncoder, parse_model_spec
 
     ENCODER = ClipEncoder(parse_model_spec("demo"), "cpu").load()
     print(json.dumps({"ready": True}), flush=True)

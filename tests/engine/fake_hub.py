@@ -100,7 +100,7 @@ def fake_hub(folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     probe) at it, with its cache under ``cache``."""
     from huggingface_hub import constants
 
-    from engine import hub
+    from engine.models import hub
 
     server = FakeHub(folder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

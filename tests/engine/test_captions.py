@@ -18,14 +18,16 @@ from conftest import DemoSet
 from PIL import Image
 
 from engine.api import Library
-from engine.caption_sources import (
+from engine.media.caption_sources import (
     PhotoCaption,
     decode_user_comment,
     read_photo_captions,
     xmp_descriptions,
 )
-from engine.captions import keyword_tiers, load_vocabulary, query_words
-from engine.catalog import MIGRATIONS, Catalog, PhotoRecord
+from engine.search.hybrid import keyword_tiers, query_words
+from engine.store.captions import load_vocabulary
+from engine.store.catalog import Catalog, PhotoRecord
+from engine.store.migrations import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIF_IFD = 0x8769
@@ -205,7 +207,7 @@ def test_vocabulary_file_is_what_its_generator_writes() -> None:
 
 def test_migration_indexes_the_names_of_existing_photos(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.catalog as catalog_module
+    import engine.store.catalog as catalog_module
 
     monkeypatch.setattr(catalog_module, "MIGRATIONS", MIGRATIONS[:1])
     old = Catalog(tmp_path / "c.db")

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import catalog as catalog_module
-from engine.catalog import Catalog, PhotoRecord
 from engine.records import SearchFilters
+from engine.store import catalog as catalog_module
+from engine.store.catalog import Catalog, PhotoRecord
 
 MODEL = "test-model"
 OTHER = "other-model"

@@ -265,10 +265,11 @@ def test_eval_on_the_1k_demo_test_split_matches_open_clip(cli: Cli, tmp_path: Pa
 def test_the_search_path_agrees_with_the_recall_matrix(demo: DemoSet) -> None:
     """evaluate_library's figures come from the catalog's vectors; searching caption by caption
     through the library must rank the same photo first."""
-    from engine.evaluation import evaluate_library, load_split
+    from engine.api import Library
+    from engine.evaluation.retrieval import evaluate_library, load_split
 
     images = load_split(demo.root / "dataset.json", demo.root, "test")
-    metrics = evaluate_library(images, "demo", device="cpu")
+    metrics = evaluate_library(images, "demo", open_library=Library.open, device="cpu")
     assert metrics["images"] == 40 and metrics["captions"] == 200
     assert metrics["search_path_r1"] == pytest.approx(metrics["search_path_matrix_r1"], abs=0.01)
     assert metrics["search_path_matrix_r1"] == pytest.approx(metrics["t2i"]["R@1"], abs=1e-9)
@@ -277,7 +278,7 @@ def test_the_search_path_agrees_with_the_recall_matrix(demo: DemoSet) -> None:
 def test_recall_metrics_by_hand() -> None:
     import numpy as np
 
-    from engine.evaluation import recall_metrics
+    from engine.evaluation.retrieval import recall_metrics
 
     images = np.eye(3, dtype=np.float32)
 

@@ -38,8 +38,8 @@ from watch_support import (
 )
 
 from engine.api import Library
-from engine.encoder import ClipEncoder, parse_model_spec
 from engine.errors import LibraryLockedError
+from engine.models.clip import ClipEncoder, parse_model_spec
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +104,7 @@ def wait_output(out: Path, text: str, timeout: float = 60.0) -> None:
 
 def open_checked(home: Path, encoder: ClipEncoder) -> Library:
     lib = Library.open(home, model="demo", device="cpu")
-    lib._encoder = encoder
+    lib._model._encoder = encoder
     assert_index_matches_catalog(lib)  # opening reconciled the cache with the catalog
     return lib
 
@@ -274,7 +274,7 @@ def test_a_second_process_gets_a_clear_lock_message(
         write_file(root / f"p{n}.jpg", (demo.folder / demo.names[n]).read_bytes())
     home = tmp_path / "home"
     lib = Library.open(home, model="demo", device="cpu")
-    lib._encoder = encoder
+    lib._model._encoder = encoder
     lib.add_folder(root)
     out, log = tmp_path / "cli.txt", tmp_path / "log.txt"
     pid = server.start("cli", home, out, log,

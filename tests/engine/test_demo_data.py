@@ -12,7 +12,7 @@ import pytest
 from conftest import DemoSet
 from PIL import Image
 
-from engine.demo_data import DemoSplits, write_demo_dataset
+from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
 
 COUNT_WORDS = {1: ("a", "an", "one", "a single"), 2: ("two", "2", "a pair of"),
                3: ("three", "3", "a group of three")}

@@ -10,16 +10,17 @@ import pytest
 import torch
 from PIL import Image
 
-from engine import demo_data, imaging
-from engine.encoder import (
+from engine.errors import InvalidModelSpecError, ModelUnavailableError
+from engine.evaluation import demo_data
+from engine.media import imaging
+from engine.models.clip import (
     ClipEncoder,
     ModelSpec,
     _encode_text_fast,
     choose_device,
     parse_model_spec,
 )
-from engine.errors import InvalidModelSpecError, ModelUnavailableError
-from engine.paths import demo_model_dir
+from engine.store.paths import demo_model_dir
 
 CAPTIONS = [
     "two red circles on the left on grass",

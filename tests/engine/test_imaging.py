@@ -1,4 +1,4 @@
-"""Tests for engine.imaging: decoding, orientation, modes, metadata, guards, every format."""
+"""Tests for engine.media.imaging: decoding, orientation, modes, metadata, guards, every format."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from imaging_samples import (
 )
 from PIL import Image, ImageFile, JpegImagePlugin, features
 
-from engine import imaging_formats
 from engine.errors import PhotoReadError
-from engine.imaging import (
+from engine.media import formats as imaging_formats
+from engine.media.imaging import (
     MAX_PIXELS,
     RAW_EXTENSIONS,
     SUPPORTED_EXTENSIONS,

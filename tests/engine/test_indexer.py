@@ -1,7 +1,7 @@
 """Indexing: incremental runs, moves and duplicates, bad files, vanishing files, progress.
 
 Every test indexes real demo photos with the real demo model; decode calls are counted by
-wrapping engine.imaging.decode_photo (the real decoder still runs).
+wrapping engine.media.imaging.decode_photo (the real decoder still runs).
 """
 
 from __future__ import annotations
@@ -18,13 +18,18 @@ import pytest
 from conftest import DemoSet
 from PIL import Image
 
-from engine import catalog as catalog_module
-from engine import imaging
+from engine.analyses.base import AnalysisContext
+from engine.analyses.registry import AnalysisSet
 from engine.api import IndexProgress, Library
-from engine.catalog import Catalog
-from engine.encoder import parse_model_spec
-from engine.indexer import Indexer, VectorSink, scan_folder
+from engine.ingest.indexer import Indexer
+from engine.ingest.scan import scan_folder
 from engine.jobs import CancelToken
+from engine.media import imaging
+from engine.models.clip import parse_model_spec
+from engine.records import Settings
+from engine.store import catalog as catalog_module
+from engine.store.catalog import Catalog
+from engine.store.photo_vectors import VectorSink
 
 
 def indexed_library(open_library: Callable[..., Library], folder: Path) -> Library:
@@ -473,7 +478,9 @@ def test_the_vector_sink_mirrors_the_catalog(tmp_path: Path, demo: DemoSet) -> N
     catalog.add_folder(folder)
     encoder = FakeEncoder()
     sink = RecordingSink()
-    indexer = Indexer(catalog, encoder, sink, batch_size=5)  # type: ignore[arg-type]
+    context = AnalysisContext(catalog, Settings(), tmp_path,
+                              {"encoder": encoder, "vectors": sink})
+    indexer = Indexer(catalog, AnalysisSet(context).meaning, batch_size=5)
 
     def run_and_compare() -> None:
         indexer.run(CancelToken(), lambda p: None)

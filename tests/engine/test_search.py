@@ -7,16 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import imaging
 from engine.errors import InvalidQueryError
-from engine.search import QueryTerm, combine, parse_query, relevance_cutoff
+from engine.media import imaging
+from engine.search.cutoff import relevance_cutoff
+from engine.search.query import QueryTerm, combine, parse_terms
 
 
 def parse(query: str) -> list[tuple[float, str]]:
-    return [(t.weight, t.text) for t in parse_query(query, is_image=imaging.is_photo_path)]
+    return [(t.weight, t.text) for t in parse_terms(query, is_image=imaging.is_photo_path)]
 
 
-# ------------------------------------------------------------------------------ parse_query
+# ------------------------------------------------------------------------------ parse_terms
 
 
 def test_a_plain_query_is_one_term() -> None:
@@ -52,47 +53,47 @@ def test_a_leading_sign_applies_to_the_first_term() -> None:
 @pytest.mark.parametrize("query", ["", "   ", "\t\n"])
 def test_an_empty_query_is_refused(query: str) -> None:
     with pytest.raises(InvalidQueryError, match="empty"):
-        parse_query(query)
+        parse_terms(query)
 
 
 @pytest.mark.parametrize("query", ["- people", "- people - cars", "0:beach", "-2:beach",
                                    "0:beach - sky"])
 def test_a_query_without_a_positive_term_is_refused(query: str) -> None:
     with pytest.raises(InvalidQueryError, match="positive"):
-        parse_query(query)
+        parse_terms(query)
 
 
 def test_image_paths_are_image_terms(tmp_path: Path) -> None:
     photo = tmp_path / "that.jpg"
     photo.write_bytes(b"not decoded by the parser")
-    terms = parse_query(f"{photo} + snow", is_image=imaging.is_photo_path)
+    terms = parse_terms(f"{photo} + snow", is_image=imaging.is_photo_path)
     assert terms == [QueryTerm(1.0, str(photo), photo), QueryTerm(1.0, "snow", None)]
-    weighted = parse_query(f"snow - 2:{photo}", is_image=imaging.is_photo_path)
+    weighted = parse_terms(f"snow - 2:{photo}", is_image=imaging.is_photo_path)
     assert weighted[1].weight == -2.0 and weighted[1].image == photo
-    quoted = parse_query(f"'{photo}'", is_image=imaging.is_photo_path)
+    quoted = parse_terms(f"'{photo}'", is_image=imaging.is_photo_path)
     assert quoted[0].image == photo
     # "~" is expanded.
     home_photo = Path.home() / "photosearch-test-does-not-exist.jpg"
     with pytest.raises(InvalidQueryError, match="does not exist"):
-        parse_query("~/photosearch-test-does-not-exist.jpg", is_image=imaging.is_photo_path)
+        parse_terms("~/photosearch-test-does-not-exist.jpg", is_image=imaging.is_photo_path)
     assert not home_photo.exists()
 
 
 def test_a_missing_image_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidQueryError, match="does not exist"):
-        parse_query(f"{tmp_path / 'gone.jpg'} + snow", is_image=imaging.is_photo_path)
+        parse_terms(f"{tmp_path / 'gone.jpg'} + snow", is_image=imaging.is_photo_path)
     with pytest.raises(InvalidQueryError, match="does not exist"):
-        parse_query("./no/such/photo.png", is_image=imaging.is_photo_path)
+        parse_terms("./no/such/photo.png", is_image=imaging.is_photo_path)
 
 
 def test_words_with_dots_are_text_unless_they_are_photos(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert parse_query("st. peter's square", is_image=imaging.is_photo_path)[0].image is None
-    assert parse_query("photo.jpg", is_image=imaging.is_photo_path)[0].image is None
+    assert parse_terms("st. peter's square", is_image=imaging.is_photo_path)[0].image is None
+    assert parse_terms("photo.jpg", is_image=imaging.is_photo_path)[0].image is None
     (tmp_path / "photo.jpg").write_bytes(b"x")
-    assert parse_query("photo.jpg", is_image=imaging.is_photo_path)[0].image == Path("photo.jpg")
-    assert parse_query("notes.txt", is_image=imaging.is_photo_path)[0].image is None
+    assert parse_terms("photo.jpg", is_image=imaging.is_photo_path)[0].image == Path("photo.jpg")
+    assert parse_terms("notes.txt", is_image=imaging.is_photo_path)[0].image is None
 
 
 # ---------------------------------------------------------------------------------- combine
@@ -172,7 +173,7 @@ def test_a_quoted_term_is_never_split(tmp_path: Path) -> None:
     photo = folder / "IMG 001.jpg"
     photo.write_bytes(b"x")
     for quote in ("'", '"'):
-        terms = parse_query(f"{quote}{photo}{quote} + snow - 2:{quote}rock - roll{quote}",
+        terms = parse_terms(f"{quote}{photo}{quote} + snow - 2:{quote}rock - roll{quote}",
                             is_image=imaging.is_photo_path)
         assert [(t.weight, t.image) for t in terms] == [(1.0, photo), (1.0, None), (-2.0, None)]
         assert terms[1].text == "snow" and terms[2].text == "rock - roll"

@@ -31,9 +31,9 @@ import pytest
 from watch_support import assert_index_matches_catalog, disk_photos, tagged_jpeg, write_file
 
 from engine.api import Library
-from engine.demo_data import DemoSplits, write_demo_dataset
-from engine.encoder import ClipEncoder, parse_model_spec
-from engine.indexer import Indexer
+from engine.evaluation.demo_data import DemoSplits, write_demo_dataset
+from engine.ingest.indexer import Indexer
+from engine.models.clip import ClipEncoder, parse_model_spec
 
 pytestmark = pytest.mark.slow
 
@@ -151,13 +151,13 @@ class Storm:
 def embedded_hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Content hashes of every photo sent to the model from now on."""
     sent: list[str] = []
-    real = Indexer._embed
+    real = Indexer._compute_batch
 
-    def recording(self: Indexer, batch: list[Any], writer: Any, stats: Any) -> None:
-        sent.extend(w.content_hash for w in batch)
-        real(self, batch, writer, stats)
+    def recording(self: Indexer, batch: list[Any]) -> None:
+        sent.extend(w.content_hash for w in batch if "clip" in w.prepared)
+        real(self, batch)
 
-    monkeypatch.setattr(Indexer, "_embed", recording)
+    monkeypatch.setattr(Indexer, "_compute_batch", recording)
     return sent
 
 
@@ -182,7 +182,7 @@ def test_storm_of_changes_ends_equal_to_a_fresh_index(
     roots = [(tmp_path / name).resolve() for name in ("phone", "camera", "archive")]
     storm = Storm(roots, bases, rng)
     lib = Library.open(tmp_path / "home", model="demo", device="cpu")
-    lib._encoder = encoder
+    lib._model._encoder = encoder
     for root in roots:
         lib.add_folder(root)
     watch = lib.watch()
@@ -248,7 +248,7 @@ def test_storm_of_changes_ends_equal_to_a_fresh_index(
 
     # A fresh index of the final tree, with the same model.
     fresh = Library.open(tmp_path / "fresh", model="demo", device="cpu")
-    fresh._encoder = encoder
+    fresh._model._encoder = encoder
     for root in roots:
         fresh.add_folder(root)
     report = fresh.index().result(timeout=600)

@@ -1,4 +1,4 @@
-"""Tests for engine.vectors: the HNSW cache of photo vectors and the exact search."""
+"""Tests for engine.store.vector_index: the HNSW cache of photo vectors and the exact search."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.vectors import IndexParams, ReconcileReport, VectorIndex, exact_search
+from engine.store.vector_index import IndexParams, ReconcileReport, VectorIndex, exact_search
 
 DIM = 32
 FAST = IndexParams(M=16, ef_construction=100, ef_search=64)

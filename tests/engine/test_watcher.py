@@ -30,8 +30,8 @@ from watch_support import (
 )
 
 from engine.api import Library, WatchEvent
-from engine.encoder import ClipEncoder, parse_model_spec
 from engine.errors import LibraryLockedError
+from engine.models.clip import ClipEncoder, parse_model_spec
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def open_lib(tmp_path: Path, encoder: ClipEncoder,
 
     def factory(*roots: Path, watch: bool = True, exclude: tuple[str, ...] = ()) -> Watched:
         lib = Library.open(tmp_path / "home", model="demo", device="cpu")
-        lib._encoder = encoder
+        lib._model._encoder = encoder
         opened.append(lib)
         if exclude:
             lib.update_settings(exclude=exclude)
@@ -485,7 +485,7 @@ def test_a_search_racing_a_write_never_keeps_stale_results(
         return out
 
     monkeypatch.setattr(lib.catalog, "searchable_vectors", slow_read)
-    lib._invalidate_exact()
+    lib._photo_vectors().changed()
     racer = threading.Thread(target=lambda: lib.search("a photo", k=10, cut_off=False),
                              name="racing-search")
     racer.start()

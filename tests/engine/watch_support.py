@@ -76,7 +76,7 @@ def assert_index_matches_catalog(lib: Library) -> None:
 
 def disk_photos(*roots: Path) -> set[str]:
     """Photo files under ``roots`` (what a fresh index would find, no excludes in play)."""
-    from engine.imaging import is_photo_path
+    from engine.media.imaging import is_photo_path
 
     found = set()
     for root in roots:

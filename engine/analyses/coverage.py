@@ -1,0 +1,37 @@
+"""How far each analysis has got over the library: done, pending and failed photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.analyses.base import Analysis
+from engine.records import AnalysisCoverage, FailedPhoto
+from engine.store.catalog import Catalog
+
+FAILURE_SAMPLE = 50
+
+
+def analysis_coverage(catalog: Catalog, analysis: Analysis, enabled: bool = True,
+                      failure_limit: int = FAILURE_SAMPLE) -> AnalysisCoverage:
+    """Counts over the library's readable photos (files that could not be read at all are the
+    catalog's failures, not an analysis's)."""
+    readable = int(catalog._query(
+        "SELECT COUNT(*) FROM photos WHERE error IS NULL AND content_hash IS NOT NULL")[0][0])
+    if analysis.keyed_by == "photo":  # read with every photo the indexing pass writes
+        return AnalysisCoverage(analysis.name, analysis.title, analysis.stage,
+                                analysis.version, enabled, readable, 0, 0)
+    covered, params = analysis.covered_sql()
+    failed_sql, failed_params = analysis.failed_sql()
+    failures = [(r[0], r[1]) for r in catalog._query(
+        f"SELECT p.path, f.error FROM photos p JOIN ({failed_sql}) AS f "
+        "ON f.content_hash = p.content_hash WHERE p.error IS NULL ORDER BY p.path",
+        failed_params)]
+    covered_count = int(catalog._query(
+        "SELECT COUNT(*) FROM photos p WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
+        f"AND p.content_hash IN ({covered})", params)[0][0])
+    failed = len(failures)
+    done = covered_count - failed
+    return AnalysisCoverage(
+        analysis.name, analysis.title, analysis.stage, analysis.version, enabled, done,
+        max(0, readable - covered_count), failed,
+        [FailedPhoto(Path(p), reason) for p, reason in failures[:failure_limit]])

@@ -1,0 +1,3 @@
+"""Files -> analyses: scanning folders, planning changes, the indexer that runs the
+analyses, the single writer and the watcher.
+"""

@@ -1,0 +1,3 @@
+"""Reading files: decoding photos (every format, EXIF orientation, reduced-scale JPEG),
+metadata and caption sources.
+"""

@@ -1,0 +1,221 @@
+"""Format-specific readers behind :mod:`engine.media.imaging`: HEIF/AVIF openers and camera RAW.
+
+pillow_heif and rawpy are optional at run time: they are imported on first use, so a missing
+library only makes its own formats fail, each with a :class:`PhotoReadError` that says what to
+install. Nothing here imports Qt or prints.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, features
+
+from engine.errors import PhotoReadError
+
+logger = logging.getLogger(__name__)
+
+HEIF_EXTENSIONS = frozenset({".heic", ".heif"})
+AVIF_EXTENSIONS = frozenset({".avif"})
+
+# LibRaw's ``sizes.flip`` (dcraw bits: 1 = mirror, 2 = flip, 4 = transpose) as EXIF orientation.
+FLIP_TO_ORIENTATION = {0: 1, 1: 2, 2: 4, 3: 3, 4: 5, 5: 8, 6: 6, 7: 7}
+
+# ORF and RW2 files are TIFF inside but have their own magic; Pillow's EXIF reader wants TIFF's.
+_TIFF_LIKE_MAGIC = {
+    b"IIRO": b"II*\x00",
+    b"IIRS": b"II*\x00",
+    b"MMOR": b"MM\x00*",
+    b"IIU\x00": b"II*\x00",
+}
+
+_support_lock = threading.Lock()
+_heif_error: str | None = None  # why pillow_heif could not be registered; None if it was
+_heif_tried = False
+_avif_via_heif = False  # older pillow_heif also reads AVIF where Pillow itself cannot
+
+
+def too_large_message(width: int, height: int, max_pixels: int) -> str:
+    """The user message for an image whose header declares more than ``max_pixels``."""
+    return (
+        f"image is too large: {width}x{height} pixels exceeds the "
+        f"{max_pixels // 1_000_000} megapixel limit"
+    )
+
+
+def ensure_heif_support() -> None:
+    """Register pillow_heif's HEIF opener (and its AVIF one if Pillow has none), once.
+
+    Safe to call from many threads and on every open: after the first call it only reads a flag.
+    A missing or broken pillow_heif is logged once and reported per file by
+    :func:`missing_support_message`.
+    """
+    global _heif_tried, _heif_error, _avif_via_heif
+    if _heif_tried:
+        return
+    with _support_lock:
+        if _heif_tried:
+            return
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener(depth_images=False, aux_images=False)
+            if not features.check("avif") and hasattr(pillow_heif, "register_avif_opener"):
+                pillow_heif.register_avif_opener()
+                _avif_via_heif = True
+        except Exception as exc:  # ImportError, or a broken native library
+            _heif_error = f"{type(exc).__name__}: {exc}"
+            logger.warning("HEIF support unavailable: %s", _heif_error)
+        _heif_tried = True
+
+
+def missing_support_message(suffix: str) -> str | None:
+    """Why files with ``suffix`` cannot be opened here, or None if their reader is installed."""
+    ensure_heif_support()
+    if suffix in HEIF_EXTENSIONS and _heif_error is not None:
+        return "HEIC support is not installed: pip install pillow-heif"
+    if suffix in AVIF_EXTENSIONS and not features.check("avif") and not _avif_via_heif:
+        return "AVIF support is not installed: pip install --upgrade Pillow"
+    return None
+
+
+@dataclass
+class RawPhoto:
+    """What :func:`read_raw` found in a camera RAW file.
+
+    ``image`` is None when only metadata was asked for. It still needs ``pending_orientation``
+    applied (an embedded preview is stored like the sensor data); a demosaiced image comes out
+    of LibRaw already turned, with ``pending_orientation`` 1.
+    """
+
+    image: Image.Image | None
+    pending_orientation: int
+    size: tuple[int, int]  # full resolution as displayed
+    orientation: int
+    exif: Image.Exif
+
+
+def _import_rawpy() -> Any:
+    try:
+        import rawpy
+    except ImportError as exc:
+        raise PhotoReadError("RAW support is not installed: pip install rawpy", repr(exc)) from exc
+    return rawpy
+
+
+def _exif_from_tiff_bytes(data: bytes) -> Image.Exif:
+    """EXIF from a TIFF-structured RAW (DNG, NEF, CR2, ARW, PEF, SRW, ORF, RW2); empty if none."""
+    exif = Image.Exif()
+    fixed = _TIFF_LIKE_MAGIC.get(data[:4])
+    if fixed is not None:
+        data = fixed + data[4:]
+    if data[:4] not in (b"II*\x00", b"MM\x00*"):
+        return exif
+    try:
+        exif.load(data)
+    except Exception as exc:  # a malformed IFD must not stop the photo from being read
+        logger.debug("no TIFF EXIF in RAW file: %r", exc)
+        return Image.Exif()
+    return exif
+
+
+def _has_photo_fields(exif: Image.Exif) -> bool:
+    return any(tag in exif for tag in (0x010F, 0x0110, 0x0132, 0x8769))
+
+
+def _open_preview(raw: Any, rawpy: Any, max_pixels: int) -> Image.Image | None:
+    """The embedded preview as an unloaded (JPEG) or loaded (bitmap) image, or None."""
+    try:
+        thumb = raw.extract_thumb()
+    except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+        return None
+    except rawpy.LibRawError as exc:
+        logger.debug("RAW preview unreadable: %r", exc)
+        return None
+    try:
+        preview: Image.Image
+        if thumb.format == rawpy.ThumbFormat.JPEG:
+            preview = Image.open(io.BytesIO(thumb.data))
+        else:
+            preview = Image.fromarray(thumb.data)
+    except Exception as exc:  # a broken preview only means we demosaic instead
+        logger.debug("RAW preview undecodable: %r", exc)
+        return None
+    if preview.width * preview.height > max_pixels:
+        return None
+    return preview
+
+
+def _preview_orientation(preview: Image.Image) -> int:
+    try:
+        value = preview.getexif().get(0x0112, 1)
+    except Exception:
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _decoded_preview(preview: Image.Image, target_short: int) -> Image.Image | None:
+    """The preview decoded at reduced scale, or None if it is too small or will not decode."""
+    if min(preview.size) < target_short:
+        return None
+    try:
+        preview.draft("RGB", (target_short, target_short))
+        preview.load()
+    except Exception as exc:
+        logger.debug("RAW preview failed to decode, demosaicing instead: %r", exc)
+        return None
+    return preview if min(preview.size) >= target_short else None
+
+
+def read_raw(
+    data: bytes, target_short: Callable[[tuple[int, int]], int] | None, max_pixels: int
+) -> RawPhoto:
+    """Read a camera RAW file's bytes with rawpy (LibRaw).
+
+    ``target_short`` maps the displayed full-resolution size to the shortest side the caller
+    needs, or is None to read metadata only. The embedded preview is used when its shortest side
+    is long enough (tens of times faster than demosaicing); otherwise the sensor data is
+    demosaiced, at half size when that is still big enough. Raises :class:`PhotoReadError`.
+    """
+    rawpy = _import_rawpy()
+    try:
+        with rawpy.imread(io.BytesIO(data)) as raw:
+            sizes = raw.sizes
+            if sizes.raw_width * sizes.raw_height > max_pixels:
+                raise PhotoReadError(
+                    too_large_message(sizes.raw_width, sizes.raw_height, max_pixels)
+                )
+            orientation = FLIP_TO_ORIENTATION.get(sizes.flip, 1)
+            size = (sizes.width, sizes.height)
+            if orientation >= 5:
+                size = (sizes.height, sizes.width)
+            exif = _exif_from_tiff_bytes(data)
+            preview = _open_preview(raw, rawpy, max_pixels)
+            if preview is not None and not _has_photo_fields(exif):
+                try:
+                    exif = preview.getexif()
+                except Exception as exc:
+                    logger.debug("RAW preview EXIF unreadable: %r", exc)
+            if target_short is None:
+                return RawPhoto(None, orientation, size, orientation, exif)
+            needed = target_short(size)
+            image = None if preview is None else _decoded_preview(preview, needed)
+            if image is not None:
+                own = _preview_orientation(image)
+                # A preview's own EXIF orientation describes it; otherwise it lies like the sensor.
+                pending = own if own != 1 else orientation
+                return RawPhoto(image, pending, size, orientation, exif)
+            half = min(sizes.width, sizes.height) // 2 >= needed
+            rgb = raw.postprocess(half_size=half, use_camera_wb=True, output_bps=8)
+            return RawPhoto(Image.fromarray(rgb), 1, size, orientation, exif)
+    except rawpy.LibRawFileUnsupportedError as exc:
+        raise PhotoReadError("not a supported camera RAW file", repr(exc)) from exc
+    except (rawpy.LibRawTooBigError, rawpy.LibRawUnsufficientMemoryError) as exc:
+        raise PhotoReadError("image is too large to decode", repr(exc)) from exc
+    except rawpy.LibRawError as exc:
+        raise PhotoReadError("file is truncated or corrupt", repr(exc)) from exc

@@ -1,0 +1,93 @@
+"""The first stage: nearest photos to a query vector, with filters and the relevance cut-off.
+
+Small libraries (and filtered searches) are scanned exactly, which is as fast as HNSW there and
+has perfect recall; large ones go through the HNSW index. The cut-off compares each hit with
+what a random sample of the library scores for the same query (:mod:`engine.search.cutoff`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from engine.records import SearchFilters, SearchHit
+from engine.search.cutoff import relevance_cutoff
+from engine.store.catalog import Catalog
+from engine.store.photo_vectors import BACKGROUND_SAMPLE, PhotoVectors
+from engine.store.vector_index import exact_search
+
+# Below this many photos an exact scan is as fast as HNSW and has perfect recall.
+EXACT_SEARCH_LIMIT = 20_000
+
+
+class FirstStage:
+    """Vector search over one model's photo vectors."""
+
+    def __init__(self, catalog: Catalog, vectors: PhotoVectors) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+
+    def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None,
+               cut_off: bool = True, min_keep: int = 1,
+               exclude: set[int] | None = None) -> list[SearchHit]:
+        """The ``k`` photos nearest ``vector`` that pass ``filters``, minus ``exclude``,
+        without the irrelevant tail when ``cut_off``."""
+        vectors = self.vectors
+        model_id, dim = vectors.model_id, vectors.dim
+        n = k + len(exclude or ())
+        vecs: np.ndarray | None
+        if filters is not None and not filters.is_empty():
+            if filters.folder is not None:  # the catalog holds absolute, resolved paths
+                filters = replace(filters, folder=Path(filters.folder).expanduser().resolve())
+            allowed = self.catalog.filtered_ids(filters)
+            if not allowed:
+                return []
+            ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
+            top_ids, top_scores = exact_search(vecs, ids, vector, n)
+        elif len(vectors) <= EXACT_SEARCH_LIMIT:
+            ids, vecs = vectors.exact_vectors()
+            top_ids, top_scores = exact_search(vecs, ids, vector, n)
+        else:
+            top_ids, top_scores = vectors.index.search(vector, n)
+            vecs = None
+        if exclude:
+            # Drop excluded photos (the query photo itself) before the cut-off: its perfect
+            # score must not set the bar for the others.
+            keep_mask = ~np.isin(top_ids, np.fromiter(exclude, np.int64, len(exclude)))
+            top_ids, top_scores = top_ids[keep_mask][:k], top_scores[keep_mask][:k]
+        if cut_off and len(top_scores):
+            keep = relevance_cutoff(top_scores, self.background_scores(vector, vecs),
+                                    min_keep=min_keep)
+            top_ids, top_scores = top_ids[:keep], top_scores[:keep]
+        return to_hits(self.catalog, top_ids, top_scores)
+
+    def background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
+        """Scores of a random sample of the library: what an unrelated photo scores.
+
+        With ``vecs`` (the candidates of an exact search) the sample comes from those; else
+        from the library-wide sample the vectors keep between queries.
+        """
+        if vecs is not None and len(vecs) > 0:
+            if len(vecs) > BACKGROUND_SAMPLE:
+                rng = np.random.default_rng(0)
+                vecs = vecs[rng.choice(len(vecs), BACKGROUND_SAMPLE, replace=False)]
+            return vecs @ vector
+        sample = self.vectors.background_sample()
+        return sample @ vector if len(sample) else np.zeros(0, np.float32)
+
+
+def to_hits(catalog: Catalog, ids: np.ndarray, scores: np.ndarray) -> list[SearchHit]:
+    """Search hits for photo ids with their scores, in the given order (photos deleted since
+    the search are skipped)."""
+    rows = catalog.photo_rows([int(i) for i in ids])
+    hits = []
+    for pid, score in zip(ids, scores, strict=True):
+        r = rows.get(int(pid))
+        if r is None:
+            continue
+        camera = " ".join(x for x in (r[6], r[7]) if x) or None
+        hits.append(SearchHit(int(pid), Path(r[1]), float(score), r[5], r[3], r[4], camera,
+                              int(r[2]), bool(r[8])))
+    return hits

@@ -1,0 +1,161 @@
+"""One model's photo vectors as search reads them: the HNSW index (a cache of the catalog,
+reconciled with it on open and saved when it changed), the exact-search matrix of a small
+library, and a random sample of the library for the relevance cut-off.
+
+The catalog's ``embeddings`` table is the truth; everything here can be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import numpy as np
+
+from engine.store.catalog import Catalog
+from engine.store.vector_index import VectorIndex
+
+log = logging.getLogger(__name__)
+
+# Catalog setting (+ model id): when the saved vector index last matched the catalog.
+INDEX_SAVED = "index_saved_at:"
+BACKGROUND_SAMPLE = 512
+
+
+class VectorSink(ABC):
+    """Where vector changes go as photos are written (the CLIP analysis writes into it)."""
+
+    @abstractmethod
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add or replace vectors for photo ids."""
+
+    @abstractmethod
+    def remove(self, ids: list[int]) -> None:
+        """Remove photo ids from the index."""
+
+
+def index_path(home: Path, model_id: str, prefix: str = "") -> Path:
+    """Where a model's HNSW file lives under the library folder."""
+    return home / "index" / f"{prefix}{slug(model_id)}.hnsw"
+
+
+def slug(model_id: str) -> str:
+    """A model id as a file name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in model_id)[:120]
+
+
+class PhotoVectors(VectorSink):
+    """The vectors of one model, for searching and for the writer to keep current."""
+
+    def __init__(self, catalog: Catalog, index: VectorIndex, model_id: str, dim: int) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.model_id = model_id
+        self.dim = dim
+        self.dirty = False  # changed since loaded or saved: only then is it written
+        # (catalog data_version, ids, vectors) for the exact search of small libraries
+        self._exact: tuple[int, np.ndarray, np.ndarray] | None = None
+        self._generation = 0  # bumped by every write; a read that spans one is not kept
+        self._lock = threading.Lock()
+        self._sample: np.ndarray | None = None
+
+    @classmethod
+    def open(cls, catalog: Catalog, home: Path, model_id: str, dim: int) -> PhotoVectors:
+        """Load the model's index and reconcile it with the catalog (adding what is missing,
+        dropping what is gone, refreshing photos changed after its last save)."""
+        vindex = VectorIndex.open(index_path(home, model_id), dim)
+        ids, _ = catalog.searchable_vectors(model_id, dim)
+        report = vindex.reconcile(
+            ids, lambda missing: catalog.vectors_for_ids(missing, model_id, dim))
+        # A photo changed in place after the file's last save (and a crash before the next
+        # one) has its label in the file but an old vector: refresh those.
+        saved_at = catalog.get_setting(INDEX_SAVED + model_id)
+        stale = (catalog.photo_ids_updated_since(saved_at)
+                 if saved_at and not report.rebuilt else [])
+        if stale:
+            stale_ids, stale_vecs = catalog.searchable_vectors(model_id, dim, stale)
+            vindex.add(stale_ids, stale_vecs)
+        vectors = cls(catalog, vindex, model_id, dim)
+        if report.added or report.removed or report.rebuilt or stale:
+            try:
+                vectors.write()
+            except OSError:
+                log.warning("could not save the vector index", exc_info=True)
+        return vectors
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    # -- writes (from the CLIP analysis, after each commit) ---------------------------------
+
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self.index.add(ids, vectors)
+        self.changed()
+
+    def remove(self, ids: list[int]) -> None:
+        self.index.remove(ids)
+        self.changed()
+
+    def changed(self) -> None:
+        """Something was written: save later, drop what was derived from the old state."""
+        self.dirty = True
+        with self._lock:
+            self._generation += 1
+            self._exact = None
+        self._sample = None
+
+    def write(self) -> None:
+        """Save the index and remember, in the catalog, what it holds: every change committed
+        before the save began (photos updated since then are refreshed on the next open)."""
+        started = self.catalog.clock()
+        self.index.save()
+        self.catalog.set_setting(INDEX_SAVED + self.model_id, started)
+
+    def save(self) -> None:
+        """Write the index if it changed (searching never writes it)."""
+        if not self.dirty:
+            return
+        self.dirty = False
+        try:
+            self.write()
+        except OSError:
+            self.dirty = True
+            log.warning("could not save the vector index (it is rebuilt on next open)",
+                        exc_info=True)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def exact_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every searchable photo, cached between queries.
+
+        This object's own writes invalidate the cache; the catalog's data_version catches
+        commits of another Library or process on the same catalog.
+        """
+        version = self.catalog.data_version()
+        cache = self._exact
+        if cache is None or cache[0] != version:
+            generation = self._generation
+            ids, vecs = self.catalog.searchable_vectors(self.model_id, self.dim)
+            cache = (version, ids, vecs)
+            with self._lock:  # a write landed meanwhile: use this read once, not again
+                if generation == self._generation:
+                    self._exact = cache
+        return cache[1], cache[2]
+
+    def background_sample(self) -> np.ndarray:
+        """Vectors of a random sample of the library (what an unrelated photo looks like to a
+        query); drawing it costs a catalog read, so it is kept until the vectors change."""
+        sample = self._sample
+        if sample is None:
+            live = self.index.live_ids()
+            if len(live) == 0:
+                return np.zeros((0, self.dim), np.float32)
+            rng = np.random.default_rng(0)
+            picked = live if len(live) <= BACKGROUND_SAMPLE else live[
+                rng.choice(len(live), BACKGROUND_SAMPLE, replace=False)]
+            _, sample = self.catalog.searchable_vectors(self.model_id, self.dim,
+                                                        [int(i) for i in picked])
+            self._sample = sample
+        return sample
