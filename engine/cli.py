@@ -236,7 +236,9 @@ def _cmd_index(args: argparse.Namespace) -> int:
               f"{report.reused} reused, {report.unchanged} unchanged, {report.removed} removed, "
               f"{report.failed} failed in {report.seconds:.1f} s")
         for a in report.analyses:
-            if a.done or a.failed:
+            if a.error:
+                print(f"{a.title}: not run: {a.error}", file=sys.stderr)
+            elif a.done or a.failed:
                 print(f"{a.title}: {a.done} analysed, {a.failed} failed in {a.seconds:.1f} s")
         if report.raw_alternates:
             print(f"{report.raw_alternates} RAW files are indexed once, through their JPEG twin")

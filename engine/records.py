@@ -127,6 +127,7 @@ class AnalysisReport:
     failed: int
     seconds: float
     cancelled: bool = False
+    error: str | None = None  # why the pass could not run at all (its model is missing, ...)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ import numpy as np
 
 from engine.analyses.base import Analysis, AnalysisFailed, Needs, PhotoInput
 from engine.analyses.registry import register, unregister
+from engine.errors import ModelUnavailableError
 
 VERSION = "1"
 DELAY_S = float(os.environ.get("COLOUR_DELAY_S", "0"))  # per photo, in compute()
 computed: list[str] = []  # content hashes computed in this process
 FAIL_WIDTH = -1  # photos of exactly this width fail (a per-photo failure)
+MODEL_MISSING = False  # load() fails as an analysis whose model is missing would
 
 
 class AverageColour(Analysis):
@@ -38,6 +40,10 @@ class AverageColour(Analysis):
 
     def needs(self) -> Needs:
         return Needs(image_side=32)
+
+    def load(self) -> None:
+        if MODEL_MISSING:
+            raise ModelUnavailableError("The colour model is missing. Reinstall it.")
 
     def schema(self) -> list[str]:
         return ["""

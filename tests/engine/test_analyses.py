@@ -39,6 +39,7 @@ def colour() -> Iterator[None]:
     colour_analysis.VERSION = "1"
     colour_analysis.DELAY_S = 0.0
     colour_analysis.FAIL_WIDTH = -1
+    colour_analysis.MODEL_MISSING = False
     yield
     colour_analysis.uninstall()
 
@@ -139,6 +140,20 @@ def test_a_photo_it_cannot_analyse_is_recorded_and_the_pass_goes_on(
     retried = lib.index(retry_failed=True).result(timeout=300)
     assert [(a.done, a.failed) for a in retried.analyses] == [(1, 0)]
     assert coverage(lib) == (21, 0, 0)
+
+
+def test_a_missing_model_skips_its_pass_with_the_reason(
+        small_photos: Path, open_library: Callable[..., Library], colour: None) -> None:
+    colour_analysis.MODEL_MISSING = True
+    lib = open_library()
+    lib.add_folder(small_photos)
+    report = lib.index().result(timeout=300)
+    assert report.embedded == 20  # the meaning pass is not held up
+    assert [(a.name, a.done, a.error) for a in report.analyses] == [
+        ("colour", 0, "The colour model is missing. Reinstall it.")]
+    assert coverage(lib) == (0, 20, 0)  # pending, not failed: it runs once the model is back
+    colour_analysis.MODEL_MISSING = False
+    assert lib.index().result(timeout=300).analyses[0].done == 20
 
 
 def test_switched_off_it_does_not_run(
