@@ -1,5 +1,8 @@
 """Procedurally generated, captioned scenes: the demo photos and the test suite's ground truth.
 
+Why one module past 500 lines: the scene grammar, its captions and its renderer must agree
+word for word (the captions are the ground truth of the tests); they change together.
+
 Two kinds of scene:
 
 * :class:`Scene` - one to three identical shapes of one colour at one position on a textured

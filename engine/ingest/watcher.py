@@ -1,5 +1,9 @@
 """Keep the library current while its folders change: watchdog -> debounce -> the indexer.
 
+Why one module past 500 lines: the event coalescing, the settle rules and the folder polling
+share one thread's state (pending paths, moves in order, recently forgotten photos); the
+planning of what a batch means lives apart in :mod:`engine.ingest.changes`.
+
 One :class:`Watch` per library (``Library.watch()``) holds the library's writer lock for as long
 as it runs. Its thread
 

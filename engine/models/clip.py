@@ -1,5 +1,7 @@
 """The CLIP dual encoder: model specs, device and precision choice, batched embedding.
 
+(A little over 500 lines: specs, device, precision and encoding are one model's life cycle.)
+
 torch and open_clip are imported lazily (inside :meth:`ClipEncoder.load`) so the CLI's ``--help``
 and the app's window appear at once.
 

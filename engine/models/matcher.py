@@ -1,5 +1,10 @@
 """Second stage of a search: a cross-attention image-text matcher reorders the first K results.
 
+Why one module past 500 lines: the matcher's spec, its loading (local folder, cache, Hub
+download with progress), its precision choice by measured drift and its batched encoding are
+one model's life cycle; how its verdict reorders results lives in
+:mod:`engine.search.second_stage`.
+
 The dual encoder (:mod:`engine.models.clip`) gives every photo and every query one vector, which is
 fast and indexable but blind to who is where doing what: "a red circle left of a blue square"
 and "a blue circle left of a red square" get nearly the same vector. A *matcher* reads the query

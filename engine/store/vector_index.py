@@ -1,5 +1,9 @@
 """The approximate-nearest-neighbour index over one model's photo vectors (hnswlib HNSW).
 
+Why one module of 700 lines: the cache's file format checks, its persistence and its graph
+upkeep all guard one invariant (the file either matches its sidecar or is ignored); split, each
+part would have to re-learn the others' assumptions.
+
 The catalog (SQLite) is the source of truth for embeddings; the index file is a rebuildable cache
 of them. Labels in the index are photo ids; vectors are L2-normalised float32 and scores are
 cosine similarities (higher is better).
