@@ -117,8 +117,9 @@ class BackgroundPasses:
             writer.flush()
         finally:
             writer.close()
-        failed = sum(isinstance(w.results.get(analysis.name), AnalysisFailed) for w in todo)
-        return AnalysisReport(analysis.name, analysis.title, stats.done - failed, failed,
+        outcomes = [w.results[analysis.name] for w in todo if analysis.name in w.results]
+        failed = sum(isinstance(r, AnalysisFailed) for r in outcomes)
+        return AnalysisReport(analysis.name, analysis.title, len(outcomes) - failed, failed,
                               self.clock() - start)
 
     def _row_stamps(self, ids: list[int]) -> dict[int, tuple[int, int]]:

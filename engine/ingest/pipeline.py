@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine.analyses.base import Analysis, AnalysisFailed, PhotoInput
@@ -117,15 +117,6 @@ def compute_batch(batch: Sequence[PhotoWork], analyses: Sequence[Analysis], *,
 
 
 @dataclass
-class AnalysisCounts:
-    """One analysis's progress within a pass."""
-
-    total: int = 0
-    done: int = 0
-    failed: int = 0
-
-
-@dataclass
 class PassStats:
     """Counts and rate of one pass; ``clock`` is injectable for tests."""
 
@@ -136,7 +127,6 @@ class PassStats:
     reused: int = 0
     computed: int = 0
     started: float | None = None
-    per_analysis: dict[str, AnalysisCounts] = field(default_factory=dict)
 
     def begin(self) -> None:
         """The rate counts from the first file taken up, not the first one finished: the
@@ -148,17 +138,13 @@ class PassStats:
         """A photo left the pass."""
         self.begin()
         self.done += 1
-        if work.error is not None:
+        if work.error is not None or any(isinstance(r, AnalysisFailed)
+                                         for r in work.results.values()):
             self.failed += 1
         elif work.computed:
             self.computed += 1
         elif not work.vanished:
             self.reused += 1
-        for name, result in work.results.items():
-            counts = self.per_analysis.get(name)
-            if counts is not None:
-                counts.done += 1
-                counts.failed += isinstance(result, AnalysisFailed)
 
     def rate(self) -> float:
         """Photos per second so far (0 in the first second, when the figure is noise)."""

@@ -128,9 +128,11 @@ def test_a_photo_it_cannot_analyse_is_recorded_and_the_pass_goes_on(
     colour_analysis.FAIL_WIDTH = 123
     lib = open_library()
     lib.add_folder(small_photos)
-    report = lib.index().result(timeout=300)
+    seen: list[IndexProgress] = []
+    report = lib.index(on_progress=seen.append).result(timeout=300)
     assert report.failed == 0  # the photo itself is fine: searchable by meaning
     assert [(a.done, a.failed) for a in report.analyses] == [(20, 1)]
+    assert [(p.done, p.failed) for p in seen if p.pass_name == "colour"][-1] == (21, 1)
     entry = next(a for a in lib.status().analyses if a.name == "colour")
     assert (entry.done, entry.pending, entry.failed) == (20, 0, 1)
     assert [(f.path, "rejects" in f.reason) for f in entry.failures] == [(odd, True)]
