@@ -1,12 +1,13 @@
-"""Second stage of a search: a cross-attention image-text matcher reorders the first K results.
+"""The matcher of the second stage: a cross-attention image-text model that judges how well a
+query describes a photo.
 
 Why one module past 500 lines: the matcher's spec, its loading (local folder, cache, Hub
 download with progress), its precision choice by measured drift and its batched encoding are
 one model's life cycle; how its verdict reorders results lives in
 :mod:`engine.search.second_stage`.
 
-The dual encoder (:mod:`engine.models.clip`) gives every photo and every query one vector, which is
-fast and indexable but blind to who is where doing what: "a red circle left of a blue square"
+The dual encoder (:mod:`engine.models.clip`) gives every photo and every query one vector, which
+is fast and indexable but blind to who is where doing what: "a red circle left of a blue square"
 and "a blue circle left of a red square" get nearly the same vector. A *matcher* reads the query
 and the photo together, the query's words attending to the photo's regions, and says how well
 they match. It must see every (photo, query) pair, so it only reorders the top K of the first
@@ -18,11 +19,9 @@ stage.
   ``BlipForImageTextRetrieval``, ``use_itm_head=True``); ``Salesforce/blip-itm-base-coco`` is
   the default and ``demo`` is the tiny matcher bundled under ``resources/models/demo-matcher``
   (trained on the demo scenes by :mod:`engine.evaluation.training.train_demo_matcher`).
-* :class:`FeatureCache` keeps the matcher's image features (the vision encoder's output tokens)
-  per photo content, in memory (LRU) and on disk under the library folder: they do not depend
-  on the query, so a repeated or refined query over the same photos skips the image tower.
-* :func:`fuse` combines the matcher's verdict with the first stage's score so that a poor rerank
-  can never bury an exact hit (see its docstring for the rule and its guarantees).
+* :class:`engine.search.second_stage.FeatureCache` keeps its image features per photo content,
+  and :func:`engine.search.second_stage.fuse` combines its verdict with the first stage's score
+  so that a poor rerank can never bury an exact hit.
 
 torch and transformers are imported lazily, inside :meth:`BlipMatcher.load`.
 """

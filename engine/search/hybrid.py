@@ -1,5 +1,10 @@
 """Hybrid search: the full-text half (SQLite FTS5 over captions and file names) and how its
-matches combine with the semantic ranking."""
+matches combine with the semantic ranking.
+
+:func:`keyword_tiers` finds photos whose captions or file names contain the query word for word
+(a phrase match, tier 2) or contain all its words (tier 1); :func:`hybrid_order` puts tier-2
+photos first and gives tier-1 photos a small bonus.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-
     from engine.records import SearchHit
     from engine.store.catalog import Catalog
 
@@ -19,10 +23,6 @@ log = logging.getLogger(__name__)
 KEYWORD_LIMIT = 200
 WORD_BONUS = 0.05  # cosine units added to photos whose captions hold every query word
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-# ---------------------------------------------------------------------------------------------
-# Keyword (hybrid) search
 
 
 def query_words(text: str) -> list[str]:

@@ -13,20 +13,14 @@ full-text index (``caption_fts``, FTS5, photo captions only) next to one over fi
 
 Image -> captions: every caption's text is embedded by the dual encoder (vectors stored in
 ``caption_embeddings`` by (text hash, model id), so a rebuild never re-embeds) and searched in
-its own HNSW index per model (:class:`engine.search.captions.CaptionIndex`, an
-:class:`engine.store.vector_index.VectorIndex`
-whose labels are caption ids).
-
-Text -> photos (hybrid search): :func:`keyword_tiers` finds photos whose captions or file names
-contain the query word for word (a phrase match, tier 2) or contain all its words (tier 1);
-:func:`hybrid_order` puts tier-2 photos first and gives tier-1 photos a small bonus.
+its own HNSW index per model (:class:`engine.search.captions.CaptionIndex`, whose labels are
+caption ids). Text -> photos over the full-text indexes is :mod:`engine.search.hybrid`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,10 +42,6 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("photo", "user", "vocabulary")
 VOCABULARY_SETTING = "caption_vocabulary_hash"
-KEYWORD_LIMIT = 200
-WORD_BONUS = 0.05  # cosine units added to photos whose captions hold every query word
-EMBED_BATCH = 256
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def vocabulary_path() -> Path:
