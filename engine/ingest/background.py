@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from engine.analyses.base import Analysis, AnalysisFailed
-from engine.errors import EngineError, PhotoReadError
+from engine.errors import Cancelled, EngineError, PhotoReadError
 from engine.ingest.pipeline import Clock, PassStats, prepare_all, read_photo, run_pipeline
 from engine.ingest.work import PhotoWork
 from engine.ingest.writer import Writer
@@ -91,12 +91,17 @@ class BackgroundPasses:
             return AnalysisReport(analysis.name, analysis.title, 0, 0, self.clock() - start)
         try:
             analysis.load()
-        except EngineError as exc:
-            # Its model is missing or broken: say so and go on with the other passes; the
-            # photos stay pending for when it can run.
-            log.warning("%s cannot run: %s", analysis.name, exc.user_message)
+        except Cancelled:
+            raise
+        except Exception as exc:
+            # Its model (or the library that runs it) is missing or broken: say so and go on
+            # with the other passes; the photos stay pending for when it can run.
+            reason = (exc.user_message if isinstance(exc, EngineError) else
+                      f"{analysis.title} cannot run here ({exc.__class__.__name__}: {exc}).")
+            log.warning("%s cannot run: %s", analysis.name, reason, exc_info=not isinstance(
+                exc, EngineError))
             return AnalysisReport(analysis.name, analysis.title, 0, 0, self.clock() - start,
-                                  error=exc.user_message)
+                                  error=reason)
         sizes = self._row_stamps([w.photo_id for w in todo if w.photo_id is not None])
         last_report = [0.0]
 
