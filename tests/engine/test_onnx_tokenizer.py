@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from onnx_samples import corpus
 
 from engine.models.tokenizer import ClipTokenizer, clean_text
-from onnx_samples import corpus
 
 
 @pytest.fixture(scope="module")
