@@ -177,9 +177,13 @@ class Library:
     @staticmethod
     def check_model_folder(path: Path) -> str:
         """The ``local-dir:`` model spec for ``path`` if the folder holds an open_clip model
-        (config and weights); raises ModelUnavailableError saying what is missing."""
+        (config and weights) or ONNX towers (our export, Immich's layout); raises
+        ModelUnavailableError saying what is missing."""
         spec = parse_model_spec(f"local-dir:{Path(path).expanduser().resolve()}")
-        check_local_dir(spec)
+        from engine.models.onnx_clip import is_onnx_clip_folder
+
+        if spec.local_dir is None or not is_onnx_clip_folder(spec.local_dir):  # ONNX towers
+            check_local_dir(spec)
         return spec.raw
 
     def _ensure_ready(self, on_progress: Callable[[ModelProgress], None] | None = None

@@ -283,6 +283,7 @@ def test_loads_immich_layout_as_a_local_dir(demo_export: Path, demo_open_clip: t
     assert not (folder / "photosearch_onnx.json").exists()
     spec = parse_model_spec(f"local-dir:{folder}")
     assert onnx_folder_for(spec) == folder  # no export: the folder is the model
+    assert Library.check_model_folder(folder) == spec.raw  # the app's Browse... accepts it
     enc = build_encoder(spec, "auto", "auto").load()
     assert isinstance(enc, OnnxEncoder) and enc.runtime == "onnx" and enc.dim == 128
     images, texts = real_images(demo.folder), TEXTS[:60]
