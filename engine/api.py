@@ -37,9 +37,10 @@ from engine.ingest.watcher import Watch, WatchEvent
 from engine.jobs import CancelToken, Job
 from engine.media.imaging import load_preview
 from engine.media.imaging import make_thumbnail as load_thumbnail
-from engine.models.clip import ClipEncoder, check_local_dir, parse_model_spec
+from engine.models.clip import check_local_dir, parse_model_spec
 from engine.models.matcher import resolve_matcher
-from engine.models.session import ModelSession
+from engine.models.runtime import fidelity_summary, planned_runtime, resolve_runtime
+from engine.models.session import Encoder, ModelSession
 from engine.records import (
     AnalysisCoverage,
     AnalysisReport,
@@ -90,7 +91,7 @@ class Library:
         self._matcher_override = matcher
         self.catalog = Catalog(home / "catalog.db")
         self._model = ModelSession(self.catalog, home, lambda: self.model_spec,
-                                   lambda: self.device_request)
+                                   lambda: self.device_request, lambda: self.runtime_request)
         # Indexing and watching; the factories are looked up at call time (tests swap them).
         self._runs = LibraryRuns(self.catalog, WriterLock(home), lambda: self._new_indexer(),
                                  lambda: self._new_background(), self._save_index)
@@ -129,7 +130,8 @@ class Library:
         save_settings(self.home, new)
         with self._model.lock:
             self._settings = new
-            if "model" in changes and self._model_override is None or "device" in changes:
+            if ("model" in changes and self._model_override is None or "device" in changes
+                    or "runtime" in changes):
                 self._model.reset()
         return new
 
@@ -144,7 +146,12 @@ class Library:
         return resolve_device(self._device_override, self._settings)
 
     @property
-    def encoder(self) -> ClipEncoder:
+    def runtime_request(self) -> str:
+        """The runtime asked for: $PHOTOSEARCH_RUNTIME, then the setting (auto, torch, onnx)."""
+        return resolve_runtime(self._settings.runtime)
+
+    @property
+    def encoder(self) -> Encoder:
         """The model (not necessarily loaded yet)."""
         return self._model.encoder
 
@@ -170,13 +177,17 @@ class Library:
     @staticmethod
     def check_model_folder(path: Path) -> str:
         """The ``local-dir:`` model spec for ``path`` if the folder holds an open_clip model
-        (config and weights); raises ModelUnavailableError saying what is missing."""
+        (config and weights) or ONNX towers (our export, Immich's layout); raises
+        ModelUnavailableError saying what is missing."""
         spec = parse_model_spec(f"local-dir:{Path(path).expanduser().resolve()}")
-        check_local_dir(spec)
+        from engine.models.onnx_clip import is_onnx_clip_folder
+
+        if spec.local_dir is None or not is_onnx_clip_folder(spec.local_dir):  # ONNX towers
+            check_local_dir(spec)
         return spec.raw
 
     def _ensure_ready(self, on_progress: Callable[[ModelProgress], None] | None = None
-                      ) -> ClipEncoder:
+                      ) -> Encoder:
         return self._model.ensure_ready(on_progress)
 
     def _photo_vectors(self) -> PhotoVectors:
@@ -440,6 +451,7 @@ class Library:
         index_bytes = sum(p.stat().st_size for p in index_dir.glob(
             f"{slug(spec.model_id)}.hnsw*")) if index_dir.is_dir() else 0
         analyses = self._analyses(bound=False)
+        runtime, fidelity = self._runtime_status(encoder)
         return LibraryStatus(
             home=self.home, photos=counts["photos"], indexed=counts["indexed"],
             pending=counts["pending"], failed=counts["failed"], offline=counts["offline"],
@@ -447,6 +459,7 @@ class Library:
             folders=self.catalog.folders(spec.model_id), failures=self.catalog.failures(50),
             analyses=[analysis_coverage(self.catalog, a, a in analyses.enabled())
                       for a in analyses],
+            runtime=runtime, fidelity=fidelity,
         )
 
     def close(self) -> None:
@@ -460,3 +473,18 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- runtime (ONNX Runtime or PyTorch) ----------------------------------------------------
+
+    def _runtime_status(self, encoder: Encoder | None) -> tuple[str, dict[str, Any]]:
+        """The runtime in use (or planned) and the ONNX export's fidelity figures."""
+        if encoder is not None and encoder.loaded:
+            return encoder.runtime, dict(encoder.fidelity)
+        from engine.models.export import read_manifest
+        from engine.models.runtime import onnx_folder_for
+
+        planned = planned_runtime(self.runtime_request, self.device_request)
+        spec = parse_model_spec(self.model_spec)
+        if planned != "onnx":
+            return planned, {}
+        return planned, fidelity_summary(read_manifest(onnx_folder_for(spec)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class LibraryStatus:
     folders: list[FolderInfo] = field(default_factory=list)
     failures: list[FailedPhoto] = field(default_factory=list)
     analyses: list[AnalysisCoverage] = field(default_factory=list)
+    runtime: str = ""  # "onnx" or "torch" (planned, until the model loads)
+    fidelity: dict[str, Any] = field(default_factory=dict)  # ONNX towers vs open_clip fp32
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ class Settings:
     matcher: str = ""  # second-stage model; "" = demo for the demo model, else BLIP ITM base
     rerank_k: int = 0  # candidates the second stage reorders; 0 = measured default per device
     disabled_analyses: tuple[str, ...] = ()  # background analyses switched off by the user
+    runtime: str = "auto"  # auto (ONNX Runtime on the CPU, PyTorch on a GPU), torch or onnx
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ class ClipAnalysis(Analysis):
         return self.encoder.preprocess(photo.image)
 
     def compute(self, prepared: Sequence[Any]) -> list[Any]:
+        if isinstance(prepared[0], np.ndarray):  # the ONNX Runtime encoder's preprocessing
+            return list(self.encoder.encode_pixel_batch(np.stack(list(prepared))))
         import torch
 
         vectors = self.encoder.encode_pixel_batch(torch.stack(list(prepared)))

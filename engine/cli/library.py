@@ -184,6 +184,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
                               "failures": [{"path": str(f.path), "reason": f.reason}
                                            for f in a.failures]}
                              for a in st.analyses],
+                "runtime": st.runtime, "fidelity": st.fidelity,
             }, indent=1))
             return 0
         print(f"library  {st.home}")
@@ -191,6 +192,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(f"photos   {st.photos}: {st.indexed} indexed, {st.pending} pending, "
               f"{st.failed} failed, {st.offline} offline")
         print(f"index    {st.index_bytes / 1e6:.1f} MB")
+        print(f"runtime  {_runtime_line(st.runtime, st.fidelity)}")
         for a in st.analyses:
             state = "" if a.enabled else " (off)"
             print(f"analysis {a.title}{state}: {a.done} done, {a.pending} pending, "
@@ -205,3 +207,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
         if st.failed > len(failures):
             print(f"... and {st.failed - len(failures)} more (photosearch status --failures)")
     return 0
+
+
+def _runtime_line(runtime: str, fidelity: dict[str, Any]) -> str:
+    """E.g. ``onnx (image int8_u8u8 min cos 0.99981, text fp32 min cos 1.00000 vs fp32)``."""
+    towers = [f"{name} {fig['precision']} min cos {fig['min_cosine']:.5f}"
+              for name in ("image", "text") if (fig := fidelity.get(name))]
+    if not towers:
+        return runtime
+    return f"{runtime} ({', '.join(towers)} vs open_clip fp32)"

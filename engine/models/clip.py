@@ -194,6 +194,9 @@ class ClipEncoder:
     ``encode_images`` and ``encode_texts`` return L2-normalised float32 numpy arrays.
     """
 
+    runtime = "torch"  # the ONNX Runtime encoder (engine.models.runtime) says "onnx"
+    fidelity: dict[str, Any] = {}  # the ONNX path's check against fp32; none here
+
     def __init__(self, spec: ModelSpec, device: str = "auto", precision: str = "auto") -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}")

@@ -13,34 +13,40 @@ from pathlib import Path
 
 from engine.jobs import CancelToken, Job
 from engine.models.clip import ClipEncoder, parse_model_spec
+from engine.models.runtime import OnnxEncoder, build_encoder
 from engine.records import ModelProgress
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
+
+Encoder = ClipEncoder | OnnxEncoder  # one interface: torch (open_clip) or ONNX Runtime
 
 
 class ModelSession:
     """One library's model and vectors, for whoever asks first."""
 
     def __init__(self, catalog: Catalog, home: Path, spec: Callable[[], str],
-                 device: Callable[[], str]) -> None:
+                 device: Callable[[], str], runtime: Callable[[], str] = lambda: "auto"
+                 ) -> None:
         self.catalog = catalog
         self.home = home
         self._spec = spec
         self._device = device
-        self._encoder: ClipEncoder | None = None
+        self._runtime = runtime
+        self._encoder: Encoder | None = None
         self._vectors: PhotoVectors | None = None
         self.lock = threading.RLock()
 
     @property
-    def encoder(self) -> ClipEncoder:
-        """The model (not necessarily loaded yet)."""
+    def encoder(self) -> Encoder:
+        """The model (not necessarily loaded yet) on the runtime the settings choose."""
         with self.lock:
             if self._encoder is None:
-                self._encoder = ClipEncoder(parse_model_spec(self._spec()), self._device())
+                self._encoder = build_encoder(parse_model_spec(self._spec()), self._device(),
+                                              self._runtime())
             return self._encoder
 
     @property
-    def loaded_encoder(self) -> ClipEncoder | None:
+    def loaded_encoder(self) -> Encoder | None:
         """The encoder if one was built (loaded or not), without building it."""
         return self._encoder
 
@@ -56,7 +62,7 @@ class ModelSession:
             self._vectors = None
 
     def ensure_ready(self, on_progress: Callable[[ModelProgress], None] | None = None
-                     ) -> ClipEncoder:
+                     ) -> Encoder:
         """The loaded encoder, its vectors open (downloading weights on first use)."""
         encoder = self.encoder.load(on_progress)
         self.vectors()

@@ -460,7 +460,8 @@ class Reranker:
 def _logit_scale(encoder: Any) -> float:
     """The dual encoder's learned temperature (CLIP: 100), clamped to [10, 100]."""
     try:
-        scale = float(encoder.model.logit_scale.detach().exp())
+        recorded = getattr(encoder, "logit_scale", None)  # the ONNX encoder's, from its export
+        scale = float(recorded) if recorded else float(encoder.model.logit_scale.detach().exp())
     except Exception:
         return FusionPolicy.first_scale
     return float(min(100.0, max(10.0, scale)))

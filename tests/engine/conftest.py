@@ -11,6 +11,12 @@ import os
 
 # No test may reach the network: Hugging Face reads this when it is first imported.
 os.environ["HF_HUB_OFFLINE"] = "1"
+# ONNX exports (engine.models.runtime) go to a folder of this test session, never the user's
+# cache; the demo model is exported once per session, on first use.
+if "PHOTOSEARCH_ONNX_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["PHOTOSEARCH_ONNX_CACHE"] = tempfile.mkdtemp(prefix="photosearch-onnx-")
 
 import json
 import shutil
@@ -18,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -50,30 +57,33 @@ class DemoSet:
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's own PHOTOSEARCH_* settings must not leak into the tests."""
-    for name in ("PHOTOSEARCH_MODEL", "PHOTOSEARCH_HOME", "PHOTOSEARCH_DEVICE"):
+    for name in ("PHOTOSEARCH_MODEL", "PHOTOSEARCH_HOME", "PHOTOSEARCH_DEVICE",
+                 "PHOTOSEARCH_RUNTIME"):
         monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _shared_encoders() -> Iterator[None]:
-    """Libraries of one session share one real encoder per model (loading costs ~3 s each).
+    """Libraries of one session share one real encoder per model, device and runtime (loading
+    costs ~3 s each).
 
-    The encoder is the real open_clip model; only its loading is done once instead of per
-    library. It is thread-safe by contract, so sharing it changes no result.
+    The encoder is the real one (open_clip, or ONNX Runtime on the CPU); only its loading is
+    done once instead of per library. It is thread-safe by contract, so sharing it changes no
+    result.
     """
-    from engine.models import session
-    from engine.models.clip import ClipEncoder, ModelSpec
+    from engine.models import runtime, session
+    from engine.models.clip import ModelSpec
 
-    cache: dict[tuple[str, str, str], ClipEncoder] = {}
+    cache: dict[tuple[str, str, str], Any] = {}
 
-    def shared(spec: ModelSpec, device: str = "auto", precision: str = "auto") -> ClipEncoder:
-        key = (spec.model_id, device, precision)
+    def shared(spec: ModelSpec, device: str = "auto", requested: str = "auto") -> Any:
+        key = (spec.model_id, device, requested)
         if key not in cache:
-            cache[key] = ClipEncoder(spec, device, precision)
+            cache[key] = runtime.build_encoder(spec, device, requested)
         return cache[key]
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(session, "ClipEncoder", shared)
+        mp.setattr(session, "build_encoder", shared)
         yield
 
 
