@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from engine.analyses.base import Analysis, Needs, PhotoInput
 from engine.analyses.registry import register
 from engine.media import imaging
 from engine.media.caption_sources import PhotoCaption, read_photo_captions
-from engine.media.dates import CaptureTime, CaptureTimeResult, capture_time
+from engine.media.dates import CaptureTime, CaptureTimeResult, capture_time, implausible
 from engine.store.captions import store_photo_captions
 
 
@@ -73,7 +74,10 @@ class MetadataAnalysis(Analysis):
     def prepare(self, photo: PhotoInput) -> FileFacts:
         metadata = photo.metadata or imaging.read_metadata(photo.path)
         date = capture_time(photo.path)
-        if metadata.taken_at and (date.time is None or date.time.source == "file"):
+        if (metadata.taken_at and photo.path.suffix.lower() in imaging.RAW_EXTENSIONS
+                and (date.time is None or date.time.source == "file")
+                and implausible(datetime.fromisoformat(metadata.taken_at), datetime.now())
+                is None):
             # A RAW file's EXIF, read by the RAW decoder (Pillow cannot open it).
             date = CaptureTimeResult(CaptureTime(metadata.taken_at, None, "exif"),
                                      date.rejected)
