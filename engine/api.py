@@ -465,10 +465,10 @@ class Library:
 
     # -- text in photos, places, dates ---------------------------------------------------------
 
-    def photo_text(self, photo: Path) -> PhotoText:
+    def photo_text(self, photo: Path, read_now: bool = True) -> PhotoText:
         """What a photo says (lines, boxes, confidences): the catalog's for a library photo
-        the text pass has read, else read now."""
-        return photo_facts.photo_text(self.catalog, photo)
+        the text pass has read, else read now (``read_now`` False: nothing, at no cost)."""
+        return photo_facts.photo_text(self.catalog, photo, read_now=read_now)
 
     def places(self) -> list[PlaceCount]:
         """The cities of the library's photos with their photo counts (the Places filter)."""

@@ -18,10 +18,11 @@ from engine.records import CaptureDate, PhotoPlace, PhotoText, PhotoTextLine, Pl
 from engine.store.catalog import Catalog
 
 
-def photo_text(catalog: Catalog, path: Path, reader: TextReader | None = None) -> PhotoText:
+def photo_text(catalog: Catalog, path: Path, reader: TextReader | None = None,
+               read_now: bool = True) -> PhotoText:
     """The lines of text in the photo at ``path``: the catalog's when the text pass has read
-    this content, else read now (ModelUnavailableError when the OCR models are missing;
-    InvalidQueryError when the file cannot be read)."""
+    this content, else read now unless not ``read_now`` (ModelUnavailableError when the OCR
+    models are missing; InvalidQueryError when the file cannot be read)."""
     path = Path(path).expanduser().resolve()
     photo_id = catalog.photo_id_for_path(str(path))
     if photo_id is not None:
@@ -35,6 +36,8 @@ def photo_text(catalog: Catalog, path: Path, reader: TextReader | None = None) -
             if stored is not None:
                 lines, note = stored
                 return PhotoText(path, [_line(ln) for ln in lines], True, note)
+    if not read_now:
+        return PhotoText(path, [], False, "not read yet")
     try:
         decoded = imaging.decode_photo(path, photo_text_analysis.IMAGE_SHORT_SIDE)
     except PhotoReadError as exc:

@@ -60,6 +60,7 @@ _RELATIVE_SPAN = re.compile(r"(?i)\b(last|this)\s+(year|month)\b")
 _YEAR = re.compile(r"(?<![\w.,:/-])(\d{4})(?![\w.,:/-]|\s*(?:%|€|\$|km|m\b))")
 _RELATIVE_HINT = re.compile(r"(?i)\b(yesterday|today|ago|last|week|hier|gestern|ayer|ontem)\b")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_ORDINAL_ONLY = re.compile(r"(?i)\W*\d{1,3}\s*(?:st|nd|rd|th|er|e|ème|eme|º|ª|\.)?\W*")
 _FILLER = re.compile(
     r"(?i)^(?:from|in|of|during|taken|photos?|pictures?|en|de|du|im|vom|em|do|da)$")
 
@@ -173,6 +174,8 @@ def _dateparser_dates(query: str, today: date) -> list[tuple[int, int, str, Date
             continue  # "May", "May and", "Sunday": words, not a date range
         if re.fullmatch(r"\s*\d{1,4}\s*", text):
             continue  # bare numbers: our own year rule decides
+        if _ORDINAL_ONLY.fullmatch(text):
+            continue  # "80th birthday", "3rd floor": an ordinal alone is no date
         # search_dates honours RELATIVE_BASE ("yesterday"); the parser says how precise it is.
         data = parser.get_date_data(text)
         if data.date_obj is None:

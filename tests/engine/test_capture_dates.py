@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from engine.api import Library
 from engine.media.dates import CaptureTime, capture_time, parse_iso_datetime, parse_offset
 
 NOW = datetime(2026, 1, 15, 12, 0, 0)
@@ -151,3 +153,29 @@ def test_parse_iso() -> None:
         datetime(2019, 7, 14, 18, 3, 22), "+02:00")
     assert parse_iso_datetime("2019-13-01") is None
     assert parse_iso_datetime("yesterday") is None
+
+
+def test_photos_read_by_an_older_metadata_version_are_read_again(
+        tmp_path: Path, open_library: Callable[..., Library]) -> None:
+    """The metadata analysis is keyed by photo; its per-photo version state (photo_dates) makes
+    an unchanged photo be read again when the version moves on (here: as if indexed by
+    version 1, which read EXIF only and had no photo_dates)."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    write_jpeg(folder / "xmp.jpg", xmp=xmp_packet(xmp_CreateDate="2018-03-02T09:15:00-05:00"))
+    write_jpeg(folder / "exif.jpg", exif={0x9003: "2019:07:14 10:30:00"})
+    lib = open_library()
+    lib.add_folder(folder)
+    lib.index().result(timeout=300)
+    taken = dict(lib.catalog._query("SELECT path, taken_at FROM photos"))
+    assert taken[str(folder / "xmp.jpg")] == "2018-03-02T09:15:00"
+    with lib.catalog.transaction() as conn:  # what version 1 left behind
+        conn.execute("DELETE FROM photo_dates")
+        conn.execute("UPDATE photos SET taken_at = NULL WHERE path LIKE '%xmp.jpg'")
+    report = lib.index().result(timeout=300)
+    assert report.updated == 2 and report.embedded == 0  # read again, nothing re-embedded
+    found = lib.capture_date(folder / "xmp.jpg")
+    assert found is not None and (found.local, found.offset, found.source) == (
+        "2018-03-02T09:15:00", "-05:00", "xmp")
+    again = lib.index().result(timeout=300)
+    assert (again.updated, again.unchanged) == (0, 2)

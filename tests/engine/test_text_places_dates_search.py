@@ -29,8 +29,9 @@ from text_samples import (
 from engine.api import Library, SearchFilters
 from engine.cli import main
 
-pytestmark = pytest.mark.skipif(bool(missing_fonts()),
-                                reason=f"fonts missing: {missing_fonts()}")
+pytestmark = [pytest.mark.skipif(bool(missing_fonts()),
+                                 reason=f"fonts missing: {missing_fonts()}"),
+              pytest.mark.background_analyses]
 
 # Photos in the library, 20 of them with text: 60 by default (about a minute on a 2-core
 # machine); the 200 runs as a slow test.

@@ -47,7 +47,7 @@ def test_dates(query: str, words: str, start: date, end: date) -> None:
 @pytest.mark.parametrize("query", [
     "2 dogs", "May at the beach", "May and June", "3000 steps", "room 214", "2031",
     "1700 paintings", "tea at 1530", "summer", "version 2.2019", "invoice 4471", "sunday lunch",
-    "1800 and 1825 maps",
+    "1800 and 1825 maps", "grandma's 80th birthday", "3rd floor",
 ])
 def test_not_dates(query: str) -> None:
     rest, after, before, chips = understand_dates(query, NOW)
