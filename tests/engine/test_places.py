@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from engine.analyses import places as analysis
+from engine.api import Library
 from engine.errors import ModelUnavailableError
 from engine.models.gazetteer import Gazetteer, coordinates_problem
 
@@ -75,3 +78,20 @@ def test_stored_places_keep_the_reason_and_their_names_are_words(gazetteer: Gaze
     words = conn.execute("SELECT content_hash FROM photo_place_fts WHERE photo_place_fts "
                          "MATCH 'portugal'").fetchall()
     assert words == [("lisbon",)]
+
+
+@pytest.mark.background_analyses
+def test_a_setting_switches_the_text_pass_off(tmp_path: Path,
+                                              open_library: Callable[..., Library]) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.new("RGB", (64, 48), (90, 120, 160)).save(folder / "a.jpg")
+    lib = open_library()
+    lib.update_settings(disabled_analyses=("text",))
+    lib.add_folder(folder)
+    report = lib.index().result(timeout=300)
+    assert [(a.name, a.done, a.error) for a in report.analyses] == [("places", 1, None)]
+    text = next(a for a in lib.status().analyses if a.name == "text")
+    assert (text.enabled, text.pending) == (False, 1)
+    place = lib.photo_place(folder / "a.jpg")
+    assert place is not None and place.reason == "no coordinates"
