@@ -84,7 +84,8 @@ class TextAnalysis(Analysis):
     @property
     def version(self) -> str:
         r = self.reader
-        return f"{model_version()}; gate {r.gate_side}, detect {r.detect_side}"
+        # "reader 2": blob checks capped at the gate's size (a change re-reads every photo).
+        return f"{model_version()}; gate {r.gate_side}, detect {r.detect_side}; reader 2"
 
     def needs(self) -> Needs:
         return Needs(image_side=IMAGE_SHORT_SIDE)

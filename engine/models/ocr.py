@@ -315,8 +315,8 @@ def _text_like(engine: Any, rgb: Image.Image, gate: Any, gate_side: int) -> list
     At gate size the detector also answers to textures: the whole of a coffee cup on wood grain,
     a dahlia's petals, as one big squarish box (300 x 280 px), where text lines are long and
     low (40 x 17 .. 300 x 36). Such a "blob" is checked once more: detection on its own area at
-    twice the gate's scale. It stays only if that finds a line-shaped box; otherwise the photo
-    would pay for a reading at full scale to find nothing.
+    twice the gate's scale (at most the gate's own size). It stays only if that finds a
+    line-shaped box; otherwise the photo would pay for a reading at full scale to find nothing.
     """
     raw = getattr(gate, "boxes", None)
     if raw is None or len(raw) == 0:
@@ -337,7 +337,9 @@ def _text_like(engine: Any, rgb: Image.Image, gate: Any, gate_side: int) -> list
                 min(rgb.width, int(xs.max() + margin) + 1),
                 min(rgb.height, int(ys.max() + margin) + 1))
         crop = rgb.crop(area)
-        zoom = min(1.0, 2 * gate_scale)
+        # Twice the gate's scale, but never a larger image than the gate itself: a big blob
+        # (a textured surface filling half the photo) would otherwise cost more than the gate.
+        zoom = min(1.0, 2 * gate_scale, gate_side / max(crop.size))
         crop = crop.resize((max(1, round(crop.width * zoom)), max(1, round(crop.height * zoom))),
                            Image.Resampling.BILINEAR, reducing_gap=2.0)
         check = engine(np.asarray(crop), use_det=True, use_cls=False, use_rec=False,
