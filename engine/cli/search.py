@@ -81,14 +81,16 @@ def _print_hits(hits: list[Any], as_json: bool, query: Any = None) -> None:
 
 def _understood_summary(query: Any) -> str:
     """``beach · place Lisbon · 2019``: the words left, then each understood thing."""
-    words = [t.text for t in query.terms if t.image is None]
+    # A quoted query's words are its chip: they search the text in photos, not the meaning.
+    words = [] if query.quoted else [t.text for t in query.terms if t.image is None]
     parts = words + [u.label if u.kind in ("date", "text") else f"{u.kind} {u.label}"
                      for u in query.understood]
     return " · ".join(parts)
 
 
 def _understood_json(query: Any) -> dict[str, Any]:
-    return {"words": " ".join(t.text for t in query.terms if t.image is None),
+    return {"words": "" if query.quoted else " ".join(t.text for t in query.terms
+                                                      if t.image is None),
             "chips": [{"kind": u.kind, "label": u.label, "source": u.source}
                       for u in query.understood],
             "after": query.after.isoformat() if query.after else None,
