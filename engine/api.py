@@ -279,10 +279,11 @@ class Library:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def parse(self, query: str, literal: bool = False) -> Query:
+    def parse(self, query: str, literal: bool = False, keep: tuple[str, ...] = ()) -> Query:
         """The query value a search would use: dates, places and a quoted phrase understood
-        (``Query.understood``), unless ``literal``."""
-        return self._search.parse(query, literal)
+        (``Query.understood``), unless ``literal``; ``keep``: the ``source`` words of chips the
+        user removed, searched as words."""
+        return self._search.parse(query, literal, keep)
 
     def embed_query(self, query: str | Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""

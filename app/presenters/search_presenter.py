@@ -100,21 +100,21 @@ class SearchPresenter(QObject):
 
     # -- inputs ------------------------------------------------------------------------------
 
-    literal = False  # True after a chip was removed: the words are searched as typed
+    kept: tuple[str, ...] = ()  # words of removed chips: searched as words, not understood
 
     def set_text(self, text: str) -> None:
         """The search box changed: search after a short pause in typing."""
         if text == self.text and self.similar is None:
             return
         self.text = text
-        self.literal = False
+        self.kept = ()
         if self.similar is not None and text.strip():
             self._set_similar(None)
         self._debounce.start()
 
-    def search_literally(self, _removed: Any = None) -> None:
-        """A chip was removed: search the same words again, understood literally."""
-        self.literal = True
+    def remove_understood(self, removed: Any) -> None:
+        """A chip was removed: search again with its words as plain words (``Understood``)."""
+        self.kept = (*self.kept, str(getattr(removed, "source", "") or removed.label))
         self._debounce.stop()
         self._run()
 
@@ -217,12 +217,12 @@ class SearchPresenter(QObject):
                                        cut_off=cut_off), []
         else:
 
-            literal = self.literal
+            kept = self.kept
 
             def work() -> Any:  # the second stage runs after these are shown
                 query: Any = text
                 if hasattr(library, "parse") and text:
-                    query = library.parse(text, literal=literal)
+                    query = library.parse(text, keep=kept)
                 return library.search(query, k=k, filters=filters, cut_off=cut_off,
                                       rerank=False), list(getattr(query, "understood", ()))
 

@@ -1,6 +1,6 @@
 """What the search understood, as removable chips under the search box: "place Lisbon ×",
-"2019 ×", '"wifi password" ×'. Removing a chip searches the same words again as typed (the
-query understood literally), so a word taken for a place or a date can be searched as a word."""
+"2019 ×", '"wifi password" ×'. Removing a chip searches again with that chip's words as plain
+words (the other chips stay), so a word taken for a place or a date can be searched as a word."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class UnderstoodChips(QWidget):
         for n, item in enumerate(understood):
             chip = QToolButton()
             chip.setText(f"{chip_label(item)}  ×")
-            chip.setToolTip("Remove: search these words as typed")
+            chip.setToolTip("Remove: search these words as words")
             chip.setAutoRaise(False)
             chip.clicked.connect(lambda _=False, value=item: self.removed.emit(value))
             self._layout.insertWidget(1 + n, chip)

@@ -197,7 +197,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         sb.text_changed.connect(sp.set_text)
         sb.submitted.connect(sp.search_now)
         sp.understood_changed.connect(self.understood_chips.set_understood)
-        self.understood_chips.removed.connect(sp.search_literally)
+        self.understood_chips.removed.connect(sp.remove_understood)
         sb.move_to_results.connect(self.results_view.focus_first)
         sb.paste_image.connect(self.paste)
         sb.sort_changed.connect(self.results_model.set_sort_order)

@@ -57,18 +57,21 @@ class SearchPipeline:
         self.captions = captions
         self._schemas_ready = False
 
-    def parse(self, query: str | Query, literal: bool = False) -> Query:
+    def parse(self, query: str | Query, literal: bool = False,
+              keep: tuple[str, ...] = ()) -> Query:
         """The query value (a string is parsed here, once, and understood unless
-        ``literal``)."""
+        ``literal``; the words of ``keep``, chips the user removed, stay words)."""
         if isinstance(query, Query):
             return query
         parsed = parse_query(query, is_image=imaging.is_photo_path)
-        return parsed if literal else self.understand(parsed)
+        return parsed if literal else self.understand(parsed, keep=keep)
 
-    def understand(self, query: Query, now: datetime | None = None) -> Query:
+    def understand(self, query: Query, now: datetime | None = None,
+                   keep: tuple[str, ...] = ()) -> Query:
         """Fill the query's slots: a quoted query searches the text in photos only; dates
         and the library's place names in a one-term text query become filters, and only the
-        rest of the words go to the text encoder."""
+        rest of the words go to the text encoder. The words of ``keep`` are not understood
+        (each stands in as a placeholder no rule matches while the rest is read)."""
         from engine.search.understand_dates import understand_dates
         from engine.search.understand_places import understand_places
 
@@ -83,10 +86,15 @@ class SearchPipeline:
             known = place_names.known_names(self.catalog)
         except sqlite3.Error:  # no places table yet
             known = []
-        rest, places, place_chips = understand_places(text, known)
+        masked = text
+        for n, words in enumerate(w for w in keep if w):
+            masked = masked.replace(words, f"\ue000{n}\ue001")
+        rest, places, place_chips = understand_places(masked, known)
         rest, after, before, date_chips = understand_dates(rest, now or datetime.now())
         if not places and after is None:
             return query
+        for n, words in enumerate(w for w in keep if w):
+            rest = rest.replace(f"\ue000{n}\ue001", words)
         weight = query.terms[0].weight
         return replace(query, terms=(QueryTerm(weight, rest),) if rest else (),
                        after=after, before=before, places=tuple(places),

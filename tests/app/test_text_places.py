@@ -97,22 +97,26 @@ def test_chips_show_what_was_understood_and_can_be_removed(qtbot) -> None:  # ty
     assert not chips.isVisible() and chips.chips == []
 
 
-def test_the_window_shows_chips_and_a_removed_chip_searches_literally(  # type: ignore[no-untyped-def]
+def test_the_window_shows_chips_and_a_removed_chip_searches_its_words(  # type: ignore[no-untyped-def]
         qtbot, window, fake_library):
-    parsed: list[tuple[str, bool]] = []
+    parsed: list[tuple[str, tuple[str, ...]]] = []
     plain_search = fake_library.search
 
-    def parse(text: str, literal: bool = False) -> Any:
-        parsed.append((text, literal))
-        chips = () if literal else (Understood("place", "Lisbon", "Lisbon"),)
-        return Query(text, (), understood=chips)
+    def parse(text: str, literal: bool = False, keep: tuple[str, ...] = ()) -> Any:
+        parsed.append((text, keep))
+        chips = [Understood("place", "Lisbon", "Lisbon"), Understood("date", "2019", "2019")]
+        return Query(text, (), understood=tuple(c for c in chips if c.source not in keep))
 
     fake_library.parse = parse
     fake_library.search = lambda query, **kw: plain_search(getattr(query, "raw", query), **kw)
-    search(qtbot, window, "red circle Lisbon")
+    search(qtbot, window, "red circle Lisbon 2019")
     chips = window.understood_chips
+    qtbot.waitUntil(lambda: len(chips.chips) == 2, timeout=3000)
+    assert chips.chips[0].text().startswith("place Lisbon")
+    chips.chips[1].click()  # remove "2019": it is searched as a word, Lisbon stays a place
+    qtbot.waitUntil(lambda: parsed[-1] == ("red circle Lisbon 2019", ("2019",)), timeout=3000)
     qtbot.waitUntil(lambda: len(chips.chips) == 1, timeout=3000)
     assert chips.chips[0].text().startswith("place Lisbon")
-    chips.chips[0].click()
-    qtbot.waitUntil(lambda: parsed[-1] == ("red circle Lisbon", True), timeout=3000)
-    qtbot.waitUntil(lambda: chips.chips == [], timeout=3000)
+    window.search_bar.search_box.setText("blue square")  # a new query starts afresh
+    window.search_presenter.search_now()
+    qtbot.waitUntil(lambda: parsed[-1] == ("blue square", ()), timeout=3000)

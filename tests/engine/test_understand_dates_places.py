@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,25 @@ def test_people_plug_into_the_same_matcher() -> None:
 
 def test_no_known_places_understands_nothing() -> None:
     assert understand_places("beach Lisbon", []) == ("beach Lisbon", [], [])
+
+
+def test_the_pipeline_fills_the_query_slots_and_keeps_removed_chips_as_words(
+        tmp_path: Path) -> None:
+    from engine.search.pipeline import SearchPipeline
+    from engine.store.catalog import Catalog
+
+    catalog = Catalog(tmp_path / "catalog.db")
+    try:
+        pipeline = SearchPipeline(catalog, lambda: None, lambda: None, None, None)  # type: ignore[arg-type]
+        query = pipeline.parse("beach summer 2019")
+        assert [t.text for t in query.terms] == ["beach"]
+        assert (query.after, query.before) == (d(2019, 6, 1), d(2019, 9, 1))
+        assert [u.kind for u in query.understood] == ["date"]
+        kept = pipeline.parse("beach summer 2019", keep=("summer 2019",))
+        assert [t.text for t in kept.terms] == ["beach summer 2019"] and kept.after is None
+        literal = pipeline.parse("beach 2019", literal=True)
+        assert literal.understood == () and literal.after is None
+        quoted = pipeline.parse('"wifi password"')
+        assert quoted.quoted == ("wifi password",) and quoted.understood[0].kind == "text"
+    finally:
+        catalog.close()
