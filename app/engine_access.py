@@ -31,11 +31,13 @@ def search_filters(
     before: date | None = None,
     folder: Path | None = None,
     camera: str | None = None,
+    places: tuple[str, ...] = (),
 ) -> Any:
     """An ``engine.api.SearchFilters``."""
     from engine.api import SearchFilters
 
-    return SearchFilters(after=after, before=before, folder=folder, camera=camera)
+    return SearchFilters(after=after, before=before, folder=folder, camera=camera,
+                         places=places)
 
 
 def open_library(home: Path | None, model: str | None) -> Any:

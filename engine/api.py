@@ -45,6 +45,7 @@ from engine.records import (
     AnalysisCoverage,
     AnalysisReport,
     CaptionHit,
+    CaptureDate,
     FailedPhoto,
     FolderInfo,
     IndexProgress,
@@ -52,13 +53,18 @@ from engine.records import (
     LibraryStatus,
     ModelProgress,
     PhotoDetails,
+    PhotoPlace,
+    PhotoText,
+    PhotoTextLine,
+    PlaceCount,
     SearchFilters,
     SearchHit,
     Settings,
 )
+from engine.search import photo_facts
 from engine.search.captions import CaptionSearch
 from engine.search.pipeline import SearchPipeline
-from engine.search.query import Query
+from engine.search.query import Query, Understood
 from engine.search.second_stage import Reranker
 from engine.store.catalog import Catalog
 from engine.store.lock import WriterLock
@@ -71,6 +77,7 @@ __all__ = [
     "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library", "LibraryStatus",
     "ModelProgress", "PhotoDetails", "Query", "SearchFilters", "SearchHit", "Settings", "Watch",
     "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos",
+    "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
 log = logging.getLogger(__name__)
@@ -283,9 +290,11 @@ class Library:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def parse(self, query: str) -> Query:
-        """The query value a search would use (what was understood included)."""
-        return self._search.parse(query)
+    def parse(self, query: str, literal: bool = False, keep: tuple[str, ...] = ()) -> Query:
+        """The query value a search would use: dates, places and a quoted phrase understood
+        (``Query.understood``), unless ``literal``; ``keep``: the ``source`` words of chips the
+        user removed, searched as words."""
+        return self._search.parse(query, literal, keep)
 
     def embed_query(self, query: str | Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""
@@ -467,6 +476,26 @@ class Library:
         self._runs.stop()
         self._save_index()
         self.catalog.close()
+
+    # -- text in photos, places, dates ---------------------------------------------------------
+
+    def photo_text(self, photo: Path, read_now: bool = True) -> PhotoText:
+        """What a photo says (lines, boxes, confidences): the catalog's for a library photo
+        the text pass has read, else read now (``read_now`` False: nothing, at no cost)."""
+        return photo_facts.photo_text(self.catalog, photo, read_now=read_now)
+
+    def places(self) -> list[PlaceCount]:
+        """The cities of the library's photos with their photo counts (the Places filter)."""
+        self._search.ensure_schemas()
+        return photo_facts.library_places(self.catalog)
+
+    def photo_place(self, photo: int | Path) -> PhotoPlace | None:
+        """Where a photo was taken (None: not looked up yet)."""
+        return photo_facts.photo_place(self.catalog, self._photo_id(photo))
+
+    def capture_date(self, photo: int | Path) -> CaptureDate | None:
+        """When a photo was taken and the source of that date ("file" for a file date)."""
+        return photo_facts.capture_date(self.catalog, self._photo_id(photo))
 
     def __enter__(self) -> Library:
         return self

@@ -20,10 +20,11 @@ class SearchFilters:
     before: date | None = None  # taken before this day
     folder: Path | None = None  # inside this folder (any depth)
     camera: str | None = None  # case-insensitive substring of "make model"
+    places: tuple[str, ...] = ()  # in any of these cities/regions/countries (by name)
 
     def is_empty(self) -> bool:
         """True when no condition is set."""
-        return not (self.after or self.before or self.folder or self.camera)
+        return not (self.after or self.before or self.folder or self.camera or self.places)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class SearchHit:
     match_probability: float | None = None
     # Set by hybrid search: a caption or the file name holds the query word for word.
     keyword_match: bool = False
+    # Set by hybrid search: the text in the photo (OCR) holds the query.
+    text_match: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,3 +213,62 @@ class CaptionHit:
     source: str  # "photo" (embedded in a photo or its sidecar), "user" or "vocabulary"
     photo_id: int | None  # the photo the caption belongs to (None for vocabulary captions)
     match_probability: float | None = None  # the matcher's verdict, when reranked
+
+
+@dataclass(frozen=True)
+class PhotoTextLine:
+    """One line of text read in a photo: its four corners in the photo's pixels (as
+    displayed, clockwise from top-left) and the recogniser's confidence (0..1)."""
+
+    text: str
+    box: tuple[tuple[float, float], ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PhotoText:
+    """What a photo says (``Library.photo_text``): its lines, top to bottom."""
+
+    path: Path
+    lines: list[PhotoTextLine]
+    from_catalog: bool  # read by the background pass (else read just now)
+    note: str | None = None  # why nothing was read ("too small ..."), if so
+
+    @property
+    def text(self) -> str:
+        """The lines joined by newlines."""
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """A place of the library's photos, for the Places filter."""
+
+    city: str
+    country: str
+    photos: int
+
+
+@dataclass(frozen=True)
+class PhotoPlace:
+    """Where a photo was taken (``Library.photo_place``): None fields when unknown, with the
+    reason (no GPS, (0, 0), out of range)."""
+
+    city: str | None
+    region: str | None
+    country: str | None
+    country_code: str | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CaptureDate:
+    """When a photo was taken and where that came from: ``source`` is "exif", "xmp",
+    "xmp-sidecar", "iptc", "exif-ifd0" or "file" (the file's own time, shown as "file date");
+    ``offset`` the UTC offset ("+01:00") when the file says; ``rejected`` the dates that were
+    ignored, with why."""
+
+    local: str | None  # ISO local time "2019-07-14T10:30:00"
+    offset: str | None
+    source: str | None
+    rejected: tuple[str, ...] = ()

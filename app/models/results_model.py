@@ -198,6 +198,8 @@ class ResultsModel(QAbstractListModel):
 
     def _tooltip(self, hit: SearchHit) -> str:
         lines = [hit.path.name, f"Score: {hit.score:.3f}"]
+        if getattr(hit, "text_match", False):
+            lines.append("Found by the text in the photo")
         if hit.taken_at:
             lines.append(f"Taken: {format_taken_at(hit.taken_at)}")
         if hit.camera:

@@ -21,6 +21,7 @@ class LibraryPresenter(QObject):
     folders_changed = Signal(list)  # list[FolderInfo]
     status_changed = Signal(object)  # LibraryStatus
     cameras_changed = Signal(list)  # list[str]
+    places_changed = Signal(list)  # list[PlaceCount]
     failures_changed = Signal(list)  # list[FailedPhoto]
     error = Signal(object)
 
@@ -46,6 +47,8 @@ class LibraryPresenter(QObject):
         self._bridge.call(lib.folders, self._set_folders, self.error.emit)
         self._bridge.call(lib.status, self._set_status, self.error.emit)
         self._bridge.call(lib.cameras, self._set_cameras, self.error.emit)
+        if hasattr(lib, "places"):
+            self._bridge.call(lib.places, self.places_changed.emit, self.error.emit)
 
     def refresh_failures(self) -> None:
         """Ask for the list of files that could not be indexed."""

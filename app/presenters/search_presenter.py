@@ -70,6 +70,7 @@ class SearchPresenter(QObject):
     message_changed = Signal(str)
     similar_changed = Signal(object)  # SimilarSource | None
     refining_changed = Signal(bool)  # the second stage started (True) or ended
+    understood_changed = Signal(list)  # list[Understood]: what the query was understood to say
     error = Signal(object)  # an exception for the error dialog
 
     def __init__(self, bridge: EngineBridge, k: int = 1000, parent: QObject | None = None) -> None:
@@ -99,14 +100,23 @@ class SearchPresenter(QObject):
 
     # -- inputs ------------------------------------------------------------------------------
 
+    kept: tuple[str, ...] = ()  # words of removed chips: searched as words, not understood
+
     def set_text(self, text: str) -> None:
         """The search box changed: search after a short pause in typing."""
         if text == self.text and self.similar is None:
             return
         self.text = text
+        self.kept = ()
         if self.similar is not None and text.strip():
             self._set_similar(None)
         self._debounce.start()
+
+    def remove_understood(self, removed: Any) -> None:
+        """A chip was removed: search again with its words as plain words (``Understood``)."""
+        self.kept = (*self.kept, str(getattr(removed, "source", "") or removed.label))
+        self._debounce.stop()
+        self._run()
 
     def search_now(self) -> None:
         """Run the pending query at once (Enter in the search box)."""
@@ -203,23 +213,32 @@ class SearchPresenter(QObject):
         if similar is not None:
 
             def work() -> Any:
-                return library.similar(similar.image, k=k, filters=filters, cut_off=cut_off)
+                return library.similar(similar.image, k=k, filters=filters,
+                                       cut_off=cut_off), []
         else:
 
+            kept = self.kept
+
             def work() -> Any:  # the second stage runs after these are shown
-                return library.search(text, k=k, filters=filters, cut_off=cut_off,
-                                      rerank=False)
+                query: Any = text
+                if hasattr(library, "parse") and text:
+                    query = library.parse(text, keep=kept)
+                return library.search(query, k=k, filters=filters, cut_off=cut_off,
+                                      rerank=False), list(getattr(query, "understood", ()))
 
         self._dirty = False
         self._set_state(SearchState.SEARCHING)
         self._in_flight = self._bridge.call(
             work,
-            on_result=lambda hits: self._on_result(hits, time.monotonic() - started),
+            on_result=lambda found: self._on_result(found[0], time.monotonic() - started,
+                                                    found[1]),
             on_error=self._on_error,
         )
 
-    def _on_result(self, hits: list[SearchHit], seconds: float) -> None:
+    def _on_result(self, hits: list[SearchHit], seconds: float,
+                   understood: list[Any] | None = None) -> None:
         self._in_flight = None
+        self.understood_changed.emit(list(understood or []))
         if self._dirty:
             self._run()
             return

@@ -1,4 +1,4 @@
-"""Filters for folder, date range and camera; emits a ``SearchFilters`` on every change."""
+"""Filters for folder, date range, camera and place; emits a ``SearchFilters`` on every change."""
 
 from __future__ import annotations
 
@@ -33,11 +33,16 @@ class FilterBar(QWidget):
         self.camera_combo = QComboBox()
         self.camera_combo.addItem("Any camera", None)
         self.camera_combo.setMinimumContentsLength(14)
+        self.place_combo = QComboBox()
+        self.place_combo.addItem("Any place", None)
+        self.place_combo.setMinimumContentsLength(14)
+        self.place_combo.setToolTip("Where the photo was taken (from its GPS position)")
         self.clear_button = QPushButton("Clear filters")
 
         for signal in (
             self.folder_combo.currentIndexChanged,
             self.camera_combo.currentIndexChanged,
+            self.place_combo.currentIndexChanged,
             self.after_check.toggled,
             self.before_check.toggled,
             self.after_edit.dateChanged,
@@ -58,6 +63,7 @@ class FilterBar(QWidget):
         layout.addWidget(self.before_edit)
         layout.addSpacing(8)
         layout.addWidget(self.camera_combo)
+        layout.addWidget(self.place_combo)
         layout.addStretch(1)
         layout.addWidget(self.clear_button)
 
@@ -81,6 +87,7 @@ class FilterBar(QWidget):
             before=before,
             folder=Path(folder) if folder else None,
             camera=self.camera_combo.currentData(),
+            places=(self.place_combo.currentData(),) if self.place_combo.currentData() else (),
         )
 
     @staticmethod
@@ -93,6 +100,7 @@ class FilterBar(QWidget):
         self._emitting = False
         self.folder_combo.setCurrentIndex(0)
         self.camera_combo.setCurrentIndex(0)
+        self.place_combo.setCurrentIndex(0)
         self.after_check.setChecked(False)
         self.before_check.setChecked(False)
         self._emitting = True
@@ -107,6 +115,13 @@ class FilterBar(QWidget):
     def set_cameras(self, cameras: list[str]) -> None:
         """Offer the cameras found in the library."""
         self._refill(self.camera_combo, "Any camera", [(c, c) for c in cameras])
+
+    def set_places(self, places: list[Any]) -> None:
+        """Offer the places of the library's photos (``PlaceCount`` values: city, country,
+        photos), most photos first."""
+        self._refill(self.place_combo, "Any place",
+                     [(f"{p.city}, {p.country} ({p.photos})" if p.country
+                       else f"{p.city} ({p.photos})", p.city) for p in places])
 
     def _refill(self, combo: QComboBox, any_label: str, items: list[tuple[str, str]]) -> None:
         current = combo.currentData()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -171,6 +172,14 @@ class PreviewPane(QWidget):
         facts_layout.addLayout(grid)
         self.captions = CaptionsBox(bridge)
         facts_layout.addWidget(self.captions)
+        self.text_title = QLabel("Text in the photo")
+        self.text_title.setObjectName("sectionTitle")
+        self.photo_text = QPlainTextEdit()  # read-only: select and copy (Ctrl+C, context menu)
+        self.photo_text.setReadOnly(True)
+        self.photo_text.setMaximumHeight(120)
+        self.photo_text.setToolTip("What the photo says, read by text recognition")
+        facts_layout.addWidget(self.text_title)
+        facts_layout.addWidget(self.photo_text)
         layout = QVBoxLayout(self)
         layout.addWidget(self.image)
         layout.addWidget(self.facts)
@@ -189,6 +198,7 @@ class PreviewPane(QWidget):
             button.setEnabled(hit is not None)
         self.facts.setVisible(hit is not None)
         self.captions.show_hit(hit)
+        self._show_text(None)
         if hit is None:
             self.title.setText("")
             self.image.set_image(QImage(), None)
@@ -223,6 +233,19 @@ class PreviewPane(QWidget):
             lambda details: self._details_loaded(photo_id, details),
             lambda exc: None,  # the hit's own facts are already shown
         )
+        if hasattr(library, "photo_text"):
+            self._bridge.call(
+                lambda: library.photo_text(path, read_now=False),
+                lambda found: self._current(photo_id) and self._show_text(found),
+                lambda exc: None,  # no text shown: the rest of the preview stands
+            )
+
+    def _show_text(self, found: Any) -> None:
+        """Show a ``PhotoText`` (None or no lines: the section hides)."""
+        text = found.text if found is not None else ""
+        self.photo_text.setPlainText(text)
+        self.text_title.setVisible(bool(text))
+        self.photo_text.setVisible(bool(text))
 
     def _current(self, photo_id: int) -> bool:
         return self.hit is not None and self.hit.photo_id == photo_id

@@ -80,6 +80,8 @@ class ResultDelegate(QStyledItemDelegate):
             self._placeholder(painter, palette, box, index.data(THUMBNAIL_STATE_ROLE) == "failed")
 
         hit: SearchHit | None = index.data(HIT_ROLE)
+        if hit is not None and getattr(hit, "text_match", False):
+            self._text_badge(painter, palette, box)
         text_rect = QRect(rect.x() + 4, box.bottom() + 2, rect.width() - 8, LABEL_HEIGHT)
         # The selection tint is translucent, so the normal text colour stays readable on it.
         painter.setPen(palette.color(QPalette.ColorRole.Text))
@@ -91,6 +93,16 @@ class ResultDelegate(QStyledItemDelegate):
             text_rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), elided
         )
         painter.restore()
+
+    @staticmethod
+    def _text_badge(painter: QPainter, palette: QPalette, box: QRect) -> None:
+        """A small "T" badge in the thumbnail's corner: found by the text in the photo."""
+        badge = QRect(box.right() - 22, box.top() + 4, 18, 18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(palette.color(QPalette.ColorRole.Highlight)))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), "T")
 
     @staticmethod
     def _placeholder(painter: QPainter, palette: QPalette, box: QRect, failed: bool) -> None:

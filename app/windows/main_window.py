@@ -51,6 +51,7 @@ from app.widgets.pages import FirstRunPage, MessagePage
 from app.widgets.preview_pane import PreviewPane
 from app.widgets.results_view import ResultsView
 from app.widgets.search_bar import SearchBar
+from app.widgets.understood_chips import UnderstoodChips
 from app.windows.image_drop import ImageDropTarget
 from app.windows.library_actions import LibraryActions
 from app.windows.model_actions import ModelActions
@@ -148,6 +149,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
     def _build(self) -> None:
         self.search_bar = SearchBar()
         self.filter_bar = FilterBar()
+        self.understood_chips = UnderstoodChips()
         self.filter_bar.setVisible(False)
         self.model_banner = ModelBanner()
         self.model_banner.setVisible(False)
@@ -177,7 +179,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 10, 10, 4)
-        for widget in (self.search_bar, self.filter_bar, self.model_banner, self.similar_bar):
+        for widget in (self.search_bar, self.understood_chips, self.filter_bar,
+                       self.model_banner, self.similar_bar):
             layout.addWidget(widget)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.index_panel)
@@ -193,6 +196,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         )
         sb.text_changed.connect(sp.set_text)
         sb.submitted.connect(sp.search_now)
+        sp.understood_changed.connect(self.understood_chips.set_understood)
+        self.understood_chips.removed.connect(sp.remove_understood)
         sb.move_to_results.connect(self.results_view.focus_first)
         sb.paste_image.connect(self.paste)
         sb.sort_changed.connect(self.results_model.set_sort_order)
@@ -222,6 +227,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         lp.folders_changed.connect(self._folders_changed)
         lp.status_changed.connect(self.status_line.set_library_status)
         lp.cameras_changed.connect(self.filter_bar.set_cameras)
+        lp.places_changed.connect(self.filter_bar.set_places)
         self.folders_panel.add_requested.connect(self.add_folder)
         self.first_run_page.add_requested.connect(self.add_folder)
         self.folders_panel.remove_requested.connect(self.remove_folder)

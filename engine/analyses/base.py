@@ -199,6 +199,13 @@ class Analysis(ABC):
         return ("SELECT content_hash FROM analysis_state WHERE analysis = ? AND version = ?",
                 [self.name, self.version])
 
+    def photos_covered_sql(self) -> tuple[str, list[Any]] | None:
+        """For an analysis keyed by photo: SQL selecting the ids of photos its current version
+        has read (it stores its version per photo, e.g. in a column of its own table), so that
+        raising the version makes unchanged photos be read again by the next indexing pass.
+        None (the default): no per-version state; it runs when its photo is (re)read."""
+        return None
+
     def failed_sql(self) -> tuple[str, list[Any]]:
         """SQL selecting columns ``content_hash`` and ``error`` of this version's failures."""
         return ("SELECT content_hash, error FROM analysis_state WHERE analysis = ? AND "

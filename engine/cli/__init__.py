@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.cli import evaluation, library, search
+from engine.cli import evaluation, library, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
 
@@ -35,7 +35,7 @@ examples:
 
 
 # The command modules, in the order their commands are listed by --help.
-COMMAND_MODULES = (library, search, evaluation)
+COMMAND_MODULES = (library, search, evaluation, photo_text)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -27,8 +27,9 @@ def library(args: argparse.Namespace) -> Any:
 
 
 def filters(args: argparse.Namespace) -> Any:
-    """SearchFilters from --after/--before/--folder/--camera."""
+    """SearchFilters from --after/--before/--folder/--camera/--place."""
     from engine.api import SearchFilters
 
     folder = args.folder.expanduser().resolve() if args.folder else None
-    return SearchFilters(after=args.after, before=args.before, folder=folder, camera=args.camera)
+    return SearchFilters(after=args.after, before=args.before, folder=folder, camera=args.camera,
+                         places=tuple(getattr(args, "place", None) or ()))

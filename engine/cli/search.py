@@ -22,11 +22,16 @@ def register(sub: Any) -> dict[str, Handler]:
         s.add_argument("--before", type=date_arg, help="taken before YYYY-MM-DD")
         s.add_argument("--folder", type=Path, help="only photos inside this folder")
         s.add_argument("--camera", help="camera make/model contains this text")
+        s.add_argument("--place", action="append",
+                       help="taken in this city, region or country (repeat for any of several)")
         s.add_argument("--all", action="store_true",
                        help="keep the low-scoring tail (no relevance cut-off)")
         s.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "search":
             _rerank_options(s)
+            s.add_argument("--literal", action="store_true",
+                           help="search the words as typed: no dates, places or quoted text "
+                           "understood")
 
     s = sub.add_parser("caption", help="set (or show, or --clear) your caption of a photo")
     s.add_argument("photo", type=Path)
@@ -49,34 +54,64 @@ def _rerank_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--rerank-k", type=int, help="how many candidates the matcher reorders")
 
 
-def _print_hits(hits: list[Any], as_json: bool) -> None:
+def _print_hits(hits: list[Any], as_json: bool, query: Any = None) -> None:
     if as_json:
-        print(json.dumps([{"path": str(h.path), "score": round(h.score, 5),
-                           "taken_at": h.taken_at, "width": h.width, "height": h.height}
-                          | ({"match_probability": round(h.match_probability, 4)}
-                             if h.match_probability is not None else {})
-                          | ({"keyword_match": True} if h.keyword_match else {})
-                          for h in hits], indent=1))
+        results = [{"path": str(h.path), "score": round(h.score, 5),
+                    "taken_at": h.taken_at, "width": h.width, "height": h.height}
+                   | ({"match_probability": round(h.match_probability, 4)}
+                      if h.match_probability is not None else {})
+                   | ({"keyword_match": True} if h.keyword_match else {})
+                   | ({"text_match": True} if getattr(h, "text_match", False) else {})
+                   for h in hits]
+        understood = list(getattr(query, "understood", ()))
+        if understood:  # an object only when something was understood (else the plain list)
+            print(json.dumps({"understood": _understood_json(query), "results": results},
+                             indent=1, ensure_ascii=False))
+        else:
+            print(json.dumps(results, indent=1))
         return
     if not hits:
         print("no matching photos", file=sys.stderr)
     for h in hits:
         match = f" {h.match_probability:5.3f}" if h.match_probability is not None else ""
-        print(f"{h.score:6.3f}{match}  {h.path}" + ("  (caption/name match)"
-                                                    if h.keyword_match else ""))
+        print(f"{h.score:6.3f}{match}  {h.path}" + (
+            "  (text in photo)" if getattr(h, "text_match", False)
+            else "  (caption/name match)" if h.keyword_match else ""))
+
+
+def _understood_summary(query: Any) -> str:
+    """``beach · place Lisbon · 2019``: the words left, then each understood thing."""
+    # A quoted query's words are its chip: they search the text in photos, not the meaning.
+    words = [] if query.quoted else [t.text for t in query.terms if t.image is None]
+    parts = words + [u.label if u.kind in ("date", "text") else f"{u.kind} {u.label}"
+                     for u in query.understood]
+    return " · ".join(parts)
+
+
+def _understood_json(query: Any) -> dict[str, Any]:
+    return {"words": "" if query.quoted else " ".join(t.text for t in query.terms
+                                                      if t.image is None),
+            "chips": [{"kind": u.kind, "label": u.label, "source": u.source}
+                      for u in query.understood],
+            "after": query.after.isoformat() if query.after else None,
+            "before": query.before.isoformat() if query.before else None,
+            "places": list(query.places), "quoted": list(query.quoted)}
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
     with library(args) as lib:
+        query = lib.parse(args.query, literal=args.literal)
+        if query.understood:
+            print(f"understood: {_understood_summary(query)}", file=sys.stderr)
         rerank = args.rerank if args.rerank is not None else lib.settings.rerank
         if rerank and args.rerank_k:
-            hits = lib.search(args.query, k=max(args.k, args.rerank_k), filters=filters(args),
+            hits = lib.search(query, k=max(args.k, args.rerank_k), filters=filters(args),
                               cut_off=not args.all, rerank=False)
-            hits = lib.rerank(args.query, hits, k=args.rerank_k)[:args.k]
+            hits = lib.rerank(query, hits, k=args.rerank_k)[:args.k]
         else:
-            hits = lib.search(args.query, k=args.k, filters=filters(args),
+            hits = lib.search(query, k=args.k, filters=filters(args),
                               cut_off=not args.all, rerank=rerank)
-        _print_hits(hits, args.json)
+        _print_hits(hits, args.json, query)
     return 0
 
 

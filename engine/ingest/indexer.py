@@ -200,15 +200,22 @@ class Indexer:
 
     def _missing_results(self) -> list[PhotoWork]:
         """Readable photos of online, unpaused folders whose content lacks a result of the
-        current version of a content-keyed meaning analysis."""
-        lacking = [a for a in self.analyses if a.keyed_by == "content"]
-        if not lacking:
-            return []
+        current version of a content-keyed meaning analysis, or that a photo-keyed one's
+        current version has not read (:meth:`Analysis.photos_covered_sql`)."""
         clauses, params = [], []
-        for analysis in lacking:
-            sql, args = analysis.covered_sql()
-            clauses.append(f"p.content_hash NOT IN ({sql})")
-            params.extend(args)
+        for analysis in self.analyses:
+            if analysis.keyed_by == "content":
+                sql, args = analysis.covered_sql()
+                clauses.append(f"p.content_hash NOT IN ({sql})")
+                params.extend(args)
+                continue
+            # Keyed by photo: re-read photos its current version has not read (if it says).
+            photos = analysis.photos_covered_sql()
+            if photos is not None:
+                clauses.append(f"p.id NOT IN ({photos[0]})")
+                params.extend(photos[1])
+        if not clauses:
+            return []
         rows = self.catalog._query(
             "SELECT p.id, p.path, p.size, p.mtime_ns, p.content_hash, p.folder_id "
             "FROM photos p JOIN folders f ON f.id = p.folder_id "

@@ -7,11 +7,13 @@ what a random sample of the library scores for the same query (:mod:`engine.sear
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from engine.analyses.places import place_ids
 from engine.records import SearchFilters, SearchHit
 from engine.search.cutoff import relevance_cutoff
 from engine.store.catalog import Catalog
@@ -41,7 +43,7 @@ class FirstStage:
         if filters is not None and not filters.is_empty():
             if filters.folder is not None:  # the catalog holds absolute, resolved paths
                 filters = replace(filters, folder=Path(filters.folder).expanduser().resolve())
-            allowed = self.catalog.filtered_ids(filters)
+            allowed = filtered_ids(self.catalog, filters)
             if not allowed:
                 return []
             ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
@@ -76,6 +78,20 @@ class FirstStage:
             return vecs @ vector
         sample = self.vectors.background_sample()
         return sample @ vector if len(sample) else np.zeros(0, np.float32)
+
+
+def filtered_ids(catalog: Catalog, filters: SearchFilters) -> list[int]:
+    """Ids of photos passing ``filters``: the catalog's conditions, then the places (any of
+    them)."""
+    ids = catalog.filtered_ids(replace(filters, places=()))
+    if not filters.places:
+        return ids
+    try:
+        inside = place_ids(catalog, filters.places)
+    except sqlite3.Error:  # no places table: nothing is placed yet
+        return []
+    return [i for i in ids if i in inside]
+
 
 
 def to_hits(catalog: Catalog, ids: np.ndarray, scores: np.ndarray) -> list[SearchHit]:

@@ -1,9 +1,11 @@
 """The search pipeline: one path from a parsed query to a ranked result list, shared by the CLI,
 the app and evaluation.
 
-    Query (parsed once)  ->  embed: text tower / image tower, weighted sum
+    Query (parsed once, dates and places understood)
+                         ->  embed: text tower / image tower, weighted sum
                          ->  first stage: nearest photos, filters, relevance cut-off
-                         ->  hybrid: full-text matches in captions and file names
+                         ->  hybrid: full-text matches in captions, file names, the text in
+                             photos (OCR) and their places
                          ->  second stage: the matcher reorders the top K (optional)
 
 The facade (:class:`engine.api.Library`) builds one per library and delegates; nothing here
@@ -13,23 +15,31 @@ reaches back into it.
 from __future__ import annotations
 
 import io
+import logging
+import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from engine.analyses import places as place_names
+from engine.analyses import text as photo_text
 from engine.errors import InvalidQueryError, PhotoReadError
 from engine.jobs import CancelToken
 from engine.media import imaging
 from engine.records import CaptionHit, SearchFilters, SearchHit
 from engine.search.captions import CaptionSearch
-from engine.search.first_stage import FirstStage, to_hits
+from engine.search.first_stage import FirstStage, filtered_ids, to_hits
 from engine.search.hybrid import hybrid_order, keyword_tiers
-from engine.search.query import Query, combine, parse_query
+from engine.search.query import Query, QueryTerm, Understood, combine, parse_query
 from engine.search.second_stage import Candidate, Reranker, bytes_key
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
+
+log = logging.getLogger(__name__)
 
 
 class SearchPipeline:
@@ -45,12 +55,61 @@ class SearchPipeline:
         self._vectors = vectors
         self.reranker = reranker
         self.captions = captions
+        self._schemas_ready = False
 
-    @staticmethod
-    def parse(query: str | Query) -> Query:
-        """The query value (a string is parsed here, once)."""
-        return query if isinstance(query, Query) else parse_query(
-            query, is_image=imaging.is_photo_path)
+    def parse(self, query: str | Query, literal: bool = False,
+              keep: tuple[str, ...] = ()) -> Query:
+        """The query value (a string is parsed here, once, and understood unless
+        ``literal``; the words of ``keep``, chips the user removed, stay words)."""
+        if isinstance(query, Query):
+            return query
+        parsed = parse_query(query, is_image=imaging.is_photo_path)
+        return parsed if literal else self.understand(parsed, keep=keep)
+
+    def understand(self, query: Query, now: datetime | None = None,
+                   keep: tuple[str, ...] = ()) -> Query:
+        """Fill the query's slots: a quoted query searches the text in photos only; dates
+        and the library's place names in a one-term text query become filters, and only the
+        rest of the words go to the text encoder. The words of ``keep`` are not understood
+        (each stands in as a placeholder no rule matches while the rest is read)."""
+        from engine.search.understand_dates import understand_dates
+        from engine.search.understand_places import understand_places
+
+        text = query.keyword_text
+        if text is None:
+            return query
+        if query.raw.strip()[:1] == '"' and query.raw.strip()[-1:] == '"':
+            return replace(query, quoted=(text,),
+                           understood=(Understood("text", f'"{text}"', query.raw.strip()),))
+        self.ensure_schemas()
+        try:
+            known = place_names.known_names(self.catalog)
+        except sqlite3.Error:  # no places table yet
+            known = []
+        masked = text
+        for n, words in enumerate(w for w in keep if w):
+            masked = masked.replace(words, f"\ue000{n}\ue001")
+        rest, places, place_chips = understand_places(masked, known)
+        rest, after, before, date_chips = understand_dates(rest, now or datetime.now())
+        if not places and after is None:
+            return query
+        for n, words in enumerate(w for w in keep if w):
+            rest = rest.replace(f"\ue000{n}\ue001", words)
+        weight = query.terms[0].weight
+        return replace(query, terms=(QueryTerm(weight, rest),) if rest else (),
+                       after=after, before=before, places=tuple(places),
+                       understood=(*place_chips, *date_chips))
+
+    def ensure_schemas(self) -> None:
+        """The tables of the text and places analyses (searching before any pass ran)."""
+        if self._schemas_ready:
+            return
+        try:
+            self.catalog.apply_schema("analysis:places", place_names.SCHEMA)
+            self.catalog.apply_schema("analysis:text", photo_text.SCHEMA)
+        except sqlite3.Error as exc:  # a read-only or busy catalog: searches skip them
+            log.debug("could not create the text/places tables: %s", exc)
+        self._schemas_ready = True
 
     # -- vectors --------------------------------------------------------------------------------
 
@@ -93,6 +152,11 @@ class SearchPipeline:
     def search(self, query: Query, k: int, filters: SearchFilters | None, cut_off: bool,
                rerank: bool) -> list[SearchHit]:
         """The whole pipeline for a typed query."""
+        filters = with_query_slots(filters, query)
+        if query.quoted:
+            return self.quoted(query, k, filters)
+        if not query.terms:  # only a date or place was typed: the newest photos that match
+            return self.listing(k, filters)
         depth = max(k, self.reranker.k()) if rerank else k
         vector = self.embed(query)
         hits = self.hybrid(query, vector, self.first_stage().search(vector, depth, filters,
@@ -115,23 +179,72 @@ class SearchPipeline:
         return self.first_stage().search(vector, k, filters, cut_off, min_keep=min(k, 3),
                                          exclude=exclude)
 
+    def quoted(self, query: Query, k: int, filters: SearchFilters | None) -> list[SearchHit]:
+        """A quoted query: photos whose text (OCR) holds every quoted phrase, best first."""
+        self.ensure_schemas()
+        ids: list[int] | None = None
+        for phrase in query.quoted:
+            found = self.text_ids(phrase, True)
+            ids = found if ids is None else [i for i in ids if i in set(found)]
+        ids = ids or []
+        if filters is not None and not filters.is_empty():
+            allowed = set(self.filtered_ids(filters))
+            ids = [i for i in ids if i in allowed]
+        ids = ids[:k]
+        return [replace(h, keyword_match=True, text_match=True)
+                for h in to_hits(self.catalog, np.asarray(ids, np.int64),
+                                 np.ones(len(ids), np.float32))]
+
+    def listing(self, k: int, filters: SearchFilters | None) -> list[SearchHit]:
+        """The newest photos that pass ``filters`` (a query that was all date or place)."""
+        ids = self.filtered_ids(filters or SearchFilters())
+        rows = self.catalog.photo_rows(ids)
+        ids.sort(key=lambda i: rows[i][5] or "" if i in rows else "", reverse=True)
+        return to_hits(self.catalog, np.asarray(ids[:k], np.int64),
+                       np.zeros(min(k, len(ids)), np.float32))
+
+    def filtered_ids(self, filters: SearchFilters) -> list[int]:
+        """Ids of photos passing ``filters``, the place filter included."""
+        return filtered_ids(self.catalog, filters)
+
+    def text_ids(self, text: str, phrase: bool) -> list[int]:
+        """Photos whose text in the photo holds ``text`` ([] before the text pass ran)."""
+        try:
+            return photo_text.text_match_ids(self.catalog, text, phrase)
+        except sqlite3.Error as exc:
+            log.debug("text search for %r failed: %s", text, exc)
+            return []
+
     def hybrid(self, query: Query, vector: np.ndarray, hits: list[SearchHit],
                filters: SearchFilters | None) -> list[SearchHit]:
-        """Hybrid search: add and promote photos whose captions or names hold the query."""
+        """Hybrid search: add and promote photos whose captions, names, text in the photo or
+        place hold the query."""
         text = query.keyword_text
         if text is None:
             return hits
+        self.ensure_schemas()
         tiers = keyword_tiers(self.catalog, text)
+        in_text: set[int] = set()
+        for tier, phrase in ((2, True), (1, False)):
+            for pid in self.text_ids(text, phrase):
+                in_text.add(pid)
+                tiers[pid] = max(tiers.get(pid, 0), tier)
+        try:
+            for pid in place_names.name_matches(self.catalog, text):
+                tiers.setdefault(pid, 1)
+        except sqlite3.Error as exc:
+            log.debug("place search for %r failed: %s", text, exc)
         if not tiers:
             return hits
         have = {h.photo_id for h in hits}
         extra = [pid for pid in tiers if pid not in have]
         if extra and filters is not None and not filters.is_empty():
-            allowed = set(self.catalog.filtered_ids(filters))
+            allowed = set(self.filtered_ids(filters))
             extra = [pid for pid in extra if pid in allowed]
         vectors = self._vectors()
         ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
-        return hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)
+        ordered = hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)
+        return [replace(h, text_match=True) if h.photo_id in in_text else h for h in ordered]
 
     def rerank(self, query: Query, hits: list[SearchHit], k: int | None = None,
                cancel: CancelToken | None = None) -> list[SearchHit]:
@@ -164,6 +277,17 @@ class SearchPipeline:
         if rerank:
             hits = self.reranker.rerank_captions(Candidate(key, load), hits, cancel=cancel)
         return hits[:k]
+
+
+def with_query_slots(filters: SearchFilters | None, query: Query) -> SearchFilters | None:
+    """``filters`` narrowed by what the query was understood to say (dates, places)."""
+    if query.after is None and query.before is None and not query.places:
+        return filters
+    base = filters or SearchFilters()
+    after = max((d for d in (base.after, query.after) if d is not None), default=None)
+    before = min((d for d in (base.before, query.before) if d is not None), default=None)
+    return replace(base, after=after, before=before,
+                   places=tuple(dict.fromkeys((*base.places, *query.places))))
 
 
 def decode_image_bytes(data: bytes) -> Any:

@@ -286,8 +286,10 @@ def test_date_filters(indexed: IndexedLibrary) -> None:
         return sorted(h.taken_at for h in lib.search(query, k=DEMO_PHOTOS, filters=f,
                                                       cut_off=False))
 
-    in_2023 = taken(SearchFilters(after=date(2023, 1, 1)))
+    in_2023 = taken(SearchFilters(after=date(2023, 1, 1), before=date(2024, 1, 1)))
     assert len(in_2023) == 15 and all(t.startswith("2023-03-") for t in in_2023)
+    # The 10 photos without EXIF are dated by their file's own time (a "file date").
+    assert len(taken(SearchFilters(after=date(2023, 1, 1)))) == 25
     before_2022 = taken(SearchFilters(before=date(2022, 1, 1)))
     assert len(before_2022) == 15 and all(t.startswith("2021-06-") for t in before_2022)
     # after is inclusive, before exclusive: 5..9 June 2021.
