@@ -31,7 +31,7 @@ examples:
   photosearch caption ~/Pictures/IMG_1234.jpg "grandma's 80th birthday"
   photosearch captions ~/Downloads/that.jpg -k 10 --json
   photosearch duplicates --similar
-  photosearch trash ~/Pictures/IMG_1234\ copy.jpg
+  photosearch trash ~/Pictures/IMG_1234-copy.jpg
 """
 
 

@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from engine.store.catalog import Catalog, chunks
 logger = logging.getLogger(__name__)
 
 
-class DuplicateKind(str, Enum):
+class DuplicateKind(StrEnum):
     """What a group's members have in common."""
 
     EXACT = "exact"
@@ -109,10 +109,14 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
     def groups(self) -> list[tuple[int, ...]]:
+        """Sets of more than one element, each sorted (only joined elements are visited)."""
+        parent = np.asarray(self.parent)
+        joined = np.flatnonzero(parent != np.arange(len(parent)))
         found: dict[int, list[int]] = {}
-        for x in range(len(self.parent)):
-            found.setdefault(self.find(x), []).append(x)
-        return [tuple(m) for m in found.values() if len(m) > 1]
+        for x in joined.tolist():
+            root = self.find(x)
+            found.setdefault(root, [root]).append(x)
+        return [tuple(sorted(m)) for m in found.values()]
 
 
 def group_duplicates(
@@ -207,7 +211,12 @@ def _candidate_pairs(
         ea, eb = extra[:, 0], extra[:, 1]
         p_dist = _popcount(facts.phash[ea] ^ facts.phash[eb])
         d_dist = _popcount(facts.dhash[ea] ^ facts.dhash[eb])
-        extra = extra[(p_dist <= t.phash_near) | (np.minimum(p_dist, d_dist) <= t.crop_hash)]
+        # What the hashes alone propose can only be a near-duplicate (look-alike shots come
+        # from the vector neighbours): a close pHash, or a crop's hash of the same moment.
+        ta, tb = facts.taken_at[ea], facts.taken_at[eb]
+        same_moment = np.isnan(ta) | np.isnan(tb) | (np.abs(ta - tb) <= t.same_moment_seconds)
+        extra = extra[(p_dist <= t.phash_near)
+                      | ((np.minimum(p_dist, d_dist) <= t.crop_hash) & same_moment)]
     if len(extra):
         extra_cos = np.asarray(cosine(extra), np.float64)
         known = extra_cos >= loosest
@@ -328,35 +337,37 @@ def find_duplicates(catalog: Catalog, model_id: str, similar: bool = False,
     """The library's duplicate groups (exact, near, and with ``similar`` similar shots), each
     with the copy to keep first: readable photos of online folders, from the stored perceptual
     hashes and neighbour pairs (photos their background passes have not reached yet join once
-    they have)."""
+    they have). Reads the few columns grouping needs for every photo, the rest only for the
+    photos in a group."""
     tables = {r[0] for r in catalog._query("SELECT name FROM sqlite_master WHERE type='table'")}
     hash_join = ("LEFT JOIN photo_hashes h ON h.content_hash = p.content_hash"
                  if "photo_hashes" in tables else
                  "LEFT JOIN (SELECT NULL AS content_hash, NULL AS phash, NULL AS dhash) h "
                  "ON 0")
     rows = catalog._query(
-        "SELECT p.id, p.path, f.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, "
-        "p.camera_make, p.camera_model, p.content_hash, h.phash, h.dhash FROM photos p "
+        "SELECT p.id, p.content_hash, p.taken_at, h.phash, h.dhash FROM photos p "
         f"JOIN folders f ON f.id = p.folder_id {hash_join} WHERE p.error IS NULL "
         "AND f.online = 1 AND p.content_hash IS NOT NULL ORDER BY p.id")
     if len(rows) < 2:
         return []
-    content = [str(r[10]) for r in rows]
-    hashed = np.array([r[11] is not None for r in rows], bool)
+    ids = [int(r[0]) for r in rows]
+    content = [str(r[1]) for r in rows]
     facts = PhotoFacts(
         content_hash=content,
-        phash=np.array([_unsigned(r[11]) for r in rows], np.uint64),
-        dhash=np.array([_unsigned(r[12]) for r in rows], np.uint64),
-        taken_at=np.array([_seconds(r[7]) for r in rows], np.float64),
-        hashed=hashed,
+        phash=np.array([_unsigned(r[3]) for r in rows], np.uint64),
+        dhash=np.array([_unsigned(r[4]) for r in rows], np.uint64),
+        taken_at=_seconds([r[2] for r in rows]),
+        hashed=np.array([r[3] is not None for r in rows], bool),
     )
+    del rows
     row_of: dict[str, int] = {}
     for row, digest in enumerate(content):
         row_of.setdefault(digest, row)
     pairs, cos = _stored_neighbours(catalog, model_id, row_of, tables)
     groups = group_duplicates(facts, pairs, cos, _catalog_cosine(catalog, model_id, content),
                               thresholds, similar)
-    out = [_group_record(g, rows) for g in groups]
+    details = _details(catalog, [ids[m] for g in groups for m in g.members])
+    out = [_group_record(g.kind, [details[ids[m]] for m in g.members]) for g in groups]
     order = {k.value: i for i, k in enumerate(DuplicateKind)}
     out.sort(key=lambda g: (order[g.kind], str(g.keeper.path)))
     return out
@@ -379,38 +390,52 @@ def _catalog_cosine(catalog: Catalog, model_id: str, content: Sequence[str]) -> 
     """Cosines of row pairs from the stored vectors (only the rows asked for are read)."""
 
     def cosine(pairs: np.ndarray) -> np.ndarray:
-        wanted = sorted({content[int(r)] for r in pairs.ravel()})
-        vectors: dict[str, np.ndarray] = {}
-        for chunk in chunks(wanted, 500):
-            for digest, blob in catalog._query(
-                    "SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND "
-                    f"content_hash IN ({','.join('?' * len(chunk))})", [model_id, *chunk]):
-                vectors[str(digest)] = np.frombuffer(blob, np.float32)
-        out = np.full(len(pairs), np.nan)
-        for i, (a, b) in enumerate(pairs):
-            va, vb = vectors.get(content[int(a)]), vectors.get(content[int(b)])
-            if va is not None and vb is not None:
-                out[i] = float(va @ vb)
-        return out
+        rows, inverse = np.unique(pairs.ravel(), return_inverse=True)
+        wanted = [content[int(r)] for r in rows]
+        vectors: dict[str, bytes] = {}
+        for chunk in chunks(sorted(set(wanted)), 500):
+            vectors.update((str(d), bytes(b)) for d, b in catalog._query(
+                "SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND "
+                f"content_hash IN ({','.join('?' * len(chunk))})", [model_id, *chunk]))
+        if not vectors:
+            return np.full(len(pairs), np.nan)
+        dim = len(next(iter(vectors.values()))) // 4
+        matrix = np.full((len(rows), dim), np.nan, np.float32)
+        for n, digest in enumerate(wanted):
+            blob = vectors.get(digest)
+            if blob is not None and len(blob) == dim * 4:
+                matrix[n] = np.frombuffer(blob, np.float32)
+        a, b = inverse.reshape(-1, 2).T
+        return np.einsum("ij,ij->i", matrix[a], matrix[b]).astype(np.float64)
 
     return cosine
 
 
-def _group_record(group: RowGroup, rows: Sequence[Sequence]) -> DuplicateGroup:
-    photos = [_photo_record(rows[m]) for m in group.members]
-    copies = [CopyFacts(p.width or 0, p.height or 0, p.file_format,
-                        bool(rows[m][7] or rows[m][8] or rows[m][9]), p.size_bytes,
-                        int(rows[m][4]) / 1e9)
-              for m, p in zip(group.members, photos, strict=True)]
-    choice = choose_keeper(copies)
+def _details(catalog: Catalog, ids: list[int]) -> dict[int, tuple[DuplicatePhoto, CopyFacts]]:
+    """What a person compares copies by, and what the keeper choice looks at, per photo."""
+    out: dict[int, tuple[DuplicatePhoto, CopyFacts]] = {}
+    folders: dict[str, Path] = {}
+    for chunk in chunks(sorted(set(ids)), 500):
+        for r in catalog._query(
+                "SELECT p.id, p.path, f.path, p.size, p.mtime_ns, p.width, p.height, "
+                "p.taken_at, p.camera_make, p.camera_model FROM photos p JOIN folders f ON "
+                f"f.id = p.folder_id WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
+            path = Path(r[1])
+            folder = folders.get(r[2]) or folders.setdefault(r[2], Path(r[2]))
+            fmt = path.suffix.lower().lstrip(".")
+            photo = DuplicatePhoto(int(r[0]), path, folder, int(r[3]), r[5], r[6], r[7], fmt)
+            facts = CopyFacts(r[5] or 0, r[6] or 0, fmt, bool(r[7] or r[8] or r[9]), int(r[3]),
+                              int(r[4]) / 1e9)
+            out[int(r[0])] = (photo, facts)
+    return out
+
+
+def _group_record(kind: DuplicateKind, members: list[tuple[DuplicatePhoto, CopyFacts]]
+                  ) -> DuplicateGroup:
+    choice = choose_keeper([facts for _, facts in members])
+    photos = [photo for photo, _ in members]
     photos.insert(0, photos.pop(choice.index))
-    return DuplicateGroup(group.kind.value, photos, choice.reason)
-
-
-def _photo_record(row: Sequence) -> DuplicatePhoto:
-    path = Path(row[1])
-    return DuplicatePhoto(int(row[0]), path, Path(row[2]) if row[2] else None, int(row[3]),
-                          row[5], row[6], row[7], path.suffix.lower().lstrip("."))
+    return DuplicateGroup(kind.value, photos, choice.reason)
 
 
 def _unsigned(value: int | None) -> int:
@@ -419,11 +444,22 @@ def _unsigned(value: int | None) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
-def _seconds(taken_at: str | None) -> float:
-    if not taken_at:
+def _seconds(taken: list[str | None]) -> np.ndarray:
+    """Capture times (naive ISO) as seconds, NaN where unknown or unreadable."""
+    try:  # fast path: numpy parses ISO 8601 in C
+        stamps = np.array([t[:19] if t else "NaT" for t in taken], dtype="datetime64[s]")
+    except ValueError:
+        return np.array([_one_second(t) for t in taken], np.float64)
+    seconds = stamps.astype(np.int64).astype(np.float64)
+    seconds[np.isnat(stamps)] = math.nan
+    return seconds
+
+
+def _one_second(taken: str | None) -> float:
+    if not taken:
         return math.nan
     try:
-        moment = datetime.fromisoformat(taken_at)
+        moment = datetime.fromisoformat(taken)
     except ValueError:
         return math.nan
     return (moment.replace(tzinfo=None) - _EPOCH).total_seconds()

@@ -71,7 +71,8 @@ def copies(image: Image.Image) -> dict[str, Image.Image]:
     }
 
 
-def burst(image: Image.Image, shots: int = 4, window: float = 0.8, step: float = 0.06) -> list[Image.Image]:
+def burst(image: Image.Image, shots: int = 4, window: float = 0.8, step: float = 0.06
+          ) -> list[Image.Image]:
     """Shots a moment apart: windows of ``window`` of the frame, moving ``step`` each shot."""
     w, h = image.size
     ww, wh = round(w * window), round(h * window)
