@@ -51,6 +51,7 @@ from app.widgets.pages import FirstRunPage, MessagePage
 from app.widgets.preview_pane import PreviewPane
 from app.widgets.results_view import ResultsView
 from app.widgets.search_bar import SearchBar
+from app.windows.duplicates_actions import DuplicatesActions
 from app.windows.image_drop import ImageDropTarget
 from app.windows.library_actions import LibraryActions
 from app.windows.model_actions import ModelActions
@@ -78,7 +79,7 @@ _MESSAGES = {
 }
 
 
-class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
+class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesActions, QMainWindow):
     """The PhotoSearch window over one library.
 
     Give it an open library, or None and then ``open_library(opener)``: the window paints
@@ -183,6 +184,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         layout.addWidget(self.index_panel)
         self.setCentralWidget(central)
         self.status_line = StatusLine(self.statusBar())
+        self._add_duplicates_action()
 
     def _connect(self) -> None:
         sp, sb, lp, ip = (
@@ -307,7 +309,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
             self.start()
 
     def _set_library_controls(self, enabled: bool) -> None:
-        for widget in (self.folders_panel, self.first_run_page, self.search_bar.settings_button):
+        for widget in (self.folders_panel, self.first_run_page, self.search_bar.settings_button,
+                       self.duplicates_action):
             widget.setEnabled(enabled)
 
     def start(self) -> None:
