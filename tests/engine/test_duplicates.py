@@ -278,3 +278,29 @@ def test_a_photo_added_later_finds_the_earlier_copies(
     lib.index().result()
     copied = next(g for g in lib.duplicates() if g.keeper.path == paths[COPIED])
     assert late in {p.path for p in copied.photos}
+
+
+def test_the_command_line_lists_groups_and_trashes(
+        dupes: tuple[Library, dict[str, Path]], home_trash: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from engine.cli import main
+
+    lib, paths = dupes
+    common = ["--home", str(lib.home), "--model", "demo", "--device", "cpu"]
+    assert main([*common, "duplicates", "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)
+    assert [g["kind"] for g in groups][:1] == ["exact"]
+    near = next(g for g in groups if g["keep"] == str(paths[COPIED]))
+    assert near["kind"] == "near" and near["why"]
+    assert {"path", "folder", "size_bytes", "width", "height", "taken_at", "format"} <= set(
+        near["photos"][0])
+    assert main([*common, "duplicates"]) == 0
+    text = capsys.readouterr().out
+    assert f"keep {paths[COPIED].name}" in text and "near-duplicates" in text
+    assert main([*common, "trash", str(paths["WebP quality 80"])]) == 0
+    assert "moved to the trash" in capsys.readouterr().out
+    assert not paths["WebP quality 80"].exists()
+    assert main([*common, "trash", str(paths["WebP quality 80"])]) == 1
+    assert "not a photo of this library" in capsys.readouterr().err
