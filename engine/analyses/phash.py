@@ -13,9 +13,9 @@ Why not call imagehash at run time: it imports scipy (113 MB installed) for one 
 PyWavelets for whash; a 32x32 DCT is a 32x32 matrix product in numpy. imagehash (BSD-2) stays a
 test dependency as the reference.
 
-:class:`PerceptualHashAnalysis` is a background analysis on the seam
-(:mod:`engine.analyses.base`): it needs the decoded image and stores one row per content hash
-in ``photo_hashes``; :mod:`engine.search.duplicates` reads them.
+:class:`PerceptualHashAnalysis` is an analysis on the seam (:mod:`engine.analyses.base`) that
+runs in the meaning pass on the image decoded for CLIP and stores one row per content hash in
+``photo_hashes``; :mod:`engine.search.duplicates` reads them.
 """
 
 from __future__ import annotations
@@ -121,21 +121,25 @@ def _dct_matrix(n: int) -> np.ndarray:
 
 @register
 class PerceptualHashAnalysis(Analysis):
-    """Both perceptual hashes of each photo's content (a background analysis: ~1 ms a photo
-    on the decoded image, so near-duplicates are found after the photos are searchable)."""
+    """Both perceptual hashes of each photo's content.
+
+    It runs in the meaning pass, on the image that pass decodes anyway for CLIP: hashing it
+    costs well under a millisecond, while a background pass of its own would decode every
+    photo a second time (the costly part). A library indexed before it existed gets its hashes
+    on the next indexing pass (the indexer fills in missing meaning results).
+    """
 
     name = "phash"
     title = "duplicate detection"
-    stage = "background"
-    batch_size = 64
+    stage = "meaning"
 
     @property
     def version(self) -> str:
         return VERSION
 
     def needs(self) -> Needs:
-        # Decoded with the shorter side >= 128 px: the hashes shrink to 32x32 and 9x8, so
-        # this is plenty, and JPEGs decode at a small DCT scale.
+        # The hashes shrink the image to 32x32 and 9x8: any decode of 128 px or more will do
+        # (the pass decodes at the largest size asked for: CLIP's).
         return Needs(image_side=DECODE_SIDE)
 
     def schema(self) -> list[str]:

@@ -71,14 +71,6 @@ def restore(item: TrashedFile) -> Path:
     return item.original
 
 
-def trash_folders() -> list[Path]:
-    """The freedesktop trash folders send2trash uses (home first)."""
-    from send2trash import plat_other
-
-    folders = [Path(os.fsdecode(plat_other.HOMETRASH_B))]
-    return folders
-
-
 def _find_in_trash(original: Path) -> TrashedFile:
     try:
         from send2trash import plat_other
@@ -120,8 +112,11 @@ def trash_photos(catalog: Catalog, paths: Sequence[Path]) -> tuple[TrashReport, 
     failed: list[tuple[Path, str]] = []
     ids: list[int] = []
     for raw in paths:
-        path = Path(raw).expanduser().resolve()
-        photo_id = catalog.photo_id_for_path(str(path.resolve()))
+        path = Path(raw).expanduser().absolute()
+        photo_id = catalog.photo_id_for_path(str(path))
+        if photo_id is None:  # given through a symlinked folder, or with ".." in it
+            path = path.resolve()
+            photo_id = catalog.photo_id_for_path(str(path))
         if photo_id is None:
             failed.append((path, "not a photo of this library"))
             continue

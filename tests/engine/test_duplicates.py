@@ -199,7 +199,10 @@ def dupes(tmp_path: Path, open_library: Callable[..., Library]
     lib = open_library()
     lib.add_folder(tmp_path / "photos")
     report = lib.index().result()
-    assert {a.name: a.error for a in report.analyses}.get("phash", "missing") is None
+    assert [(a.name, a.error) for a in report.analyses if a.name == "neighbours"] == [
+        ("neighbours", None)]
+    coverage = {a.name: (a.pending, a.failed) for a in lib.status().analyses}
+    assert coverage["phash"] == coverage["neighbours"] == (0, 0)
     return lib, paths
 
 
