@@ -46,6 +46,8 @@ from engine.records import (
     AnalysisReport,
     CaptionHit,
     CaptureDate,
+    DuplicateGroup,
+    DuplicatePhoto,
     FailedPhoto,
     FolderInfo,
     IndexProgress,
@@ -60,9 +62,11 @@ from engine.records import (
     SearchFilters,
     SearchHit,
     Settings,
+    TrashReport,
 )
 from engine.search import photo_facts
 from engine.search.captions import CaptionSearch
+from engine.search.duplicates import find_duplicates
 from engine.search.pipeline import SearchPipeline
 from engine.search.query import Query, Understood
 from engine.search.second_stage import Reranker
@@ -71,9 +75,11 @@ from engine.store.lock import WriterLock
 from engine.store.paths import default_home
 from engine.store.photo_vectors import PhotoVectors, slug
 from engine.store.settings import load_settings, resolve_device, resolve_model, save_settings
+from engine.store.trash import trash_photos
 
 __all__ = [
-    "AnalysisCoverage", "AnalysisReport", "CaptionHit", "DEMO_MODEL", "FailedPhoto",
+    "AnalysisCoverage", "AnalysisReport", "CaptionHit", "DEMO_MODEL", "DuplicateGroup",
+    "DuplicatePhoto", "FailedPhoto", "TrashReport",
     "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library", "LibraryStatus",
     "ModelProgress", "PhotoDetails", "Query", "SearchFilters", "SearchHit", "Settings", "Watch",
     "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos",
@@ -517,3 +523,22 @@ class Library:
         if planned != "onnx":
             return planned, {}
         return planned, fidelity_summary(read_manifest(onnx_folder_for(spec)))
+    # -- duplicates ---------------------------------------------------------------------------
+
+    def duplicates(self, similar: bool = False) -> list[DuplicateGroup]:
+        """Groups of copies (exact, then near-duplicates; with ``similar``, also similar shots),
+        each with the copy we suggest keeping first. Photos join once their background passes
+        (perceptual hash, neighbours) have run; no model is loaded."""
+        self._analyses(bound=False)  # their tables exist even before the first pass
+        return find_duplicates(self.catalog, self.encoder.spec.model_id, similar)
+
+    def trash(self, paths: list[Path]) -> TrashReport:
+        """Move photos to the system trash (never a permanent delete; undo from the trash) and
+        drop them from the results at once. A restored file is indexed as a new photo."""
+        with self._runs.write_mutex:  # not in the middle of a pass or a watch batch
+            report, ids = trash_photos(self.catalog, paths)
+        vectors = self._model.open_vectors
+        if ids and vectors is not None:
+            vectors.remove(ids)
+            vectors.save()
+        return report

@@ -272,3 +272,42 @@ class CaptureDate:
     offset: str | None
     source: str | None
     rejected: tuple[str, ...] = ()
+class DuplicatePhoto:
+    """One photo of a duplicates group, with what a person compares copies by."""
+
+    photo_id: int
+    path: Path
+    folder: Path | None
+    size_bytes: int
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    file_format: str  # the file's suffix, lower case, without the dot
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Photos that are copies of one picture (``Library.duplicates``).
+
+    ``kind``: "exact" (identical files), "near" (the same picture resized, re-saved,
+    converted, lightly cropped or edited) or "similar" (shots of one moment, like a burst).
+    ``photos[0]`` is the copy we suggest keeping, for the reason ``keeper_reason``.
+    """
+
+    kind: str
+    photos: list[DuplicatePhoto]
+    keeper_reason: str
+
+    @property
+    def keeper(self) -> DuplicatePhoto:
+        """The copy we suggest keeping."""
+        return self.photos[0]
+
+
+@dataclass(frozen=True)
+class TrashReport:
+    """What ``Library.trash`` did: files moved to the system trash (never deleted), and the
+    ones left in place with the reason."""
+
+    moved: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)

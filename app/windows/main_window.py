@@ -52,6 +52,7 @@ from app.widgets.preview_pane import PreviewPane
 from app.widgets.results_view import ResultsView
 from app.widgets.search_bar import SearchBar
 from app.widgets.understood_chips import UnderstoodChips
+from app.windows.duplicates_actions import DuplicatesActions
 from app.windows.image_drop import ImageDropTarget
 from app.windows.library_actions import LibraryActions
 from app.windows.model_actions import ModelActions
@@ -79,7 +80,7 @@ _MESSAGES = {
 }
 
 
-class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
+class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesActions, QMainWindow):
     """The PhotoSearch window over one library.
 
     Give it an open library, or None and then ``open_library(opener)``: the window paints
@@ -186,6 +187,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
         layout.addWidget(self.index_panel)
         self.setCentralWidget(central)
         self.status_line = StatusLine(self.statusBar())
+        self._add_duplicates_action()
 
     def _connect(self) -> None:
         sp, sb, lp, ip = (
@@ -313,7 +315,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, QMainWindow):
             self.start()
 
     def _set_library_controls(self, enabled: bool) -> None:
-        for widget in (self.folders_panel, self.first_run_page, self.search_bar.settings_button):
+        for widget in (self.folders_panel, self.first_run_page, self.search_bar.settings_button,
+                       self.duplicates_action):
             widget.setEnabled(enabled)
 
     def start(self) -> None:

@@ -89,3 +89,5 @@ def _load_builtins() -> None:
     import engine.analyses.clip  # noqa: F401
     import engine.analyses.places  # noqa: F401  (background: cheap, no pixels)
     import engine.analyses.text  # noqa: F401  (background: OCR)
+    import engine.analyses.phash  # noqa: F401
+    import engine.analyses.neighbours  # noqa: F401
