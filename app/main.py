@@ -14,6 +14,7 @@ import argparse
 import logging
 import logging.handlers
 import multiprocessing
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -207,7 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from app.self_test import run_self_test
 
-        return run_self_test()
+        code = run_self_test()
+        # The verdict is printed. Native thread pools (ONNX Runtime's, dlib's, torch's, Qt's)
+        # can abort the process while the interpreter tears them down ("terminate called
+        # without an active exception"), which would turn a passed check into a crash: end
+        # here, without that teardown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     setup_logging(None)
     app = create_application()
     session = open_window(args.home, args.model)
