@@ -87,3 +87,4 @@ def _load_builtins() -> None:
     # This order is the order they run in within a stage.
     import engine.analyses.metadata  # noqa: F401, I001
     import engine.analyses.clip  # noqa: F401
+    import engine.analyses.faces  # noqa: F401

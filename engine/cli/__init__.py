@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.cli import evaluation, library, search
+from engine.cli import evaluation, library, people, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
 
@@ -30,12 +30,14 @@ examples:
   photosearch search "a red circle left of a blue square" --rerank
   photosearch caption ~/Pictures/IMG_1234.jpg "grandma's 80th birthday"
   photosearch captions ~/Downloads/that.jpg -k 10 --json
+  photosearch people                      # then: people name 3 Grace
+  photosearch search "Grace beach"        # understood: beach · person Grace
 """
 
 
 
 # The command modules, in the order their commands are listed by --help.
-COMMAND_MODULES = (library, search, evaluation)
+COMMAND_MODULES = (library, search, people, evaluation)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -27,6 +27,10 @@ def register(sub: Any) -> dict[str, Handler]:
         s.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "search":
             _rerank_options(s)
+            s.add_argument("--person", action="append", default=[], metavar="NAME",
+                           help="only photos of this person (repeat: together)")
+            s.add_argument("--literal", action="store_true",
+                           help="search the words as typed (no names understood)")
 
     s = sub.add_parser("caption", help="set (or show, or --clear) your caption of a photo")
     s.add_argument("photo", type=Path)
@@ -49,14 +53,17 @@ def _rerank_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--rerank-k", type=int, help="how many candidates the matcher reorders")
 
 
-def _print_hits(hits: list[Any], as_json: bool) -> None:
+def _print_hits(hits: list[Any], as_json: bool, understood: Any = None) -> None:
     if as_json:
-        print(json.dumps([{"path": str(h.path), "score": round(h.score, 5),
+        rows = [{"path": str(h.path), "score": round(h.score, 5),
                            "taken_at": h.taken_at, "width": h.width, "height": h.height}
                           | ({"match_probability": round(h.match_probability, 4)}
                              if h.match_probability is not None else {})
                           | ({"keyword_match": True} if h.keyword_match else {})
-                          for h in hits], indent=1))
+                          for h in hits]
+        # With something understood: {"understood": ..., "hits": [...]}; else the plain list.
+        print(json.dumps({"understood": understood, "hits": rows} if understood else rows,
+                         indent=1))
         return
     if not hits:
         print("no matching photos", file=sys.stderr)
@@ -68,15 +75,25 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     with library(args) as lib:
+        query = lib.query(args.query, people=tuple(args.person), literal=args.literal)
+        understood = None
+        if query.understood:
+            text = " ".join(t.text for t in query.terms)
+            line = " · ".join([text] * bool(text) + [f"{u.kind} {u.label}"
+                                                      for u in query.understood])
+            print(f"understood: {line}", file=sys.stderr)
+            understood = {"text": text, "chips": [{"kind": u.kind, "label": u.label,
+                                                   "source": u.source}
+                                                  for u in query.understood]}
         rerank = args.rerank if args.rerank is not None else lib.settings.rerank
         if rerank and args.rerank_k:
-            hits = lib.search(args.query, k=max(args.k, args.rerank_k), filters=filters(args),
+            hits = lib.search(query, k=max(args.k, args.rerank_k), filters=filters(args),
                               cut_off=not args.all, rerank=False)
-            hits = lib.rerank(args.query, hits, k=args.rerank_k)[:args.k]
+            hits = lib.rerank(query, hits, k=args.rerank_k)[:args.k]
         else:
-            hits = lib.search(args.query, k=args.k, filters=filters(args),
+            hits = lib.search(query, k=args.k, filters=filters(args),
                               cut_off=not args.all, rerank=rerank)
-        _print_hits(hits, args.json)
+        _print_hits(hits, args.json, understood)
     return 0
 
 

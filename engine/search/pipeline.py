@@ -13,7 +13,8 @@ reaches back into it.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,10 @@ from engine.records import CaptionHit, SearchFilters, SearchHit
 from engine.search.captions import CaptionSearch
 from engine.search.first_stage import FirstStage, to_hits
 from engine.search.hybrid import hybrid_order, keyword_tiers
+from engine.search.people import PersonUnderstander, photo_ids_with
 from engine.search.query import Query, combine, parse_query
 from engine.search.second_stage import Candidate, Reranker, bytes_key
+from engine.search.understand import Understander, understand
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
 
@@ -45,12 +48,19 @@ class SearchPipeline:
         self._vectors = vectors
         self.reranker = reranker
         self.captions = captions
+        # Query understanding, in order; other capabilities (places, dates) append theirs.
+        self.understanders: list[Understander] = [PersonUnderstander(catalog)]
 
-    @staticmethod
-    def parse(query: str | Query) -> Query:
-        """The query value (a string is parsed here, once)."""
-        return query if isinstance(query, Query) else parse_query(
-            query, is_image=imaging.is_photo_path)
+    def parse(self, query: str | Query, *, literal: bool = False,
+              people: Sequence[str] = ()) -> Query:
+        """The query value (a string is parsed here, once, then understood unless
+        ``literal``: :mod:`engine.search.understand`); ``people`` adds person filters."""
+        if not isinstance(query, Query):
+            query = understand(parse_query(query, is_image=imaging.is_photo_path),
+                               self.understanders, literal=literal)
+        if people:
+            query = replace(query, people=query.people + tuple(people))
+        return query
 
     # -- vectors --------------------------------------------------------------------------------
 
@@ -93,10 +103,13 @@ class SearchPipeline:
     def search(self, query: Query, k: int, filters: SearchFilters | None, cut_off: bool,
                rerank: bool) -> list[SearchHit]:
         """The whole pipeline for a typed query."""
+        only = photo_ids_with(self.catalog, query.people) if query.people else None
+        if only is not None and not query.terms:  # just people: their photos, newest first
+            return self.listed(only, filters, k)
         depth = max(k, self.reranker.k()) if rerank else k
         vector = self.embed(query)
-        hits = self.hybrid(query, vector, self.first_stage().search(vector, depth, filters,
-                                                                     cut_off), filters)
+        hits = self.hybrid(query, vector, self.first_stage().search(
+            vector, depth, filters, cut_off, only=only), filters, only)
         if rerank:
             hits = self.rerank(query, hits)
         return hits[:k]
@@ -115,8 +128,20 @@ class SearchPipeline:
         return self.first_stage().search(vector, k, filters, cut_off, min_keep=min(k, 3),
                                          exclude=exclude)
 
+    def listed(self, ids: list[int], filters: SearchFilters | None, k: int
+               ) -> list[SearchHit]:
+        """Photos among ``ids`` passing ``filters``, newest first (a query of filters only)."""
+        if filters is not None and not filters.is_empty():
+            allowed = set(self.catalog.filtered_ids(filters))
+            ids = [i for i in ids if i in allowed]
+        hidden = self.catalog.hidden_ids()
+        shown = np.asarray([i for i in ids if i not in hidden], np.int64)
+        hits = to_hits(self.catalog, shown, np.ones(len(shown), np.float32))
+        return sorted(hits, key=lambda h: (h.taken_at or "", h.photo_id), reverse=True)[:k]
+
     def hybrid(self, query: Query, vector: np.ndarray, hits: list[SearchHit],
-               filters: SearchFilters | None) -> list[SearchHit]:
+               filters: SearchFilters | None,
+               only: list[int] | None = None) -> list[SearchHit]:
         """Hybrid search: add and promote photos whose captions or names hold the query."""
         text = query.keyword_text
         if text is None:
@@ -129,6 +154,8 @@ class SearchPipeline:
         if extra and filters is not None and not filters.is_empty():
             allowed = set(self.catalog.filtered_ids(filters))
             extra = [pid for pid in extra if pid in allowed]
+        if only is not None:
+            extra = [pid for pid in extra if pid in set(only)]
         vectors = self._vectors()
         ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
         return hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)
