@@ -99,11 +99,15 @@ def _now() -> str:
 
 
 def ensure_schema(catalog: Catalog) -> None:
-    """Create (or migrate) the faces tables and the user's people tables (idempotent)."""
+    """Create (or migrate) the faces tables and the user's people tables (idempotent; once
+    per catalog object)."""
     from engine.analyses.faces import FACES_SCHEMA
 
+    if getattr(catalog, "_people_schema_applied", False):
+        return
     catalog.apply_schema("analysis:faces", FACES_SCHEMA)
     catalog.apply_schema("people", SCHEMA)
+    catalog._people_schema_applied = True  # type: ignore[attr-defined]
 
 
 def _box01(conn: sqlite3.Connection, content_hash: str, face_index: int) -> tuple[float, ...]:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.analyses import people
 from engine.errors import InvalidQueryError
 from engine.search.query import Understood
 from engine.search.understand import Understanding, take_words
 from engine.store.catalog import Catalog
 
 
+def _has_people(catalog: Catalog) -> bool:
+    """Whether the people tables exist (a search never creates them: it only reads)."""
+    return bool(catalog._query(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'face_people'"))
+
+
 def known_names(catalog: Catalog) -> list[str]:
     """Names of the people the user named and did not hide."""
-    people.ensure_schema(catalog)
+    if not _has_people(catalog):
+        return []
     rows = catalog._query("SELECT DISTINCT name FROM people WHERE name IS NOT NULL AND "
                           "TRIM(name) != '' AND hidden = 0")
     return [str(r[0]) for r in rows]
@@ -46,12 +52,12 @@ class PersonUnderstander:
 
 def person_ids(catalog: Catalog, names: Sequence[str]) -> list[int]:
     """The person each name (or id, as digits) stands for; InvalidQueryError for one unknown."""
-    people.ensure_schema(catalog)
     ids: list[int] = []
+    known = _has_people(catalog)
     for name in names:
-        rows = catalog._query("SELECT id FROM people WHERE LOWER(TRIM(name)) = LOWER(TRIM(?))",
-                              (name,))
-        if not rows and name.strip().isdigit():
+        rows = catalog._query("SELECT id FROM people WHERE LOWER(TRIM(name)) = "
+                              "LOWER(TRIM(?))", (name,)) if known else []
+        if not rows and name.strip().isdigit() and known:
             rows = catalog._query("SELECT id FROM people WHERE id = ?", (int(name),))
         if not rows:
             raise InvalidQueryError(f"No person is called '{name}'. 'photosearch people' lists "
@@ -76,7 +82,8 @@ def photo_ids_with(catalog: Catalog, names: Sequence[str]) -> list[int]:
 
 def person_photo_ids(catalog: Catalog, person_id: int) -> list[int]:
     """Photos showing one person (by id)."""
-    people.ensure_schema(catalog)
+    if not _has_people(catalog):
+        return []
     return _photo_ids(catalog, {r[0] for r in catalog._query(
         "SELECT DISTINCT content_hash FROM face_people WHERE face_index IS NOT NULL AND "
         "person_id = ?", (person_id,))})

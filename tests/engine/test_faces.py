@@ -39,6 +39,8 @@ from engine.models.faces import (
 )
 from engine.store.catalog import Catalog
 
+pytestmark = pytest.mark.faces
+
 ROOT = Path(__file__).resolve().parents[2]
 # The assignment threshold chosen from these photos (README, People).
 SAME_PERSON = people.DEFAULT_THRESHOLD

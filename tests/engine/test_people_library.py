@@ -23,6 +23,8 @@ import engine.models.faces as face_models
 from engine.api import Library
 from engine.cli import main
 
+pytestmark = pytest.mark.faces
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 FACE_TABLES = ("faces", "face_runs", "people", "face_people", "face_rejections")
