@@ -466,7 +466,7 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- people (faces grouped into people: engine.analyses.faces / people) -------------------
+    # -- people (faces grouped into people: engine.analyses.faces, engine.analyses.people) ---
 
     @property
     def _people(self) -> PeopleBook:
@@ -475,8 +475,8 @@ class Library:
         return self._people_book
 
     def query(self, text: str, *, people: tuple[str, ...] = (), literal: bool = False) -> Query:
-        """``text`` parsed and understood ("Grace beach": person Grace + "beach"; ``literal``
-        switches understanding off), plus the ``people`` filter (names or ids, together)."""
+        """``text`` parsed and understood ("Grace beach": person Grace + "beach"; not when
+        ``literal``), plus a filter on ``people`` (names or ids: photos of them together)."""
         return self._search.parse(text, literal=literal, people=people)
 
     def people(self, include_hidden: bool = False, min_faces: int = 2) -> list[Person]:
@@ -485,24 +485,24 @@ class Library:
 
     def faces(self, photo: int | Path) -> list[PhotoFace]:
         """The faces found in a library photo, by index, with their person."""
-        return self._people.faces(self._content_hash(photo))
+        return self._people.faces(self._photo_id(photo))
 
     def name_person(self, person_id: int, name: str | None) -> None:
-        """Name a person (None or "" removes the name); names survive re-indexing."""
+        """Name a person (None or "" unnames); kept through re-indexing and model changes."""
         self._people.name(person_id, name)
 
     def merge_people(self, keep_id: int, gone_id: int) -> None:
-        """Merge two people into ``keep_id`` (for good: re-clustering never splits them)."""
+        """Merge two people into ``keep_id`` for good."""
         self._people.merge(keep_id, gone_id)
 
     def hide_person(self, person_id: int, hidden: bool = True) -> None:
-        """Hide a person from the people list and name understanding (or show again)."""
+        """Hide a person from the people list and name understanding (or show them again)."""
         self._people.hide(person_id, hidden)
 
     def remove_face(self, photo: int | Path, face_index: int) -> int | None:
-        """"Not this person": take face ``face_index`` of ``photo`` out of its person for
-        good; returns the person it joined instead (or None)."""
-        return self._people.remove_face(self._content_hash(photo), face_index)
+        """"Not this person": face ``face_index`` of ``photo`` leaves its person for good;
+        returns the person it joined instead."""
+        return self._people.remove_face(self._photo_id(photo), face_index)
 
     def person_photos(self, person_id: int, k: int = 10_000) -> list[SearchHit]:
         """A person's photos, newest first."""
@@ -510,27 +510,16 @@ class Library:
 
     def person_cover(self, person_id: int) -> tuple[int, tuple[float, ...]] | None:
         """(photo id, face box in 0..1) of the face that stands for a person."""
-        cover = self._people.cover(person_id)
-        ids = self.catalog._query("SELECT MIN(id) FROM photos WHERE content_hash = ?",
-                                  (cover[0],)) if cover else []
-        return (int(ids[0][0]), cover[1]) if cover and ids and ids[0][0] is not None else None
+        return self._people.cover(person_id)
 
     def regroup_people(self) -> dict[str, int]:
-        """Re-cluster all faces now (the faces pass also does it as faces arrive)."""
+        """Re-cluster all faces now (the faces pass also does so as faces arrive)."""
         return self._people.regroup()
 
     def delete_face_data(self, switch_off: bool = True) -> None:
-        """Privacy: delete every face, descriptor, person, *name* and correction (nothing of
-        them remains in the catalog; freed pages are zeroed) and, with ``switch_off``, switch
-        the faces analysis off so no pass finds faces again until it is switched on."""
+        """Privacy: delete every face, descriptor, person, name and correction (names are
+        not kept; freed pages are zeroed) and, with ``switch_off``, switch faces off."""
         if switch_off and "faces" not in self._settings.disabled_analyses:
             self.update_settings(disabled_analyses=(*self._settings.disabled_analyses, "faces"))
         with self._runs.write_mutex:
             self._people.delete_all()
-
-    def _content_hash(self, photo: int | Path) -> str:
-        rows = self.catalog._query("SELECT content_hash FROM photos WHERE id = ?",
-                                   (self._photo_id(photo),))
-        if not rows or rows[0][0] is None:
-            raise EngineError(f"{photo} has not been indexed yet.")
-        return str(rows[0][0])

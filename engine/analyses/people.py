@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -581,6 +582,12 @@ class PeopleBook:
         self.catalog = catalog
         ensure_schema(catalog)
 
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """The catalog's connection for reading (no write lock: a pass may be writing)."""
+        with self.catalog._lock:
+            yield self.catalog.conn
+
     def _person(self, conn: sqlite3.Connection, person_id: int) -> None:
         from engine.errors import EngineError
 
@@ -590,7 +597,7 @@ class PeopleBook:
 
     def listed(self, include_hidden: bool = False, min_faces: int = 2) -> list[Person]:
         """People with at least ``min_faces`` faces (named people always)."""
-        with self.catalog.transaction() as conn:
+        with self._read() as conn:
             return list_people(conn, min_faces=min_faces, include_hidden=include_hidden)
 
     def name(self, person_id: int, name: str | None) -> None:
@@ -620,30 +627,45 @@ class PeopleBook:
                                   "if they are the same person.")
             merge_people(conn, keep_id, gone_id)
 
-    def remove_face(self, content_hash: str, face_index: int) -> int | None:
+    def _hash(self, photo_id: int) -> str:
+        from engine.errors import EngineError
+
+        rows = self.catalog._query("SELECT content_hash FROM photos WHERE id = ?", (photo_id,))
+        if not rows or rows[0][0] is None:
+            raise EngineError("This photo has not been indexed yet.")
+        return str(rows[0][0])
+
+    def remove_face(self, photo_id: int, face_index: int) -> int | None:
         """"Not this person": returns the person the face went to instead (or None)."""
         from engine.errors import EngineError
 
+        content_hash = self._hash(photo_id)
         with self.catalog.transaction() as conn:
             if person_of(conn, content_hash, face_index) is None:
                 raise EngineError(f"Face {face_index} of this photo belongs to no person "
                                   "('photosearch faces PHOTO' lists its faces).")
             return remove_face(conn, content_hash, face_index)
 
-    def faces(self, content_hash: str) -> list[PhotoFace]:
+    def faces(self, photo_id: int) -> list[PhotoFace]:
         """The faces of one photo."""
-        with self.catalog.transaction() as conn:
+        content_hash = self._hash(photo_id)
+        with self._read() as conn:
             return faces_of(conn, content_hash)
 
     def photo_hashes(self, person_id: int) -> list[str]:
         """Content hashes of the person's photos."""
-        with self.catalog.transaction() as conn:
+        with self._read() as conn:
             return photos_with(conn, [person_id])
 
-    def cover(self, person_id: int) -> tuple[str, tuple[float, ...]] | None:
-        """The person's thumbnail face (content hash, box in 0..1)."""
-        with self.catalog.transaction() as conn:
-            return cover_face(conn, person_id)
+    def cover(self, person_id: int) -> tuple[int, tuple[float, ...]] | None:
+        """The person's thumbnail face (a photo id holding it, box in 0..1)."""
+        with self._read() as conn:
+            cover = cover_face(conn, person_id)
+            row = None if cover is None else conn.execute(
+                "SELECT MIN(id) FROM photos WHERE content_hash = ?", (cover[0],)).fetchone()
+        if cover is None or row is None or row[0] is None:
+            return None
+        return int(row[0]), cover[1]
 
     def regroup(self) -> dict[str, int]:
         """Re-cluster every model version's faces now."""
