@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,8 +90,12 @@ class Face:
 def default_models_dir() -> Path | None:
     """Where ``face_recognition_models`` keeps its ``.dat`` files, without importing it.
 
-    Returns None when the package is not installed.
+    Returns None when the package is not installed. In the frozen bundle the two files lie
+    under its resources (packaging/photosearch.spec copies them, not the package).
     """
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None and (Path(bundle) / "face_recognition_models" / "models").is_dir():
+        return Path(bundle) / "face_recognition_models" / "models"
     spec = importlib.util.find_spec("face_recognition_models")
     if spec is None or not spec.submodule_search_locations:
         return None
