@@ -90,3 +90,28 @@ def test_settings_switch_faces_off_and_delete_face_data(qtbot, face_library) -> 
     dialog.faces_check.setChecked(True)
     assert dialog.changes() == {"disabled_analyses": ()}
     window.shutdown()
+
+
+def test_preview_outlines_faces_on_hover_with_the_name(qtbot, face_library) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QEnterEvent
+
+    person = face_library.people()[0]
+    face_library.name_person(person.id, "Grace")
+    window = make_window(qtbot, face_library)
+    hit = face_library.person_photos(person.id)[0]
+    pane = window.preview_pane
+    pane.show_hit(hit)
+    qtbot.waitUntil(lambda: len(pane.image.faces) == 1 and not pane.image.pixmap().isNull(),
+                    timeout=10000)
+    (rect, name), = pane.image.face_rects()
+    assert name == "Grace" and rect.width() > 10
+    assert pane.image.face_at(rect.center()) == "Grace"
+    assert pane.image.face_at(QPointF(rect.right() + 5, rect.bottom() + 5)) is None
+    enter = QEnterEvent(rect.center(), rect.center(), rect.center())
+    pane.image.enterEvent(enter)
+    assert pane.image.hovering
+    pane.image.grab()  # paints the outline without error
+    pane.image.leaveEvent(QEvent(QEvent.Type.Leave))
+    assert not pane.image.hovering
+    window.shutdown()
