@@ -66,6 +66,9 @@ class SearchPipeline:
 
     def embed(self, query: Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""
+        if not query.terms:
+            raise InvalidQueryError("The search names only people: there is nothing else to "
+                                    "look for (search it to list their photos).")
         encoder = self._encoder()
         texts = [t.text for t in query.text_terms]
         text_vecs = iter(encoder.encode_texts(texts)) if texts else iter(())
