@@ -67,7 +67,8 @@ def _cmd_people(args: argparse.Namespace) -> int:
                       file=sys.stderr)
             for p in people:
                 hidden = "  (hidden)" if p.hidden else ""
-                print(f"{p.id:5}  {p.name or '(unnamed)':24} {p.photo_count:6} photos{hidden}")
+                photos = "photo " if p.photo_count == 1 else "photos"
+                print(f"{p.id:5}  {p.name or '(unnamed)':24} {p.photo_count:6} {photos}{hidden}")
         elif args.action == "name":
             lib.name_person(args.id, args.name)
             print(f"person {args.id} named {args.name}" if args.name.strip()
