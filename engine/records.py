@@ -272,6 +272,9 @@ class CaptureDate:
     offset: str | None
     source: str | None
     rejected: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DuplicatePhoto:
     """One photo of a duplicates group, with what a person compares copies by."""
 
@@ -311,3 +314,27 @@ class TrashReport:
 
     moved: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A group of faces the library believes are one person (``Library.people``)."""
+
+    id: int  # stable: never reused, kept through re-clustering and re-indexing
+    name: str | None  # the user's; None until named
+    hidden: bool
+    face_count: int
+    photo_count: int
+
+
+@dataclass(frozen=True)
+class PhotoFace:
+    """One face found in a photo (``Library.faces``); ``index`` addresses it in that photo
+    (best detector score first) for ``Library.remove_face``."""
+
+    index: int
+    box: tuple[float, float, float, float]  # left, top, right, bottom in 0..1 of the photo
+    score: float  # the detector's margin
+    person_id: int | None  # None: not grouped (too small to recognise)
+    person_name: str | None
+    described: bool  # whether it has a descriptor (faces narrower than 40 px have none)

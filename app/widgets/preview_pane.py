@@ -6,8 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QDrag, QImage, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -16,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +58,54 @@ class PreviewImage(QLabel):
         self.image = QImage()
         self.path: Path | None = None
         self._press: QPoint | None = None
+        # Faces found in the photo: (box in 0..1, the person's name or ""), outlined on hover.
+        self.faces: list[tuple[tuple[float, float, float, float], str]] = []
+        self.hovering = False
+        self.setMouseTracking(True)
+
+    def set_faces(self, faces: list[tuple[tuple[float, float, float, float], str]]) -> None:
+        """The faces to outline while the pointer is over the photo."""
+        self.faces = faces
+        self.update()
+
+    def face_rects(self) -> list[tuple[QRectF, str]]:
+        """Each face's rectangle in widget coordinates (over the shown pixmap), with its name."""
+        pixmap = self.pixmap()
+        if pixmap.isNull():
+            return []
+        dpr = pixmap.devicePixelRatio() or 1.0
+        width, height = pixmap.width() / dpr, pixmap.height() / dpr
+        x0, y0 = (self.width() - width) / 2, (self.height() - height) / 2
+        return [(QRectF(x0 + left * width, y0 + top * height, (right - left) * width,
+                        (bottom - top) * height), name)
+                for (left, top, right, bottom), name in self.faces]
+
+    def enterEvent(self, event: Any) -> None:  # noqa: N802
+        self.hovering = True
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: Any) -> None:  # noqa: N802
+        self.hovering = False
+        self.update()
+        super().leaveEvent(event)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.hovering or not self.faces:
+            return
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 2))
+        for rect, _name in self.face_rects():
+            painter.drawRect(rect)
+        painter.end()
+
+    def face_at(self, point: QPointF) -> str | None:
+        """The name shown for the face under ``point`` ("" for an unnamed one), or None."""
+        for rect, name in self.face_rects():
+            if rect.contains(point):
+                return name or "Unnamed person (name them in People)"
+        return None
 
     def set_image(self, image: QImage, path: Path | None) -> None:
         """Show ``image`` (a null image clears it)."""
@@ -93,6 +151,10 @@ class PreviewImage(QLabel):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        name = self.face_at(event.position())
+        self.setToolTip(name or "")
+        if name:
+            QToolTip.showText(event.globalPosition().toPoint(), name, self)
         if (
             self._press is not None
             and self.path is not None
@@ -207,6 +269,7 @@ class PreviewPane(QWidget):
                 label.setText("—")
             return
         self.title.setText(hit.path.name)
+        self.image.set_faces([])
         self.image.set_image(QImage(), hit.path)
         self.image.setText("Loading…")
         self._show_facts(
@@ -227,6 +290,11 @@ class PreviewPane(QWidget):
             lambda image: self._image_loaded(photo_id, image),
             lambda exc: self._image_failed(photo_id, exc),
             lane="images",
+        )
+        self._bridge.call(
+            lambda: [(f.box, f.person_name or "") for f in library.faces(photo_id)],
+            lambda faces: self._faces_loaded(photo_id, faces),
+            lambda exc: None,  # faces not found (yet, or switched off): nothing to outline
         )
         self._bridge.call(
             lambda: library.photo(photo_id),
@@ -254,6 +322,10 @@ class PreviewPane(QWidget):
         if self._current(photo_id):
             self.image.setText("")
             self.image.set_image(image, self.hit.path if self.hit else None)
+
+    def _faces_loaded(self, photo_id: int, faces: list[Any]) -> None:
+        if self._current(photo_id):
+            self.image.set_faces(faces)
 
     def _image_failed(self, photo_id: int, exc: BaseException) -> None:
         if self._current(photo_id):

@@ -27,6 +27,7 @@ class SearchBar(QWidget):
     cut_off_changed = Signal(bool)
     filters_toggled = Signal(bool)
     settings_requested = Signal()
+    people_requested = Signal()
     paste_image = Signal()  # Ctrl+V in the search box with an image on the clipboard
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -67,6 +68,11 @@ class SearchBar(QWidget):
         self.filters_button.setToolTip("Filter by folder, date and camera")
         self.filters_button.toggled.connect(self.filters_toggled)
 
+        self.people_button = QToolButton()
+        self.people_button.setText("People")
+        self.people_button.setToolTip("The people found in your photos (Ctrl+Shift+P)")
+        self.people_button.clicked.connect(self.people_requested)
+
         self.settings_button = QToolButton()
         self.settings_button.setIcon(theme.icon("settings"))
         self.settings_button.setToolTip("Settings")
@@ -78,6 +84,7 @@ class SearchBar(QWidget):
         layout.addWidget(self.sort_combo)
         layout.addWidget(self.cut_off_check)
         layout.addWidget(self.filters_button)
+        layout.addWidget(self.people_button)
         layout.addWidget(self.settings_button)
 
     def set_text_silently(self, text: str) -> None:

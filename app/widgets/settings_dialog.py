@@ -1,12 +1,14 @@
-"""Settings: model, device, reranking, thumbnail cache size, excluded patterns."""
+"""Settings: model, device, reranking, thumbnail cache size, excluded patterns, faces."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -32,9 +35,17 @@ KNOWN_MODELS = {
 GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
 
 
+DELETE_FACES_TEXT = (
+    "Deletes every face, person, name and correction from this library and switches "
+    "finding faces off. Names are not kept; this cannot be undone."
+)
+
+
 class SettingsDialog(QDialog):
     """Edits a ``Settings`` value; ``changes()`` is what the user changed (for
-    ``Library.update_settings``)."""
+    ``Library.update_settings``). ``delete_faces_requested`` asks for all face data to go."""
+
+    delete_faces_requested = Signal()
 
     def __init__(
         self,
@@ -121,6 +132,19 @@ class SettingsDialog(QDialog):
         form.addRow("Reorder the top:", self.rerank_k_spin)
         form.addRow("Thumbnail cache:", self.cache_spin)
         form.addRow("Exclude:", self.exclude_edit)
+        # People: finding faces on or off, and deleting every trace of them.
+        self.faces_check = QCheckBox("Find faces and group them into people")
+        self.faces_check.setChecked("faces" not in settings.disabled_analyses)
+        self.faces_check.setToolTip("Faces are found on this computer only, after indexing")
+        self.delete_faces_button = QPushButton("Delete face data…")
+        self.delete_faces_button.setToolTip(DELETE_FACES_TEXT)
+        self.delete_faces_button.clicked.connect(self._delete_faces)
+        faces_row = QHBoxLayout()
+        faces_row.addWidget(self.faces_check, 1)
+        faces_row.addWidget(self.delete_faces_button)
+        form.addRow("People:", faces_row)
+        # Replaceable so tests can answer without a modal dialog.
+        self.confirm: Callable[[str, str], bool] = self._confirm
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -174,7 +198,24 @@ class SettingsDialog(QDialog):
             "rerank_k": self.rerank_k_spin.value(),
             "thumbnail_cache_mb": self.cache_spin.value(),
             "exclude": tuple(patterns),
+            "disabled_analyses": self._disabled_analyses(),
         }
+
+    def _disabled_analyses(self) -> tuple[str, ...]:
+        others = tuple(a for a in self._initial.disabled_analyses if a != "faces")
+        return others if self.faces_check.isChecked() else (*others, "faces")
+
+    def _delete_faces(self) -> None:
+        if self.confirm("Delete face data", DELETE_FACES_TEXT + "\n\nDelete it now?"):
+            self.faces_check.setChecked(False)
+            # The deletion switches faces off itself: that is the setting now.
+            self._initial = replace(self._initial,
+                                    disabled_analyses=self._disabled_analyses())
+            self.delete_faces_requested.emit()
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def changes(self) -> dict[str, Any]:
         """Only the settings that differ from the ones the dialog opened with."""

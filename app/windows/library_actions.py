@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.widgets.failures_dialog import FailuresDialog
+from app.widgets.people_view import PeopleView
 from app.widgets.settings_dialog import SettingsDialog
 
 
@@ -53,6 +54,7 @@ class LibraryActions:
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
+        dialog.delete_faces_requested.connect(self.delete_face_data)
         self.settings_dialog = dialog
         dialog.open()
         return dialog
@@ -74,6 +76,32 @@ class LibraryActions:
 
         lib = self.library
         self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)
+
+    def open_people(self) -> PeopleView | None:
+        """Show the People view (non-blocking); "Show photos" searches for that person."""
+        if self.library is None:
+            return None
+        view = PeopleView(self.bridge, self.library, self, self.reporter.report)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show_photos.connect(self.show_person)
+        self.people_view = view
+        view.open()
+        return view
+
+    def show_person(self, name: str) -> None:
+        """Search for a person's photos (their name is understood as a person)."""
+        self.search_bar.set_text_silently(name)
+        self.search_presenter.set_text(name)
+        self.search_presenter.search_now()
+
+    def delete_face_data(self) -> None:
+        """Delete every face, person and name, and switch faces off (the user confirmed)."""
+        lib = self.library
+
+        def done(_: Any) -> None:
+            self.statusBar().showMessage("Face data deleted; finding faces is off", 6000)
+
+        self.bridge.call(lib.delete_face_data, done, self.reporter.report)
 
     def open_failures(self) -> None:
         """Show the files that failed to index, and why."""

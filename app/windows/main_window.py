@@ -206,6 +206,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         sb.cut_off_changed.connect(sp.set_cut_off)
         sb.filters_toggled.connect(self._toggle_filters)
         sb.settings_requested.connect(self.open_settings)
+        sb.people_requested.connect(self.open_people)
         self.filter_bar.filters_changed.connect(sp.set_filters)
         sp.results_ready.connect(self._show_results)
         sp.state_changed.connect(lambda state: self._show_search_state(SearchState(state)))
@@ -265,6 +266,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         self.find_shortcut = shortcut(QKeySequence.StandardKey.Find, self.focus_search)
         self.escape_shortcut = shortcut("Esc", self.clear_search)
         self.paste_shortcut = shortcut(QKeySequence.StandardKey.Paste, self.paste)
+        self.people_shortcut = shortcut("Ctrl+Shift+P", self.open_people)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

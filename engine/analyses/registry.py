@@ -91,3 +91,4 @@ def _load_builtins() -> None:
     import engine.analyses.text  # noqa: F401  (background: OCR)
     import engine.analyses.phash  # noqa: F401
     import engine.analyses.neighbours  # noqa: F401
+    import engine.analyses.faces  # noqa: F401

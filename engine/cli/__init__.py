@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.cli import duplicates, evaluation, library, photo_text, search
+from engine.cli import duplicates, evaluation, library, people, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
 
@@ -32,12 +32,14 @@ examples:
   photosearch captions ~/Downloads/that.jpg -k 10 --json
   photosearch duplicates --similar
   photosearch trash ~/Pictures/IMG_1234-copy.jpg
+  photosearch people                      # then: people name 3 Grace
+  photosearch search "Grace beach"        # understood: beach · person Grace
 """
 
 
 
 # The command modules, in the order their commands are listed by --help.
-COMMAND_MODULES = (library, search, photo_text, duplicates, evaluation)
+COMMAND_MODULES = (library, search, photo_text, people, duplicates, evaluation)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -29,9 +29,11 @@ def register(sub: Any) -> dict[str, Handler]:
         s.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "search":
             _rerank_options(s)
+            s.add_argument("--person", action="append", default=[], metavar="NAME",
+                           help="only photos of this person (repeat: together)")
             s.add_argument("--literal", action="store_true",
-                           help="search the words as typed: no dates, places or quoted text "
-                           "understood")
+                           help="search the words as typed: no dates, places, people or quoted "
+                           "text understood")
 
     s = sub.add_parser("caption", help="set (or show, or --clear) your caption of a photo")
     s.add_argument("photo", type=Path)
@@ -95,12 +97,13 @@ def _understood_json(query: Any) -> dict[str, Any]:
                       for u in query.understood],
             "after": query.after.isoformat() if query.after else None,
             "before": query.before.isoformat() if query.before else None,
-            "places": list(query.places), "quoted": list(query.quoted)}
+            "places": list(query.places), "people": list(query.people),
+            "quoted": list(query.quoted)}
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
     with library(args) as lib:
-        query = lib.parse(args.query, literal=args.literal)
+        query = lib.parse(args.query, literal=args.literal, people=tuple(args.person))
         if query.understood:
             print(f"understood: {_understood_summary(query)}", file=sys.stderr)
         rerank = args.rerank if args.rerank is not None else lib.settings.rerank

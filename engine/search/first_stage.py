@@ -33,17 +33,23 @@ class FirstStage:
 
     def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None,
                cut_off: bool = True, min_keep: int = 1,
-               exclude: set[int] | None = None) -> list[SearchHit]:
-        """The ``k`` photos nearest ``vector`` that pass ``filters``, minus ``exclude``,
-        without the irrelevant tail when ``cut_off``."""
+               exclude: set[int] | None = None,
+               only: list[int] | None = None) -> list[SearchHit]:
+        """The ``k`` photos nearest ``vector`` that pass ``filters``, among ``only`` when
+        given (a person filter), minus ``exclude``, without the irrelevant tail when
+        ``cut_off``."""
         vectors = self.vectors
         model_id, dim = vectors.model_id, vectors.dim
         n = k + len(exclude or ())
         vecs: np.ndarray | None
-        if filters is not None and not filters.is_empty():
-            if filters.folder is not None:  # the catalog holds absolute, resolved paths
-                filters = replace(filters, folder=Path(filters.folder).expanduser().resolve())
-            allowed = filtered_ids(self.catalog, filters)
+        if only is not None or (filters is not None and not filters.is_empty()):
+            allowed = list(only) if only is not None else []
+            if filters is not None and not filters.is_empty():
+                if filters.folder is not None:  # the catalog holds absolute, resolved paths
+                    filters = replace(filters,
+                                      folder=Path(filters.folder).expanduser().resolve())
+                passing = filtered_ids(self.catalog, filters)
+                allowed = passing if only is None else sorted(set(passing) & set(only))
             if not allowed:
                 return []
             ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)

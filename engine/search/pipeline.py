@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +34,10 @@ from engine.records import CaptionHit, SearchFilters, SearchHit
 from engine.search.captions import CaptionSearch
 from engine.search.first_stage import FirstStage, filtered_ids, to_hits
 from engine.search.hybrid import hybrid_order, keyword_tiers
+from engine.search.people import PersonUnderstander, photo_ids_with
 from engine.search.query import Query, QueryTerm, Understood, combine, parse_query
 from engine.search.second_stage import Candidate, Reranker, bytes_key
+from engine.search.understand import Understander, understand
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
 
@@ -56,15 +58,20 @@ class SearchPipeline:
         self.reranker = reranker
         self.captions = captions
         self._schemas_ready = False
+        # Query understanding after dates and places, in order (engine.search.understand).
+        self.understanders: list[Understander] = [PersonUnderstander(catalog)]
 
-    def parse(self, query: str | Query, literal: bool = False,
-              keep: tuple[str, ...] = ()) -> Query:
+    def parse(self, query: str | Query, literal: bool = False, keep: tuple[str, ...] = (),
+              people: Sequence[str] = ()) -> Query:
         """The query value (a string is parsed here, once, and understood unless
-        ``literal``; the words of ``keep``, chips the user removed, stay words)."""
-        if isinstance(query, Query):
-            return query
-        parsed = parse_query(query, is_image=imaging.is_photo_path)
-        return parsed if literal else self.understand(parsed, keep=keep)
+        ``literal``; the words of ``keep``, chips the user removed, stay words); ``people``
+        adds person filters (names or ids: photos of them together)."""
+        if not isinstance(query, Query):
+            parsed = parse_query(query, is_image=imaging.is_photo_path)
+            query = parsed if literal else self.understand(parsed, keep=keep)
+        if people:
+            query = replace(query, people=query.people + tuple(people))
+        return query
 
     def understand(self, query: Query, now: datetime | None = None,
                    keep: tuple[str, ...] = ()) -> Query:
@@ -91,14 +98,15 @@ class SearchPipeline:
             masked = masked.replace(words, f"\ue000{n}\ue001")
         rest, places, place_chips = understand_places(masked, known)
         rest, after, before, date_chips = understand_dates(rest, now or datetime.now())
-        if not places and after is None:
-            return query
-        for n, words in enumerate(w for w in keep if w):
-            rest = rest.replace(f"\ue000{n}\ue001", words)
-        weight = query.terms[0].weight
-        return replace(query, terms=(QueryTerm(weight, rest),) if rest else (),
-                       after=after, before=before, places=tuple(places),
-                       understood=(*place_chips, *date_chips))
+        if places or after is not None:
+            for n, words in enumerate(w for w in keep if w):
+                rest = rest.replace(f"\ue000{n}\ue001", words)
+            weight = query.terms[0].weight
+            query = replace(query, terms=(QueryTerm(weight, rest),) if rest else (),
+                            after=after, before=before, places=tuple(places),
+                            understood=(*place_chips, *date_chips))
+        # Then the people the library knows, in what is left ("Grace beach 2019").
+        return understand(query, self.understanders)
 
     def ensure_schemas(self) -> None:
         """The tables of the text and places analyses (searching before any pass ran)."""
@@ -115,6 +123,9 @@ class SearchPipeline:
 
     def embed(self, query: Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""
+        if not query.terms:
+            raise InvalidQueryError("The search names only people: there is nothing else to "
+                                    "look for (search it to list their photos).")
         encoder = self._encoder()
         texts = [t.text for t in query.text_terms]
         text_vecs = iter(encoder.encode_texts(texts)) if texts else iter(())
@@ -153,14 +164,16 @@ class SearchPipeline:
                rerank: bool) -> list[SearchHit]:
         """The whole pipeline for a typed query."""
         filters = with_query_slots(filters, query)
+        only = photo_ids_with(self.catalog, query.people) if query.people else None
         if query.quoted:
-            return self.quoted(query, k, filters)
-        if not query.terms:  # only a date or place was typed: the newest photos that match
-            return self.listing(k, filters)
+            return self.quoted(query, k, filters, only)
+        if not query.terms:  # only people, a date or a place: the newest photos that match
+            return self.listed(only, filters, k) if only is not None else self.listing(
+                k, filters)
         depth = max(k, self.reranker.k()) if rerank else k
         vector = self.embed(query)
-        hits = self.hybrid(query, vector, self.first_stage().search(vector, depth, filters,
-                                                                     cut_off), filters)
+        hits = self.hybrid(query, vector, self.first_stage().search(
+            vector, depth, filters, cut_off, only=only), filters, only)
         if rerank:
             hits = self.rerank(query, hits)
         return hits[:k]
@@ -179,7 +192,8 @@ class SearchPipeline:
         return self.first_stage().search(vector, k, filters, cut_off, min_keep=min(k, 3),
                                          exclude=exclude)
 
-    def quoted(self, query: Query, k: int, filters: SearchFilters | None) -> list[SearchHit]:
+    def quoted(self, query: Query, k: int, filters: SearchFilters | None,
+               only: list[int] | None = None) -> list[SearchHit]:
         """A quoted query: photos whose text (OCR) holds every quoted phrase, best first."""
         self.ensure_schemas()
         ids: list[int] | None = None
@@ -187,6 +201,8 @@ class SearchPipeline:
             found = self.text_ids(phrase, True)
             ids = found if ids is None else [i for i in ids if i in set(found)]
         ids = ids or []
+        if only is not None:
+            ids = [i for i in ids if i in set(only)]
         if filters is not None and not filters.is_empty():
             allowed = set(self.filtered_ids(filters))
             ids = [i for i in ids if i in allowed]
@@ -215,8 +231,20 @@ class SearchPipeline:
             log.debug("text search for %r failed: %s", text, exc)
             return []
 
+    def listed(self, ids: list[int], filters: SearchFilters | None, k: int
+               ) -> list[SearchHit]:
+        """Photos among ``ids`` passing ``filters``, newest first (a query of filters only)."""
+        if filters is not None and not filters.is_empty():
+            allowed = set(self.filtered_ids(filters))
+            ids = [i for i in ids if i in allowed]
+        hidden = self.catalog.hidden_ids()
+        shown = np.asarray([i for i in ids if i not in hidden], np.int64)
+        hits = to_hits(self.catalog, shown, np.ones(len(shown), np.float32))
+        return sorted(hits, key=lambda h: (h.taken_at or "", h.photo_id), reverse=True)[:k]
+
     def hybrid(self, query: Query, vector: np.ndarray, hits: list[SearchHit],
-               filters: SearchFilters | None) -> list[SearchHit]:
+               filters: SearchFilters | None,
+               only: list[int] | None = None) -> list[SearchHit]:
         """Hybrid search: add and promote photos whose captions, names, text in the photo or
         place hold the query."""
         text = query.keyword_text
@@ -241,6 +269,8 @@ class SearchPipeline:
         if extra and filters is not None and not filters.is_empty():
             allowed = set(self.filtered_ids(filters))
             extra = [pid for pid in extra if pid in allowed]
+        if only is not None:
+            extra = [pid for pid in extra if pid in set(only)]
         vectors = self._vectors()
         ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
         ordered = hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)

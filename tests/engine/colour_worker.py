@@ -10,9 +10,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import colour_analysis  # noqa: E402
 
+from engine.analyses import registry  # noqa: E402
 from engine.api import Library  # noqa: E402
 
 if __name__ == "__main__":
+    registry.registered()  # the built-ins, then without faces (as tests/conftest.py does)
+    registry.unregister("faces")
     colour_analysis.install()
     with Library.open(Path(sys.argv[1]), model="demo", device="cpu") as lib:
         report = lib.index().result()

@@ -62,27 +62,6 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-BUILTIN_BACKGROUND = ("places", "text")
-
-
-@pytest.fixture(autouse=True)
-def _builtin_background_analyses(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Test libraries run the meaning pass (and the analyses a test installs) only: the built-in
-    background passes (places, text in photos: a second decode and OCR of every photo) run
-    where a test or module is marked ``background_analyses`` (their own tests)."""
-    from engine.analyses.registry import register, registered, unregister
-
-    if request.node.get_closest_marker("background_analyses"):
-        yield
-        return
-    aside = [cls for cls in registered() if cls.name in BUILTIN_BACKGROUND]
-    for cls in aside:
-        unregister(cls.name)
-    yield
-    for cls in aside:
-        register(cls)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _shared_encoders() -> Iterator[None]:
     """Libraries of one session share one real encoder per model, device and runtime (loading

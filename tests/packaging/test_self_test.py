@@ -29,7 +29,8 @@ def test_self_test_passes_unfrozen() -> None:
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1, proc.stdout  # one summary line
     assert re.match(
-        r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16)\), 24 photos indexed, "
+        r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: [^)]+)\), 24 photos "
+        r"indexed, "
         r"text\+image search ok, window ok, [\d.]+ s \(torch [\d.]+, photos [\d.]+, model "
         r"[\d.]+, index [\d.]+, search [\d.]+, window [\d.]+\)$",
         lines[0],

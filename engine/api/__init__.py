@@ -27,6 +27,9 @@ import numpy as np
 from engine.analyses.base import AnalysisContext
 from engine.analyses.coverage import analysis_coverage
 from engine.analyses.registry import AnalysisSet
+from engine.api.captions import CaptionsFacade
+from engine.api.facts import PhotoFactsFacade
+from engine.api.people import PeopleFacade
 from engine.errors import EngineError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
@@ -54,7 +57,9 @@ from engine.records import (
     IndexReport,
     LibraryStatus,
     ModelProgress,
+    Person,
     PhotoDetails,
+    PhotoFace,
     PhotoPlace,
     PhotoText,
     PhotoTextLine,
@@ -64,9 +69,7 @@ from engine.records import (
     Settings,
     TrashReport,
 )
-from engine.search import photo_facts
 from engine.search.captions import CaptionSearch
-from engine.search.duplicates import find_duplicates
 from engine.search.pipeline import SearchPipeline
 from engine.search.query import Query, Understood
 from engine.search.second_stage import Reranker
@@ -75,14 +78,14 @@ from engine.store.lock import WriterLock
 from engine.store.paths import default_home
 from engine.store.photo_vectors import PhotoVectors, slug
 from engine.store.settings import load_settings, resolve_device, resolve_model, save_settings
-from engine.store.trash import trash_photos
 
 __all__ = [
     "AnalysisCoverage", "AnalysisReport", "CaptionHit", "DEMO_MODEL", "DuplicateGroup",
     "DuplicatePhoto", "FailedPhoto", "TrashReport",
     "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library", "LibraryStatus",
-    "ModelProgress", "PhotoDetails", "Query", "SearchFilters", "SearchHit", "Settings", "Watch",
-    "WatchEvent", "load_preview", "load_thumbnail", "write_demo_photos",
+    "ModelProgress", "Person", "PhotoDetails", "PhotoFace", "Query", "SearchFilters",
+    "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
+    "write_demo_photos",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
@@ -91,8 +94,13 @@ log = logging.getLogger(__name__)
 DEMO_MODEL = "demo"
 
 
-class Library:
-    """A photo library: folders, the catalog, the model and its vector index."""
+class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
+    """A photo library: folders, the catalog, the model and its vector index.
+
+    What the analyses found (text, places, dates, duplicates) and people are in the facade's
+    other modules (:mod:`engine.api.captions`, :mod:`engine.api.facts`,
+    :mod:`engine.api.people`), mixed in here.
+    """
 
     def __init__(self, home: Path, model: str | None = None, device: str | None = None,
                  matcher: str | None = None) -> None:
@@ -296,11 +304,13 @@ class Library:
 
     # -- searching ----------------------------------------------------------------------------
 
-    def parse(self, query: str, literal: bool = False, keep: tuple[str, ...] = ()) -> Query:
-        """The query value a search would use: dates, places and a quoted phrase understood
-        (``Query.understood``), unless ``literal``; ``keep``: the ``source`` words of chips the
-        user removed, searched as words."""
-        return self._search.parse(query, literal, keep)
+    def parse(self, query: str, literal: bool = False, keep: tuple[str, ...] = (),
+              people: tuple[str, ...] = ()) -> Query:
+        """The query value a search would use: dates, places, people and a quoted phrase
+        understood (``Query.understood``), unless ``literal``; ``keep``: the ``source`` words of
+        chips the user removed, searched as words; ``people``: person filters (names or ids:
+        photos of them together)."""
+        return self._search.parse(query, literal, keep, people)
 
     def embed_query(self, query: str | Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""
@@ -388,47 +398,6 @@ class Library:
         """E.g. ``demo on cpu (fp32)`` (loads the matcher)."""
         return self._reranker.matcher().description
 
-    # -- captions -----------------------------------------------------------------------------
-
-    def describe(self, image: Path | bytes, k: int = 10, rerank: bool | None = None,
-                 cancel: CancelToken | None = None) -> list[CaptionHit]:
-        """The captions that best describe ``image`` (any file, or encoded image bytes), best
-        first: the photos' own captions, the user's and the bundled vocabulary's.
-
-        The first call for a model embeds the vocabulary (seconds; :meth:`prepare_captions`
-        does it in the background). ``rerank`` (None: the setting) reorders the top
-        :attr:`rerank_k` with the matcher; ``cancel`` stops that early (Cancelled).
-        """
-        self._ensure_ready()
-        return self._search.describe(image, k, self._settings.rerank if rerank is None
-                                     else rerank, cancel)
-
-    def prepare_captions(self, on_progress: Callable[[str], None] | None = None
-                         ) -> Job[int, str]:
-        """Embed the caption vocabulary and new captions for the current model, in the
-        background (so the first :meth:`describe` answers at once); returns how many."""
-
-        def work(token: CancelToken, report: Callable[[str], None]) -> int:
-            report("embedding captions")
-            before = self._captions.store.missing_texts(self._ensure_ready().spec.model_id)
-            self._captions.index()
-            return len(before)
-
-        return Job("prepare-captions", work, on_progress).start()
-
-    def set_caption(self, photo: int | Path, text: str | None) -> None:
-        """Set the user's caption of a library photo (by id or path); None or "" removes it.
-
-        User captions are searchable by words at once and describe images like the others.
-        """
-        self._captions.set_user_caption(self._photo_id(photo), text)
-
-    def photo_captions(self, photo: int | Path) -> list[CaptionHit]:
-        """A photo's own captions (user first, then those read from the file); score 1.0."""
-        photo_id = self._photo_id(photo)
-        return [CaptionHit(text, 1.0, source, photo_id)
-                for text, source, _ in self._captions.store.captions_of(photo_id)]
-
     def _photo_id(self, photo: int | Path) -> int:
         if isinstance(photo, int):
             return photo
@@ -483,26 +452,6 @@ class Library:
         self._save_index()
         self.catalog.close()
 
-    # -- text in photos, places, dates ---------------------------------------------------------
-
-    def photo_text(self, photo: Path, read_now: bool = True) -> PhotoText:
-        """What a photo says (lines, boxes, confidences): the catalog's for a library photo
-        the text pass has read, else read now (``read_now`` False: nothing, at no cost)."""
-        return photo_facts.photo_text(self.catalog, photo, read_now=read_now)
-
-    def places(self) -> list[PlaceCount]:
-        """The cities of the library's photos with their photo counts (the Places filter)."""
-        self._search.ensure_schemas()
-        return photo_facts.library_places(self.catalog)
-
-    def photo_place(self, photo: int | Path) -> PhotoPlace | None:
-        """Where a photo was taken (None: not looked up yet)."""
-        return photo_facts.photo_place(self.catalog, self._photo_id(photo))
-
-    def capture_date(self, photo: int | Path) -> CaptureDate | None:
-        """When a photo was taken and the source of that date ("file" for a file date)."""
-        return photo_facts.capture_date(self.catalog, self._photo_id(photo))
-
     def __enter__(self) -> Library:
         return self
 
@@ -523,22 +472,3 @@ class Library:
         if planned != "onnx":
             return planned, {}
         return planned, fidelity_summary(read_manifest(onnx_folder_for(spec)))
-    # -- duplicates ---------------------------------------------------------------------------
-
-    def duplicates(self, similar: bool = False) -> list[DuplicateGroup]:
-        """Groups of copies (exact, then near-duplicates; with ``similar``, also similar shots),
-        each with the copy we suggest keeping first. Photos join once their background passes
-        (perceptual hash, neighbours) have run; no model is loaded."""
-        self._analyses(bound=False)  # their tables exist even before the first pass
-        return find_duplicates(self.catalog, self.encoder.spec.model_id, similar)
-
-    def trash(self, paths: list[Path]) -> TrashReport:
-        """Move photos to the system trash (never a permanent delete; undo from the trash) and
-        drop them from the results at once. A restored file is indexed as a new photo."""
-        with self._runs.write_mutex:  # not in the middle of a pass or a watch batch
-            report, ids = trash_photos(self.catalog, paths)
-        vectors = self._model.open_vectors
-        if ids and vectors is not None:
-            vectors.remove(ids)
-            vectors.save()
-        return report

@@ -1,0 +1,117 @@
+"""The People view and the face settings over a real library with real faces (Grace Hopper and
+Eileen Collins, three photos each, and one photo without people)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_window
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
+
+from real_faces import VARIANTS, eileen, grace, no_face_photos  # noqa: E402
+
+pytestmark = pytest.mark.faces
+
+
+@pytest.fixture
+def face_library(tmp_path: Path) -> Iterator[Any]:
+    """A real library (demo model) of six face photos and one without, indexed with faces."""
+    from engine.api import Library
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for person, load in (("grace", grace), ("eileen", eileen)):
+        for variant in ("original", "jpeg_45", "flip"):
+            VARIANTS[variant](load()).save(folder / f"{person}_{variant}.jpg", quality=95)
+    no_face_photos()["coffee"].save(folder / "coffee.jpg", quality=95)
+    library = Library.open(home=tmp_path / "home", model="demo")
+    library.add_folder(folder)
+    library.load_model().result(timeout=120)
+    report = library.index().result(timeout=300)
+    assert [a.done for a in report.analyses] == [7]
+    yield library
+    library.close()
+
+
+def test_people_view_renames_shows_photos_and_merges(qtbot, face_library) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, face_library)
+    view = window.open_people()
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10000)
+    items = [view.list.item(i) for i in range(2)]
+    assert all(not item.icon().isNull() for item in items)  # a face thumbnail each
+    assert not view.merge_button.isEnabled()
+
+    items[0].setText("Grace")  # what editing in place does
+    qtbot.waitUntil(lambda: any(p.name == "Grace" for p in face_library.people()),
+                    timeout=10000)
+    grace_id = next(p.id for p in face_library.people() if p.name == "Grace")
+    qtbot.waitUntil(lambda: view.list.count() == 2 and any(
+        view.list.item(i).text() == "Grace" for i in range(2)), timeout=10000)
+
+    named = next(view.list.item(i) for i in range(2) if view.list.item(i).text() == "Grace")
+    view.list.clearSelection()
+    named.setSelected(True)
+    assert view.show_button.isEnabled()
+    view.show_button.click()
+    qtbot.waitUntil(lambda: window.results_model.rowCount() == 3, timeout=15000)
+    shown = {window.results_model.hit(i).path.name.split("_")[0] for i in range(3)}
+    assert len(shown) == 1  # one person's three photos
+
+    for i in range(view.list.count()):
+        view.list.item(i).setSelected(True)
+    assert view.merge_button.isEnabled()
+    view.merge_button.click()
+    qtbot.waitUntil(lambda: len(face_library.people()) == 1, timeout=10000)
+    assert face_library.people()[0].id == grace_id and face_library.people()[0].photo_count == 6
+    qtbot.waitUntil(lambda: view.list.count() == 1, timeout=10000)
+    window.shutdown()
+
+
+def test_settings_switch_faces_off_and_delete_face_data(qtbot, face_library) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, face_library)
+    dialog = window.open_settings()
+    assert dialog.faces_check.isChecked()
+    asked: list[str] = []
+    dialog.confirm = lambda title, text: asked.append(text) or False
+    dialog.delete_faces_button.click()
+    assert "Names are not kept" in asked[0]
+    assert face_library.people()  # not confirmed: nothing deleted
+    dialog.confirm = lambda title, text: True
+    dialog.delete_faces_button.click()
+    qtbot.waitUntil(lambda: face_library.people(min_faces=1) == [], timeout=10000)
+    assert "faces" in face_library.settings.disabled_analyses
+    assert not dialog.faces_check.isChecked()
+    assert dialog.changes() == {}  # already saved as off by the deletion
+    dialog.faces_check.setChecked(True)
+    assert dialog.changes() == {"disabled_analyses": ()}
+    window.shutdown()
+
+
+def test_preview_outlines_faces_on_hover_with_the_name(qtbot, face_library) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QEnterEvent
+
+    person = face_library.people()[0]
+    face_library.name_person(person.id, "Grace")
+    window = make_window(qtbot, face_library)
+    hit = face_library.person_photos(person.id)[0]
+    pane = window.preview_pane
+    pane.show_hit(hit)
+    qtbot.waitUntil(lambda: len(pane.image.faces) == 1 and not pane.image.pixmap().isNull(),
+                    timeout=10000)
+    (rect, name), = pane.image.face_rects()
+    assert name == "Grace" and rect.width() > 10
+    assert pane.image.face_at(rect.center()) == "Grace"
+    assert pane.image.face_at(QPointF(rect.right() + 5, rect.bottom() + 5)) is None
+    enter = QEnterEvent(rect.center(), rect.center(), rect.center())
+    pane.image.enterEvent(enter)
+    assert pane.image.hovering
+    pane.image.grab()  # paints the outline without error
+    pane.image.leaveEvent(QEvent(QEvent.Type.Leave))
+    assert not pane.image.hovering
+    window.shutdown()
