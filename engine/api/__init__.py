@@ -183,8 +183,8 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
 
     def load_model(self, on_progress: Callable[[ModelProgress], None] | None = None
                    ) -> Job[str, ModelProgress]:
-        """Load torch, the model and its vector index in the background; the result is the
-        model's description.
+        """Load the model (ONNX Runtime on the CPU, exporting it on first use; torch on a GPU)
+        and its vector index in the background; the result is the model's description.
 
         Weights missing from the Hugging Face cache are downloaded first when the Hub is
         reachable: ``on_progress`` then gets "download" :class:`ModelProgress` values with

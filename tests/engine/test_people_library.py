@@ -53,7 +53,8 @@ def indexed_home(face_folder: Path, tmp_path_factory: pytest.TempPathFactory) ->
     with Library.open(home, model="demo") as lib:
         lib.add_folder(face_folder)
         report = lib.index().result()
-        assert [(a.name, a.error) for a in report.analyses] == [("faces", None)]
+        assert [(a.name, a.error) for a in report.analyses if a.name == "faces"] == [
+            ("faces", None)]
     return home
 
 
@@ -282,7 +283,7 @@ def test_delete_all_leaves_no_face_data_and_switches_faces_off(
     with Library.open(home, model="demo") as reopened:
         assert "faces" in reopened.settings.disabled_analyses
         report = reopened.index().result()
-        assert report.analyses == []
+        assert [a for a in report.analyses if a.name == "faces"] == []
         assert reopened.people(min_faces=1) == []
     code, _, err = cli(home, "search", "Grace beach", capsys=capsys)
     assert "understood" not in err

@@ -19,18 +19,20 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.mark.slow
-def test_self_test_passes_unfrozen() -> None:
+def test_self_test_passes_unfrozen(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PHOTOSEARCH_HOME",
                                                             "PHOTOSEARCH_MODEL",
                                                             "QT_QPA_PLATFORM")}
+    # The demo model's ONNX export (first use on the CPU) goes here, not into the user's cache.
+    env.setdefault("PHOTOSEARCH_ONNX_CACHE", str(tmp_path / "onnx"))
     proc = subprocess.run([sys.executable, "-m", "app", "--self-test"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1, proc.stdout  # one summary line
     assert re.match(
-        r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: [^)]+)\), 24 photos "
-        r"indexed, "
+        r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: image \S+, text \S+)\), "
+        r"24 photos indexed, "
         r"text\+image search ok, window ok, [\d.]+ s \(torch [\d.]+, photos [\d.]+, model "
         r"[\d.]+, index [\d.]+, search [\d.]+, window [\d.]+\)$",
         lines[0],
