@@ -344,9 +344,15 @@ def find_duplicates(catalog: Catalog, model_id: str, similar: bool = False,
                  if "photo_hashes" in tables else
                  "LEFT JOIN (SELECT NULL AS content_hash, NULL AS phash, NULL AS dhash) h "
                  "ON 0")
+    # A capture moment is a camera's: a file's own date (a copy's, a download's) says nothing
+    # of when the shot was taken, so photos dated only by their file are no burst.
+    taken = ("CASE WHEN d.source = 'file' THEN NULL ELSE p.taken_at END"
+             if "photo_dates" in tables else "p.taken_at")
+    dates_join = ("LEFT JOIN photo_dates d ON d.photo_id = p.id"
+                  if "photo_dates" in tables else "")
     rows = catalog._query(
-        "SELECT p.id, p.content_hash, p.taken_at, h.phash, h.dhash FROM photos p "
-        f"JOIN folders f ON f.id = p.folder_id {hash_join} WHERE p.error IS NULL "
+        f"SELECT p.id, p.content_hash, {taken}, h.phash, h.dhash FROM photos p "
+        f"JOIN folders f ON f.id = p.folder_id {hash_join} {dates_join} WHERE p.error IS NULL "
         "AND f.online = 1 AND p.content_hash IS NOT NULL ORDER BY p.id")
     if len(rows) < 2:
         return []
