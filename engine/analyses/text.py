@@ -222,9 +222,23 @@ def text_match_ids(catalog: Catalog, query: str, phrase: bool = True,
                    limit: int = 200) -> list[int]:
     """Ids of readable photos whose text holds ``query`` (see :func:`search_text`), best
     match first."""
+    clause = _match_clause(query, phrase)
+    if clause is None:
+        return []
+    condition, args = clause
+    rows = catalog._query(
+        "SELECT p.id FROM (SELECT r.content_hash AS h FROM photo_text_runs r JOIN "
+        f"photo_text_fts f ON f.rowid = r.id WHERE {condition} LIMIT ?) m "
+        "JOIN photos p ON p.content_hash = m.h WHERE p.error IS NULL", (*args, limit))
+    return list(dict.fromkeys(int(r[0]) for r in rows))
+
+
+def _match_clause(query: str, phrase: bool) -> tuple[str, list[object]] | None:
+    """The WHERE condition (with its ORDER BY) over ``photo_text_fts f`` that finds
+    ``query``, and its arguments; None for a query with no words."""
     expression, singles = match_expression(query, phrase)
     if expression is None and not singles:
-        return []
+        return None
     where: list[str] = []
     args: list[object] = []
     if expression is not None:
@@ -234,11 +248,7 @@ def text_match_ids(catalog: Catalog, query: str, phrase: bool = True,
         where.append("f.words LIKE ?")
         args.append(f"%{char}%")
     order = " ORDER BY rank" if expression is not None else ""
-    rows = catalog._query(
-        "SELECT p.id FROM (SELECT r.content_hash AS h FROM photo_text_runs r JOIN "
-        f"photo_text_fts f ON f.rowid = r.id WHERE {' AND '.join(where)}{order} LIMIT ?) m "
-        "JOIN photos p ON p.content_hash = m.h WHERE p.error IS NULL", (*args, limit))
-    return list(dict.fromkeys(int(r[0]) for r in rows))
+    return " AND ".join(where) + order, args
 
 
 def match_expression(query: str, phrase: bool = True) -> tuple[str | None, list[str]]:
@@ -268,19 +278,10 @@ def search_text(conn: sqlite3.Connection, query: str, limit: int = 200,
                 phrase: bool = True) -> list[str]:
     """Content hashes of photos whose text holds ``query`` (words as a phrase, CJK
     substrings), best match first."""
-    expression, singles = match_expression(query, phrase)
-    if expression is None and not singles:
+    clause = _match_clause(query, phrase)
+    if clause is None:
         return []
-    sql = ("SELECT r.content_hash FROM photo_text_runs r JOIN photo_text_fts f "
-           "ON f.rowid = r.id")
-    where: list[str] = []
-    args: list[object] = []
-    if expression is not None:
-        where.append("photo_text_fts MATCH ?")
-        args.append(expression)
-    for char in singles:
-        where.append("f.words LIKE ?")
-        args.append(f"%{char}%")
-    order = " ORDER BY rank" if expression is not None else ""
-    rows = conn.execute(f"{sql} WHERE {' AND '.join(where)}{order} LIMIT ?", (*args, limit))
+    condition, args = clause
+    rows = conn.execute("SELECT r.content_hash FROM photo_text_runs r JOIN photo_text_fts f "
+                        f"ON f.rowid = r.id WHERE {condition} LIMIT ?", (*args, limit))
     return [row[0] for row in rows]

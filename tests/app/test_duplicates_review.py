@@ -4,7 +4,6 @@ freedesktop trash (never deleted) and leaves the library at once."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import make_window
 from PySide6.QtCore import Qt
-from send2trash import plat_other
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
@@ -21,13 +19,7 @@ import photo_samples as ps  # noqa: E402
 
 @pytest.fixture
 def home_trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "xdg-data"
-    data.mkdir()
-    # send2trash reads XDG_DATA_HOME once at import: patch its module constants
-    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
-    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))
-    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
-    return data / "Trash"
+    return ps.temporary_trash(tmp_path, monkeypatch)
 
 
 @pytest.fixture

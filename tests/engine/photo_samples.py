@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import warnings
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageEnhance
@@ -82,3 +84,18 @@ def burst(image: Image.Image, shots: int = 4, window: float = 0.8, step: float =
         top = round(h * step * i * 0.5)
         out.append(image.crop((left, top, left + ww, top + wh)))
     return out
+
+
+def temporary_trash(tmp_path: Path, monkeypatch: Any) -> Path:
+    """Point send2trash at a trash folder under ``tmp_path`` (it reads XDG_DATA_HOME once, at
+    import, so its module constants are patched); returns the trash folder."""
+    import os
+
+    from send2trash import plat_other
+
+    data = tmp_path / "xdg-data"
+    data.mkdir()
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
+    return data / "Trash"

@@ -18,7 +18,6 @@ bits, so they also need a very close CLIP cosine and the same capture moment.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,7 +28,6 @@ import numpy as np
 import photo_samples as ps
 import pytest
 from conftest import write_exif
-from send2trash import plat_other
 
 from engine.analyses.phash import dhash, hamming, phash, to_signed, to_unsigned
 from engine.api import Library
@@ -239,13 +237,7 @@ def test_the_library_groups_copies_and_keeps_kinds_apart(
 
 @pytest.fixture
 def home_trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "xdg-data"
-    data.mkdir()
-    # send2trash reads XDG_DATA_HOME once at import: patch its module constants
-    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
-    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))
-    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
-    return data / "Trash"
+    return ps.temporary_trash(tmp_path, monkeypatch)
 
 
 def test_trash_moves_copies_out_of_the_results_and_a_restore_comes_back(
