@@ -1,5 +1,9 @@
 """Export an open_clip model's towers to ONNX once, quantise where fidelity holds, cache them.
 
+Why one module past 500 lines: export, quantisation, the fidelity check and the manifest are
+one atomic step (a folder is written whole, with the figures that justify each precision, or
+not at all); split, each part would have to trust the others' half-written state.
+
 Run where torch and open_clip are installed (the full edition, or the first use of a model); the
 result loads with :class:`engine.models.onnx_clip.OnnxClipEncoder` and no torch at all.
 
