@@ -118,3 +118,30 @@ def test_pause_asked_before_the_job_started_is_applied(qtbot):  # type: ignore[n
     handle.resume()
     qtbot.waitUntil(lambda: reached == [1], timeout=3000)
     bridge.shutdown()
+
+
+def test_shutdown_waits_for_a_result_being_emitted_and_later_ones_are_dropped(qtbot):  # type: ignore[no-untyped-def]
+    """A job's waiter thread may be emitting its result just as the app quits; shutdown()
+    returns only after that emit, so the bridge is never destroyed under it (a segfault at exit
+    before), and nothing is emitted once it has returned."""
+    from PySide6.QtCore import Qt
+
+    from app.bridge import EngineBridge
+
+    bridge = EngineBridge(Lib())
+    order: list[str] = []
+    emitting = threading.Event()
+
+    def slow_receiver(job_id: int, ok: bool, value: object) -> None:  # runs on the waiter thread
+        emitting.set()
+        time.sleep(0.3)
+        order.append("emitted")
+
+    bridge._job_done.connect(slow_receiver, Qt.ConnectionType.DirectConnection)
+    bridge.start_job(lambda report: Job("t", lambda token, report: "ok", report).start())
+    assert emitting.wait(5)
+    bridge.shutdown()
+    order.append("shut down")
+    assert order == ["emitted", "shut down"]
+    bridge._emit(bridge._job_done, 99, True, "late")
+    assert order == ["emitted", "shut down"]
