@@ -92,7 +92,7 @@ class SearchPipeline:
         try:
             known = place_names.known_names(self.catalog)
         except sqlite3.Error:  # no places table yet
-            known = []
+            known = {}
         masked = text
         for n, words in enumerate(w for w in keep if w):
             masked = masked.replace(words, f"\ue000{n}\ue001")

@@ -22,13 +22,16 @@ from engine.search.understand_dates import cut_spans
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def understand_places(text: str, known_place_names: Iterable[str]
+def understand_places(text: str, known_place_names: Mapping[str, str] | Iterable[str]
                       ) -> tuple[str, list[str], list[Understood]]:
-    """Split ``text`` into the words left and the known place names it holds."""
-    names = list(known_place_names)
+    """Split ``text`` into the words left and the known place names it holds. A mapping
+    gives each name the place it stands for ("里斯本" -> "Lisbon"): the chip shows the name as
+    typed, the filter uses the place."""
+    names = (dict(known_place_names) if isinstance(known_place_names, Mapping)
+             else {n: n for n in known_place_names})
     if not names:
         return text, [], []
-    found = NameVocabulary("place", {n: n for n in names}).find(text)
+    found = NameVocabulary("place", names).find(text)
     if not found:
         return text, [], []
     places = list(dict.fromkeys(value for _, _, _, value in found))

@@ -14,6 +14,7 @@ from engine.analyses import places as analysis
 from engine.api import Library
 from engine.errors import ModelUnavailableError
 from engine.models.gazetteer import Gazetteer, coordinates_problem
+from engine.models.place_names import PlaceNames
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,36 @@ def test_stored_places_keep_the_reason_and_their_names_are_words(gazetteer: Gaze
     words = conn.execute("SELECT content_hash FROM photo_place_fts WHERE photo_place_fts "
                          "MATCH 'portugal'").fetchall()
     assert words == [("lisbon",)]
+
+
+def test_other_names_of_towns_and_countries_are_stored_once_per_place(
+        gazetteer: Gazetteer) -> None:
+    names = PlaceNames()
+    assert {"里斯本", "Lisboa", "Lissabon", "リスボン"} <= set(names.town_names("PT", "Lisbon"))
+    assert "LIS" not in names.town_names("PT", "Lisbon")  # codes are not names people type
+    assert names.country_name("PT", "zh") == "葡萄牙"
+    assert names.country_name("JP", "es") == "Japón"
+    assert names.country_name("JP", "zh_Hant") == "日本"
+    conn = sqlite3.connect(":memory:")
+    for script in analysis.SCHEMA:
+        conn.executescript(script)
+    for key in ("a", "b"):  # two photos in Lisbon: the names are stored once
+        analysis.store_place(conn, key, analysis.place_result(gazetteer, 38.7077, -9.1365,
+                                                              names))
+    rows = conn.execute("SELECT alias, name FROM place_aliases").fetchall()
+    assert ("里斯本", "Lisbon") in rows and ("葡萄牙", "Portugal") in rows
+    assert len(rows) == len(set(rows))
+    assert all(alias.casefold() != name.casefold() for alias, name in rows)
+
+
+def test_an_unknown_place_has_no_other_names() -> None:
+    names = PlaceNames()
+    assert names.town_names("XX", "Nowhere") == [] and names.country_names("XX") == {}
+
+
+def test_missing_other_names_data_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="names.json.gz is missing"):
+        PlaceNames(tmp_path / "names.json.gz").town_names("PT", "Lisbon")
 
 
 @pytest.mark.background_analyses

@@ -187,6 +187,20 @@ def test_places_are_words_filters_and_listed(text_library: TextLibrary) -> None:
     places = {(p.city, p.country): p.photos for p in lib.places()}
     assert places == {("Lisbon", "Portugal"): 1, ("Kyoto", "Japan"): 1,
                       ("Paris", "France"): 1}
+    # Other languages' names of the towns and countries: understood, filtered, --place.
+    for typed, english, expected in (("海滩 里斯本", "Lisbon", "lisbon.jpg"),
+                                     ("Strand Lissabon", "Lisbon", "lisbon.jpg"),
+                                     ("京都の寺", "Kyoto", "kyoto.jpg"),
+                                     ("playa Japón", "Japan", "kyoto.jpg"),
+                                     ("海滩 法国", "France", "paris.jpg")):
+        query = lib.parse(typed)
+        assert query.places == (english,), typed
+        assert [c.label for c in query.understood if c.kind == "place"] == [
+            typed.split()[-1] if " " in typed else "京都"], typed
+        assert _names(lib.search(query, k=10)) == [expected], typed
+    assert _names(lib.search("trees", k=10, filters=SearchFilters(places=("葡萄牙",)))) == [
+        "lisbon.jpg"]
+    assert lib.parse("Berlin beach").places == ()  # not a place of this library
     zero = lib.photo_place(text_library.folder / "zero.jpg")
     assert zero is not None and zero.city is None and "(0, 0)" in (zero.reason or "")
     nogps = lib.photo_place(text_library.folder / "plain001.jpg")
