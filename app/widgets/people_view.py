@@ -1,5 +1,6 @@
 """The People view: one face thumbnail per person with their photo count; rename in place
-(double-click), merge the selected people, hide one, and show a person's photos.
+(double-click), merge people (drag one onto another, or select several), hide one, and show a
+person's photos.
 
 Every engine call runs on the bridge's engine lane; the list refreshes after each change.
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import QByteArray, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -53,6 +55,74 @@ def person_faces(library: Any) -> list[tuple[Any, Any]]:
     return out
 
 
+PEOPLE_MIME = "application/x-photosearch-people"
+
+
+class PeopleList(QListWidget):
+    """The people as face icons. Dragging people onto another person asks to merge them into
+    that person (``merge_requested(target id, dragged ids)``); nothing is moved or reordered
+    by the drag itself."""
+
+    merge_requested = Signal(int, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        # A drop merges; it never rearranges. (Static movement also switches dragging and the
+        # viewport's drops off, so both are switched on again after it.)
+        self.setMovement(QListView.Movement.Static)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [PEOPLE_MIME]
+
+    def mimeData(self, items: Any) -> QMimeData:  # noqa: N802
+        data = QMimeData()
+        ids = ",".join(str(int(item.data(PERSON_ID))) for item in items)
+        data.setData(PEOPLE_MIME, QByteArray(ids.encode("ascii")))
+        return data
+
+    def dragged_ids(self, data: QMimeData) -> list[int]:
+        """The people ids a drag carries ([] for anything else)."""
+        if not data.hasFormat(PEOPLE_MIME):
+            return []
+        raw = bytes(data.data(PEOPLE_MIME).data()).decode("ascii")
+        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> QListWidgetItem | None:
+        item = self.itemAt(event.position().toPoint())
+        if item is None or int(item.data(PERSON_ID)) in self.dragged_ids(event.mimeData()):
+            return None
+        return item
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.dragged_ids(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._target(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        target, dragged = self._target(event), self.dragged_ids(event.mimeData())
+        if target is None or not dragged:
+            event.ignore()
+            return
+        # Accepted as a copy: a MoveAction would make Qt delete the dragged items itself.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.merge_requested.emit(int(target.data(PERSON_ID)), dragged)
+
+
 class PeopleView(QDialog):
     """The people of a library; ``show_photos(name_or_id)`` asks the window to list them."""
 
@@ -68,8 +138,8 @@ class PeopleView(QDialog):
         self.bridge = bridge
         self.library = library
         self.report = report
-        self.list = QListWidget()
-        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list = PeopleList()
+        self.list.merge_requested.connect(self.merge_into)
         self.list.setIconSize(QSize(FACE_SIDE, FACE_SIDE))
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
@@ -121,8 +191,8 @@ class PeopleView(QDialog):
             self.list.addItem(item)
         self._loading = False
         self.note.setText(
-            f"{len(people)} people. Double-click a name to change it; select two or more to "
-            "merge them." if people else
+            f"{len(people)} people. Double-click a name to change it; drag a person onto "
+            "another (or select two or more and Merge) when they are one person." if people else
             "No people yet: faces are found after indexing (Settings: People).")
         self._update_buttons()
         self.changed.emit()
@@ -157,6 +227,33 @@ class PeopleView(QDialog):
                 lib.merge_people(ids[0], gone)
 
         self.bridge.call(merge, lambda _: self.refresh(), self._failed)
+
+    def merge_into(self, keep_id: int, gone_ids: list[int]) -> None:
+        """Merge the dragged people into the one they were dropped on. When two different
+        names would meet, ask first: a merge cannot be undone in one step."""
+        names = {int(self.list.item(i).data(PERSON_ID)): self.list.item(i).text().strip()
+                 for i in range(self.list.count())}
+        keep_name = names.get(keep_id, "")
+        other = sorted({names.get(g, "") for g in gone_ids} - {"", keep_name})
+        if keep_name and other and not self.confirm_merge(keep_name, other):
+            return
+        lib = self.library
+
+        def merge() -> None:
+            for gone in gone_ids:
+                lib.merge_people(keep_id, gone)
+
+        self.bridge.call(merge, lambda _: self.refresh(), self._failed)
+
+    def confirm_merge(self, keep_name: str, other_names: list[str]) -> bool:
+        """Ask before people with other names become ``keep_name``."""
+        answer = QMessageBox.question(
+            self, "Merge people",
+            f"{', '.join(other_names)} and {keep_name} will be one person, named {keep_name}. "
+            "Their faces can be moved out again one by one from the preview.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def hide_selected(self) -> None:
         """Hide the selected people (they stay grouped, unlisted)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDrag,
     QImage,
     QMouseEvent,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -46,7 +48,11 @@ PREVIEW_SIDE = 1600
 
 
 class PreviewImage(QLabel):
-    """The photo, scaled to fit; it can be dragged out to other apps as a file."""
+    """The photo, scaled to fit; it can be dragged out to other apps as a file. Faces are
+    outlined on hover with their person's name; right-clicking a person's face offers "Not
+    <name>" (``not_this_person(face index)``)."""
+
+    not_this_person = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,13 +66,37 @@ class PreviewImage(QLabel):
         self._press: QPoint | None = None
         # Faces found in the photo: (box in 0..1, the person's name or ""), outlined on hover.
         self.faces: list[tuple[tuple[float, float, float, float], str]] = []
+        self.face_indexes: list[int | None] = []  # each face's index in the photo, if grouped
         self.hovering = False
         self.setMouseTracking(True)
 
-    def set_faces(self, faces: list[tuple[tuple[float, float, float, float], str]]) -> None:
-        """The faces to outline while the pointer is over the photo."""
+    def set_faces(self, faces: list[tuple[tuple[float, float, float, float], str]],
+                  indexes: list[int | None] | None = None) -> None:
+        """The faces to outline while the pointer is over the photo; ``indexes`` gives each
+        face's index in the photo where it belongs to a person (None: not grouped)."""
         self.faces = faces
+        self.face_indexes = list(indexes) if indexes is not None else [None] * len(faces)
         self.update()
+
+    def face_menu(self, point: QPointF) -> QMenu | None:
+        """The menu for a right-click at ``point``: "Not <name>" over a person's face."""
+        for (rect, name), index in zip(self.face_rects(), self.face_indexes, strict=True):
+            if index is None or not rect.contains(point):
+                continue
+            menu = QMenu(self)
+            who = name or "this person"
+            action = menu.addAction(f"Not {who}")
+            action.setToolTip(f"Move this face out of {who}; it will never be put back")
+            action.triggered.connect(lambda _=False, i=index: self.not_this_person.emit(i))
+            return menu
+        return None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = self.face_menu(QPointF(event.pos()))
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        menu.exec(event.globalPos())
 
     def face_rects(self) -> list[tuple[QRectF, str]]:
         """Each face's rectangle in widget coordinates (over the shown pixmap), with its name."""
@@ -183,6 +213,7 @@ class PreviewPane(QWidget):
     copy_path_requested = Signal(list)
     copy_image_requested = Signal(object)
     find_similar_requested = Signal(object)
+    faces_changed = Signal()  # a face was moved out of its person here
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +222,7 @@ class PreviewPane(QWidget):
         self.hit: SearchHit | None = None
         self.image = PreviewImage()
         self.image.setToolTip("Drag the photo out to another app")
+        self.image.not_this_person.connect(self._not_this_person)
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
         self.title.setWordWrap(True)
@@ -291,11 +323,7 @@ class PreviewPane(QWidget):
             lambda exc: self._image_failed(photo_id, exc),
             lane="images",
         )
-        self._bridge.call(
-            lambda: [(f.box, f.person_name or "") for f in library.faces(photo_id)],
-            lambda faces: self._faces_loaded(photo_id, faces),
-            lambda exc: None,  # faces not found (yet, or switched off): nothing to outline
-        )
+        self._load_faces(photo_id)
         self._bridge.call(
             lambda: library.photo(photo_id),
             lambda details: self._details_loaded(photo_id, details),
@@ -323,9 +351,31 @@ class PreviewPane(QWidget):
             self.image.setText("")
             self.image.set_image(image, self.hit.path if self.hit else None)
 
+    def _load_faces(self, photo_id: int) -> None:
+        library = self._bridge.library
+        self._bridge.call(
+            lambda: [(f.box, f.person_name or "", f.index if f.person_id is not None else None)
+                     for f in library.faces(photo_id)],
+            lambda faces: self._faces_loaded(photo_id, faces),
+            lambda exc: None,  # faces not found (yet, or switched off): nothing to outline
+        )
+
     def _faces_loaded(self, photo_id: int, faces: list[Any]) -> None:
         if self._current(photo_id):
-            self.image.set_faces(faces)
+            self.image.set_faces([(box, name) for box, name, _ in faces],
+                                 [index for _, _, index in faces])
+
+    def _not_this_person(self, face_index: int) -> None:
+        """Move a face out of its person (the user's correction, kept for good)."""
+        if self.hit is None:
+            return
+        photo_id, library = self.hit.photo_id, self._bridge.library
+        self._bridge.call(lambda: library.remove_face(photo_id, face_index),
+                          lambda _: self._after_face_moved(photo_id))  # errors: the reporter
+
+    def _after_face_moved(self, photo_id: int) -> None:
+        self._load_faces(photo_id)
+        self.faces_changed.emit()
 
     def _image_failed(self, photo_id: int, exc: BaseException) -> None:
         if self._current(photo_id):

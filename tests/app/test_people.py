@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from conftest import make_window
+from PySide6.QtCore import QPointF
+
+from app.widgets.people_view import PERSON_ID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
@@ -114,4 +117,96 @@ def test_preview_outlines_faces_on_hover_with_the_name(qtbot, face_library) -> N
     pane.image.grab()  # paints the outline without error
     pane.image.leaveEvent(QEvent(QEvent.Type.Leave))
     assert not pane.image.hovering
+    window.shutdown()
+
+
+def _drop(view: Any, dragged: Any, target: Any) -> None:
+    """What a drag of ``dragged`` released over ``target`` delivers to the list."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    data = view.list.mimeData([dragged])
+    point = QPointF(view.list.visualItemRect(target).center())
+    event = QDropEvent(point, Qt.DropAction.MoveAction, data, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    view.list.dropEvent(event)
+    assert event.isAccepted()
+
+
+def test_dragging_a_person_onto_another_merges_them(qtbot, face_library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, face_library)
+    view = window.open_people()
+    view.show()
+    qtbot.waitUntil(lambda: view.list.count() == 2, timeout=10000)
+    first, second = face_library.people()
+    face_library.name_person(first.id, "Grace")
+    view.refresh()
+    qtbot.waitUntil(lambda: any(view.list.item(i).text() == "Grace" for i in range(2)),
+                    timeout=10000)
+    items = {int(view.list.item(i).data(PERSON_ID)): view.list.item(i) for i in range(2)}
+
+    assert view.list.dragEnabled() and view.list.viewport().acceptDrops()
+    # Dropped on itself: refused, nothing happens.
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    data = view.list.mimeData([items[second.id]])
+    assert view.list.dragged_ids(data) == [second.id]
+    event = QDropEvent(QPointF(view.list.visualItemRect(items[second.id]).center()),
+                       Qt.DropAction.MoveAction, data, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    view.list.dropEvent(event)
+    assert not event.isAccepted()
+
+    # Two different names meeting are asked about first; "Cancel" keeps both.
+    face_library.name_person(second.id, "Eileen")
+    asked: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(view, "confirm_merge",
+                        lambda keep, other: asked.append((keep, other)) or False)
+    view.refresh()
+    qtbot.waitUntil(lambda: {view.list.item(i).text() for i in range(2)} == {"Grace",
+                                                                            "Eileen"},
+                    timeout=10000)
+    items = {int(view.list.item(i).data(PERSON_ID)): view.list.item(i) for i in range(2)}
+    _drop(view, items[second.id], items[first.id])
+    assert asked == [("Grace", ["Eileen"])]
+    qtbot.wait(300)
+    assert len(face_library.people()) == 2
+
+    # An unnamed person dropped on Grace becomes Grace, without a question.
+    face_library.name_person(second.id, None)
+    view.refresh()
+    qtbot.waitUntil(lambda: {view.list.item(i).text() for i in range(2)} == {"Grace", ""},
+                    timeout=10000)
+    items = {int(view.list.item(i).data(PERSON_ID)): view.list.item(i) for i in range(2)}
+    _drop(view, items[second.id], items[first.id])
+    qtbot.waitUntil(lambda: len(face_library.people()) == 1, timeout=10000)
+    merged = face_library.people()[0]
+    assert (merged.id, merged.name, merged.photo_count) == (first.id, "Grace", 6)
+    assert asked == [("Grace", ["Eileen"])]
+    qtbot.waitUntil(lambda: view.list.count() == 1, timeout=10000)
+    window.shutdown()
+
+
+def test_not_this_person_from_the_preview_moves_the_face_out(qtbot, face_library) -> None:  # type: ignore[no-untyped-def]
+    person = face_library.people()[0]
+    face_library.name_person(person.id, "Grace")
+    window = make_window(qtbot, face_library)
+    hit = face_library.person_photos(person.id)[0]
+    pane = window.preview_pane
+    pane.show_hit(hit)
+    qtbot.waitUntil(lambda: len(pane.image.faces) == 1 and not pane.image.pixmap().isNull(),
+                    timeout=10000)
+    (rect, _name), = pane.image.face_rects()
+    assert pane.image.face_menu(QPointF(rect.right() + 5, rect.bottom() + 5)) is None
+    menu = pane.image.face_menu(rect.center())
+    assert menu is not None
+    (action,) = menu.actions()
+    assert action.text() == "Not Grace"
+    with qtbot.waitSignal(pane.faces_changed, timeout=10000):
+        action.trigger()
+    (face,) = face_library.faces(hit.photo_id)
+    assert face.person_id != person.id  # out of Grace, for good
+    qtbot.waitUntil(lambda: pane.image.faces and pane.image.faces[0][1] != "Grace",
+                    timeout=10000)
     window.shutdown()
