@@ -304,6 +304,13 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
 
     # -- searching ----------------------------------------------------------------------------
 
+    def warm_up(self) -> None:
+        """Load now what the first typed search would otherwise wait for: the date parser's
+        languages (about 0.7 s). Thread-safe; the app calls it off the GUI thread at start."""
+        from engine.search.understand_dates import warm_up
+
+        warm_up()
+
     def parse(self, query: str, literal: bool = False, keep: tuple[str, ...] = (),
               people: tuple[str, ...] = ()) -> Query:
         """The query value a search would use: dates, places, people and a quoted phrase

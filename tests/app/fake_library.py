@@ -338,6 +338,9 @@ class FakeLibrary:
             scored = [sp for sp in scored if sp[0] >= best - 0.15]
         return [self._hit(p, s) for s, p in scored[:k]]
 
+    def warm_up(self) -> None:
+        self._record("warm_up")
+
     def search(
         self,
         query: str,

@@ -59,3 +59,8 @@ def test_window_paints_before_the_library_opens_and_explains_a_bad_model(qtbot, 
     assert window.reporter.last_dialog is not None
     assert "demo" in window.reporter.last_dialog.message  # the engine's hint lists the forms
     session.close()
+
+
+def test_start_warms_up_query_understanding_off_the_engine_lane(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    """The date parser loads while the model does, so the first typed search doesn't wait."""
+    qtbot.waitUntil(lambda: bool(fake_library.calls_named("warm_up")), timeout=5000)

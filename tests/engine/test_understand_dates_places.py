@@ -113,3 +113,18 @@ def test_the_pipeline_fills_the_query_slots_and_keeps_removed_chips_as_words(
         assert quoted.quoted == ("wifi password",) and quoted.understood[0].kind == "text"
     finally:
         catalog.close()
+
+
+def test_warm_up_loads_the_date_parser_which_opening_does_not(tmp_path: Path) -> None:
+    """Opening a library stays cheap; ``warm_up`` loads what the first typed search needs."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys\nfrom engine.api import Library\n"
+            f"lib = Library.open(home={str(tmp_path / 'home')!r}, model='demo')\n"
+            "before = 'dateparser' in sys.modules\nlib.warm_up()\n"
+            "print(before, 'dateparser.search' in sys.modules)\nlib.close()\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.split() == ["False", "True"]
