@@ -14,7 +14,10 @@ formatted with ``QLocale()``, which :func:`install` sets to the language in use.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
@@ -48,6 +51,29 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
 def translations_dir() -> Path:
     """Where the ``.ts`` sources and the built ``.qm`` files are."""
     return resources_dir() / "translations"
+
+
+def build_if_stale() -> None:
+    """In a source checkout, compile the ``.qm`` files that are missing or older than their
+    ``.ts`` (what ``make`` does), so ``python -m app`` from a fresh clone is translated too.
+    A frozen bundle carries its ``.qm`` files and no sources."""
+    folder = translations_dir()
+    script = folder / "build.py"
+    if getattr(sys, "frozen", False) or not script.is_file():
+        return
+    if all(ts.with_suffix(".qm").is_file()
+           and ts.with_suffix(".qm").stat().st_mtime >= ts.stat().st_mtime
+           for ts in folder.glob("*.ts")):
+        return
+    spec = importlib.util.spec_from_file_location("photosearch_translations_build", script)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+        module.build()
+    except (OSError, RuntimeError, subprocess.CalledProcessError):
+        log.warning("cannot build the translations in %s", folder, exc_info=True)
 
 
 def user_settings() -> QSettings:
@@ -102,6 +128,7 @@ def install(language: str | None = None) -> str:
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
+    build_if_stale()
     chosen = language or preferred_language()
     if chosen:
         locale = QLocale(chosen)

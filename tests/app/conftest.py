@@ -21,21 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session", autouse=True)
 def _translations(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Build the .qm files from the committed .ts (as make does), keep the user's QSettings
+    """Build the .qm files from the committed .ts if stale (i18n.install does), keep QSettings
     (the Language choice) in a temporary folder, and show the app in English: tests assert
     English text unless they ask for another language (the ``ui_language`` fixture)."""
-    import importlib.util
-
     from PySide6.QtCore import QSettings
 
     from app import i18n
 
-    spec = importlib.util.spec_from_file_location(
-        "translations_build", ROOT / "resources" / "translations" / "build.py")
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    build.build()
     settings_dir = tmp_path_factory.mktemp("qsettings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
     i18n.install("en")
