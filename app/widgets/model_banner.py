@@ -50,14 +50,18 @@ class ModelBanner(QFrame):
             "ModelBanner", "Stop the download; it can start again later"))
         self.folder_button = QPushButton(translate("ModelBanner", "Choose model folder…"))
         self.folder_button.setToolTip(
-            translate("ModelBanner", "Use a model already on this computer: a folder with "
-                "open_clip_config.json and "
-            "the weights file")
+            translate(
+                "ModelBanner",
+                "Use a model already on this computer: a folder with open_clip_config.json and the "
+                "weights file",
+            )
         )
         self.demo_button = QPushButton(translate("ModelBanner", "Use demo model"))
         self.demo_button.setToolTip(
-            translate("ModelBanner", "Switch to the small model bundled with PhotoSearch (less "
-                "accurate, works offline)")
+            translate(
+                "ModelBanner",
+                "Switch to the small model bundled with PhotoSearch (less accurate, works offline)",
+            )
         )
         self.settings_button = QPushButton(translate("ModelBanner", "Settings…"))
         self.retry_button = QPushButton(translate("ModelBanner", "Try again"))

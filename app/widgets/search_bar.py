@@ -59,8 +59,10 @@ class SearchBar(QWidget):
         self.cut_off_check = QCheckBox(translate("SearchBar", "Best matches only"))
         self.cut_off_check.setChecked(True)
         self.cut_off_check.setToolTip(
-            translate("SearchBar", "Hide the long tail of weak matches. The cut-off adapts to "
-                "each query's scores.")
+            translate(
+                "SearchBar",
+                "Hide the long tail of weak matches. The cut-off adapts to each query's scores.",
+            )
         )
         self.cut_off_check.toggled.connect(self.cut_off_changed)
 

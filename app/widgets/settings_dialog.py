@@ -72,9 +72,11 @@ class SettingsDialog(QDialog):
             self.model_combo.addItem(spec)
         self.model_combo.setCurrentText(settings.model)
         self.model_combo.setToolTip(
-            translate("SettingsDialog", "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, "
-                "local-dir:/path/to/folder, "
-            "or “demo”")
+            translate(
+                "SettingsDialog",
+                "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, local-dir:/path/to/folder, or "
+                "“demo”",
+            )
         )
         self.model_note = QLabel()
         self.model_note.setWordWrap(True)
@@ -83,8 +85,10 @@ class SettingsDialog(QDialog):
         self.model_combo.currentTextChanged.connect(self._update_note)
         self.browse_button = QPushButton(translate("SettingsDialog", "Browse…"))
         self.browse_button.setToolTip(
-            translate("SettingsDialog", "Use a model folder on this computer "
-                "(open_clip_config.json and the weights file)")
+            translate(
+                "SettingsDialog",
+                "Use a model folder on this computer (open_clip_config.json and the weights file)",
+            )
         )
         # Replaceable so tests can answer without a modal dialog.
         self.ask_model_folder: Callable[[], Path | None] = self._ask_model_folder
@@ -111,12 +115,17 @@ class SettingsDialog(QDialog):
         self.rerank_check.setChecked(bool(settings.rerank))
         self.matcher_edit = QLineEdit(settings.matcher)
         self.matcher_edit.setPlaceholderText(
-            translate("SettingsDialog", "Automatic: the demo matcher with the demo model, else "
-                "Salesforce/blip-itm-base-coco"))
+            translate(
+                "SettingsDialog",
+                "Automatic: the demo matcher with the demo model, else "
+                "Salesforce/blip-itm-base-coco",
+            ))
         self.matcher_edit.setToolTip(
-            translate("SettingsDialog", "A BLIP image-text matching model: a Hugging Face repo "
-                "(downloaded once, about "
-            "900 MB for blip-itm-base-coco), local-dir:/path/to/folder, or “demo”"))
+            translate(
+                "SettingsDialog",
+                "A BLIP image-text matching model: a Hugging Face repo (downloaded once, about 900 "
+                "MB for blip-itm-base-coco), local-dir:/path/to/folder, or “demo”",
+            ))
         self.rerank_k_spin = QSpinBox()
         self.rerank_k_spin.setRange(0, 200)
         self.rerank_k_spin.setSpecialValueText(translate(
@@ -124,8 +133,10 @@ class SettingsDialog(QDialog):
         self.rerank_k_spin.setSuffix(translate("SettingsDialog", " photos"))
         self.rerank_k_spin.setValue(int(settings.rerank_k))
         self.rerank_k_spin.setToolTip(
-            translate("SettingsDialog", "How many of the best results the second model "
-                "reorders: more is slower"))
+            translate(
+                "SettingsDialog",
+                "How many of the best results the second model reorders: more is slower",
+            ))
         for widget in (self.matcher_edit, self.rerank_k_spin):
             widget.setEnabled(self.rerank_check.isChecked())
             self.rerank_check.toggled.connect(widget.setEnabled)
@@ -213,9 +224,11 @@ class SettingsDialog(QDialog):
                 "%2", translate("SettingsDialog", KNOWN_MODELS[spec]))
         else:
             note = (
-                translate("SettingsDialog", "Named models are downloaded once into the Hugging "
-                    "Face cache; a local folder "
-                "or .safetensors file is used as it is.")
+                translate(
+                    "SettingsDialog",
+                    "Named models are downloaded once into the Hugging Face cache; a local folder "
+                    "or .safetensors file is used as it is.",
+                )
             )
         in_use = self._model_in_use
         if in_use and in_use != self._initial.model:

@@ -31,8 +31,11 @@ class LibraryActions:
         """Remove a folder from the library after confirmation."""
         if self.confirm(
             translate("MainWindow", "Remove folder"),
-            translate("MainWindow", "Remove %1 from the library?\n\nIts photos leave the search "
-                      "results. The files themselves are not touched.").replace("%1", str(path)),
+            translate(
+                "MainWindow",
+                "Remove %1 from the library?\n\nIts photos leave the search results. The files "
+                "themselves are not touched.",
+            ).replace("%1", str(path)),
         ):
             self.library_presenter.remove_folder(path)
 
