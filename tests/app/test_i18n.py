@@ -199,6 +199,9 @@ def test_the_window_and_its_dialogs_show_no_english(ui_language, qtbot, fake_lib
     qtbot.waitUntil(lambda: window.preview_pane.fields["Taken"].text() != "—", timeout=5000)
     window.search_bar.filters_button.click()
     hit = window.results_model.hit(0)
+    # the photo's own captions and what describes it (their source names are the app's words)
+    qtbot.waitUntil(lambda: translate("CaptionsBox", "vocabulary")
+                    in window.preview_pane.captions.describe_label.text(), timeout=5000)
     seen.append(window.results_view.context_menu(hit))
     tooltip = window.results_model._tooltip(hit)
 
@@ -230,7 +233,9 @@ def test_the_window_and_its_dialogs_show_no_english(ui_language, qtbot, fake_lib
     # what comes from the library and the engine, not from the app: paths, names, the model's
     # own description, the test's query and error
     dynamic = [str(fake_library.photo_root), str(fake_library.home), window.model_presenter.text,
-               "Canon EOS 5D", "FUJIFILM X100V", "broken", "boom", "RuntimeError", "red circle"]
+               "Canon EOS 5D", "FUJIFILM X100V", "broken", "boom", "RuntimeError", "red circle",
+               *(c.text for c in fake_library.photo_captions(hit.photo_id)),
+               *(c.text for c in fake_library.describe(hit.path, k=10))]
     texts = [tooltip, window.statusBar().currentMessage()]
     for widget in seen:
         texts += _texts(widget)
