@@ -22,8 +22,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from app.theme import resources_dir
-
 log = logging.getLogger(__name__)
 
 # Language code -> its name in that language (shown as is in every language, like an OS does).
@@ -50,6 +48,8 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
 
 def translations_dir() -> Path:
     """Where the ``.ts`` sources and the built ``.qm`` files are."""
+    from app.theme import resources_dir  # (QtGui and QtSvg: not for `--help`)
+
     return resources_dir() / "translations"
 
 
