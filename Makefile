@@ -4,9 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup run test test-fast lint bench demo clean
+.PHONY: setup run test test-fast lint bench demo clean translations translations-update
 
-setup: $(STAMP)
+setup: $(STAMP) translations
+
+# The app's translations: resources/translations/*.ts (committed) -> *.qm (built, git-ignored),
+# with lrelease from the PySide6 wheel. translations-update re-extracts app/'s strings into
+# the .ts files (then translate the new entries; tests/app/test_i18n.py fails until they are).
+translations: $(STAMP)
+	$(PY) resources/translations/build.py
+
+translations-update: $(STAMP)
+	$(PY) resources/translations/build.py --update
 
 # torch 2.14.1 + torchvision 0.29.1 are the builds pip finds on our machines' local disk; the
 # rest comes from PyPI. Re-runs only when pyproject.toml changes.
@@ -45,7 +54,7 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install -q -e ".[gui,rerank,package]"
 	touch $(PACKAGE_STAMP)
 
-package: $(PACKAGE_STAMP)
+package: $(PACKAGE_STAMP) translations
 	PY=$(PY) packaging/build.sh
 
 package-test: package

@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.i18n import example_query, translate
 from app.presenters.model_presenter import ModelState
 
 log = logging.getLogger(__name__)
 
 DEMO_PHOTOS = 200
-EXAMPLE_QUERY = "two red circles on the left on grass"
+# The query the notice suggests: one the demo library answers well (see app.i18n).
+EXAMPLE_QUERY = example_query()
 
 
 def open_demo_library(home: Path, previous: Any | None) -> Any:
@@ -35,6 +37,17 @@ def open_demo_library(home: Path, previous: Any | None) -> Any:
     return library
 
 
+def demo_notice(model: str, why: str, home: Path) -> str:
+    """Why the demo is shown, what to search for and what to do next, in the UI language."""
+    return translate(
+        "DemoFallback",
+        "The model %1 cannot be loaded here: %2 PhotoSearch is showing its bundled demo model on "
+        "generated demo photos instead (%3). Try a search like \u201c%4\u201d. To search your own "
+        "photos, connect to the internet and start PhotoSearch again.",
+    ).replace("%1", model).replace("%2", why).replace("%3", str(home)).replace(
+        "%4", EXAMPLE_QUERY)
+
+
 def install_demo_fallback(window: Any) -> None:
     """Switch ``window`` to the demo library the first time its model turns out unavailable."""
     state = {"switched": False}
@@ -47,18 +60,16 @@ def install_demo_fallback(window: Any) -> None:
             return
         state["switched"] = True
         home = Path(library.home) / "demo-library"
-        notice = (
-            f"The model {library.model_spec} cannot be loaded here: {text} "
-            f"Showing the bundled demo model on generated demo photos instead ({home}). "
-            "Try a search like \u201c" + EXAMPLE_QUERY + "\u201d."
-        )
+        notice = demo_notice(library.model_spec, text, home)
         print(f"PhotoSearch: {notice}", file=sys.stderr, flush=True)
         log.warning("demo fallback: %s", notice)
-        window.setWindowTitle("PhotoSearch \u2014 demo (the default model is not available)")
-        window.statusBar().showMessage(
+        window.setWindowTitle(translate(
+            "DemoFallback", "PhotoSearch \u2014 demo (the default model is not available)"))
+        window.notice_bar.show_notice(notice)
+        window.statusBar().showMessage(translate(
+            "DemoFallback",
             "Default model unavailable (offline?): showing the bundled demo model on demo photos",
-            0,
-        )
+        ), 0)
         window.index_on_start = True
         window.open_library(lambda: open_demo_library(home, library))
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 
+from app.i18n import translate
+
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = frozenset(
@@ -78,11 +80,11 @@ def image_source_from_mime(mime: QMimeData) -> tuple[Path | bytes, str] | None:
         if mime.hasFormat(fmt):
             data = bytes(mime.data(fmt).data())
             if data:
-                return data, _label_for(mime, "the dropped image")
+                return data, _label_for(mime, translate("Desktop", "the dropped image"))
     if mime.hasImage():
         image = mime.imageData()
         if isinstance(image, QImage) and not image.isNull():
-            return _png_bytes(image), _label_for(mime, "the pasted image")
+            return _png_bytes(image), _label_for(mime, translate("Desktop", "the pasted image"))
     return None
 
 

@@ -16,6 +16,7 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from app.i18n import translate
 from app.widgets.error_dialog import ErrorDialog
 from engine.errors import Cancelled, EngineError
 
@@ -62,16 +63,18 @@ class ErrorReporter(QObject):
             return
         if isinstance(exc, EngineError):
             log.warning("engine error: %s | %s", exc.user_message, exc.details)
-            self.show("Problem", exc.user_message, exc.details or "")
+            self.show(translate("ErrorReporter", "Problem"), exc.user_message, exc.details or "")
             return
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-        where = f" The details were written to {self.log_path}." if self.log_path else ""
-        self.show(
-            "Unexpected error",
+        message = translate(
+            "ErrorReporter",
             "Something unexpected went wrong. You can keep working; if it happens again, "
-            f"please report it with the details below.{where}",
-            traceback_text(exc),
+            "please report it with the details below.",
         )
+        if self.log_path:
+            where = translate("ErrorReporter", "The details were written to %1.")
+            message += " " + where.replace("%1", str(self.log_path))
+        self.show(translate("ErrorReporter", "Unexpected error"), message, traceback_text(exc))
 
     def show(self, title: str, message: str, details: str) -> ErrorDialog | None:
         """Open an error dialog unless the same message is already showing."""

@@ -27,7 +27,9 @@ LOG_NAME = "photosearch-app.log"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The command line: ``--home``, ``--model``, ``--query``."""
+    """The command line: ``--home``, ``--model``, ``--query``, ``--language``."""
+    from app.i18n import LANGUAGES
+
     parser = argparse.ArgumentParser(
         prog="photosearch-gui", description="PhotoSearch: find your photos by meaning."
     )
@@ -44,6 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: $PHOTOSEARCH_MODEL, else the library's setting)",
     )
     parser.add_argument("--query", default=None, help="search for this text at start")
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default=None,
+        help="the window's language (default: the one chosen in Settings, else the system's)",
+    )
     parser.add_argument(
         "--demo-fallback",
         action="store_true",
@@ -89,12 +97,13 @@ def setup_logging(home: Path | None) -> Path | None:
     return path
 
 
-def create_application(argv: list[str] | None = None) -> Any:
-    """The ``QApplication`` (created once), named and styled."""
+def create_application(argv: list[str] | None = None, language: str | None = None) -> Any:
+    """The ``QApplication`` (created once), named, styled and translated (``language``, else
+    the Settings choice, else the system language; see app.i18n)."""
     from PySide6.QtGui import QColor
     from PySide6.QtWidgets import QApplication
 
-    from app import theme
+    from app import i18n, theme
 
     app = QApplication.instance()
     if app is None:
@@ -107,6 +116,8 @@ def create_application(argv: list[str] | None = None) -> Any:
     app.setDesktopFileName("photosearch")
     app.setWindowIcon(theme.icon("photos", QColor("#3d7be0")))
     theme.apply_style(app)
+    if language is not None or i18n.installed_language() is None:
+        i18n.install(language)
     return app
 
 
@@ -186,13 +197,14 @@ def _report_startup(session: Session, query: str | None) -> None:
 def _cannot_open(session: Session, exc: BaseException) -> None:
     """The library could not be opened (locked, bad --model): explain, then quit with 2."""
     from app.errors import traceback_text
+    from app.i18n import translate
     from app.widgets.error_dialog import ErrorDialog
 
     message = getattr(exc, "user_message", None)
     details = getattr(exc, "details", "") if message else traceback_text(exc)
     log.error("cannot open the library: %s", message or exc, exc_info=message is None and exc)
     dialog = ErrorDialog(
-        "PhotoSearch cannot start",
+        translate("Main", "PhotoSearch cannot start"),
         message or f"{type(exc).__name__}: {exc}",
         details,
         session.window,
@@ -217,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.flush()
         os._exit(code)
     setup_logging(None)
-    app = create_application()
+    app = create_application(language=args.language)
     session = open_window(args.home, args.model)
     session.window.report_open_failure = False
     session.window.open_failed.connect(lambda exc: _cannot_open(session, exc))

@@ -9,28 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QLocale
+
+from app.formatting import number
+from app.i18n import translate
 from engine.errors import EngineError, ModelUnavailableError
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 # Download sizes of models the settings offer by name, for "about N MB" before any download
 # has started (offline there is no Hub to ask).
 APPROX_BYTES = {DEFAULT_MODEL: 605_000_000}
-NEXT_STEPS = "choose a folder that holds the model, or use the small demo model"
 
 
 def megabytes(n: int) -> str:
     """``123_456_789`` -> ``"123 MB"`` (decimal, whole megabytes; below 1 MB one decimal)."""
     mb = n / 1_000_000
-    return f"{mb:.1f} MB" if 0 < mb < 1 else f"{round(mb):,} MB"
+    if 0 < mb < 1:
+        return translate("model_messages", "%1 MB").replace("%1", QLocale().toString(mb, "f", 1))
+    return translate("model_messages", "%1 MB").replace("%1", number(round(mb)))
 
 
 def download_text(progress: Any) -> str:
     """"Downloading <model> — 123 MB of 600 MB" for a "download" ``ModelProgress``."""
     if progress.total_bytes:
-        amount = f"{megabytes(progress.done_bytes)} of {megabytes(progress.total_bytes)}"
+        amount = translate("model_messages", "%1 of %2").replace(
+            "%1", megabytes(progress.done_bytes)).replace("%2", megabytes(progress.total_bytes))
     else:
         amount = megabytes(progress.done_bytes)
-    return f"Downloading {progress.model} \u2014 {amount}"
+    return translate("model_messages", "Downloading %1 \u2014 %2").replace(
+        "%1", progress.model).replace("%2", amount)
 
 
 def download_percent(progress: Any) -> int:
@@ -42,38 +49,50 @@ def download_percent(progress: Any) -> int:
 
 def cancelled_text(model: str) -> str:
     """The cancelled-download screen's message."""
-    return (
-        f"Download cancelled. Searching needs the model \u201c{model}\u201d: download it "
-        f"again, {NEXT_STEPS}."
-    )
+    return translate(
+        "model_messages",
+        "Download cancelled. Searching needs the model \u201c%1\u201d: download it again, "
+        "choose a folder that holds the model, or use the small demo model.",
+    ).replace("%1", model)
 
 
 def unavailable_text(exc: BaseException, model: str) -> str:
     """Why the model could not load, and what to do, in the window's words."""
     reason = getattr(exc, "reason", "")
-    size = f" (about {megabytes(APPROX_BYTES[model])})" if model in APPROX_BYTES else ""
+    name = f"\u201c{model}\u201d"
+    if model in APPROX_BYTES:
+        name = translate("model_messages", "%1 (about %2)").replace("%1", name).replace(
+            "%2", megabytes(APPROX_BYTES[model]))
     if reason == ModelUnavailableError.OFFLINE:
-        return (
-            f"PhotoSearch can't reach huggingface.co to download the model \u201c{model}\u201d"
-            f"{size}. Connect to the internet and try again, {NEXT_STEPS}."
-        )
+        return translate(
+            "model_messages",
+            "PhotoSearch can't reach huggingface.co to download the model %1. Connect to the "
+            "internet and try again, choose a folder that holds the model, or use the small "
+            "demo model.",
+        ).replace("%1", name)
     if reason == ModelUnavailableError.DOWNLOAD_FAILED:
-        return (
-            f"PhotoSearch couldn't download the model \u201c{model}\u201d{size} from "
-            f"huggingface.co. Try again later, {NEXT_STEPS}. Copy details tells what went wrong."
-        )
+        return translate(
+            "model_messages",
+            "PhotoSearch couldn't download the model %1 from huggingface.co. Try again later, "
+            "choose a folder that holds the model, or use the small demo model. Copy details "
+            "tells what went wrong.",
+        ).replace("%1", name)
     if reason == ModelUnavailableError.UNKNOWN_MODEL:
-        return (
-            f"There is no model called \u201c{model}\u201d. Pick another one in Settings\u2026, "
-            f"{NEXT_STEPS}."
-        )
+        return translate(
+            "model_messages",
+            "There is no model called \u201c%1\u201d. Pick another one in Settings\u2026, choose "
+            "a folder that holds the model, or use the small demo model.",
+        ).replace("%1", model)
     if reason == ModelUnavailableError.DEVICE:
-        return (
+        return translate(
+            "model_messages",
             "The graphics processor (GPU) chosen in Settings isn't available to PyTorch on this "
-            "computer. Open Settings\u2026 and set Device to Automatic or CPU."
+            "computer. Open Settings\u2026 and set Device to Automatic or CPU.",
         )
     if reason == ModelUnavailableError.FOLDER:
-        return f"{getattr(exc, 'user_message', exc)} Or use the small demo model."
+        return translate("model_messages", "%1 Or use the small demo model.").replace(
+            "%1", str(getattr(exc, "user_message", exc)))
     if isinstance(exc, EngineError):
-        return exc.user_message  # already plain words
-    return f"The model could not be loaded ({type(exc).__name__}: {exc})."
+        return exc.user_message  # already plain words (the engine's, in English)
+    return translate("model_messages", "The model could not be loaded (%1).").replace(
+        "%1", f"{type(exc).__name__}: {exc}")

@@ -9,13 +9,14 @@ Runs the whole path a user takes, with the bundled demo model and no network:
 3. opens a temporary library with the demo model, indexes the folder;
 4. searches it by text (a photo's caption must rank that photo first) and by image (a resized
    copy of a photo, outside the library, must find that photo first);
-5. opens the main window offscreen on the same library and waits for a search's results to reach
-   it.
+5. opens the main window offscreen on the same library, in Chinese (so the bundled translations,
+   PhotoSearch's and Qt's own, must load), and waits for a search's results to reach it.
 
 Prints one line and returns 0 when everything works::
 
     self-test ok: torch 2.14.1, demo on cpu (fp32), 24 photos indexed, text+image search ok,
-    window ok, 6.1 s (torch 1.9, photos 1.0, model 0.6, index 1.2, search 0.1, window 1.3)
+    window ok (zh_CN), 6.1 s (torch 1.9, photos 1.0, model 0.6, index 1.2, search 0.1,
+    window 1.3)
 
 (on one line), or ``self-test FAILED at <step>: <reason>`` and returns 1.
 """
@@ -122,10 +123,30 @@ def _wait(app: Any, done: Callable[[], bool], seconds: float, what: str) -> None
         time.sleep(0.01)
 
 
-def check_window(home: Path, query: str, expected: Path) -> None:
-    """Open the main window offscreen on ``home``, search ``query``, expect ``expected`` first."""
-    from app.main import open_window
+WINDOW_LANGUAGE = "zh_CN"
 
+
+def check_translations() -> None:
+    """The window's language loaded: PhotoSearch's strings and Qt's own (standard buttons)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.i18n import translate
+
+    ours = translate("SearchBar", "Best matches only")
+    qt = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel).buttons()[0].text()
+    if ours == "Best matches only" or qt == "Cancel":
+        raise SelfTestError(
+            f"the {WINDOW_LANGUAGE} translations did not load (PhotoSearch's: {ours!r}, "
+            f"Qt's: {qt!r})")
+
+
+def check_window(home: Path, query: str, expected: Path) -> None:
+    """Open the main window offscreen on ``home`` in Chinese, search ``query``, expect
+    ``expected`` first."""
+    from app.main import create_application, open_window
+
+    create_application(language=WINDOW_LANGUAGE)
+    check_translations()
     session = open_window(home=home, model="demo", show=True)
     window = session.window
     window.report_open_failure = False
@@ -184,7 +205,8 @@ def run_self_test(out: Any = None) -> int:
     total = time.perf_counter() - started
     print(
         f"self-test ok: torch {facts['torch']}, {facts['model']}, {facts['photos']} photos "
-        f"indexed, text+image search ok, window ok, {total:.1f} s ({phases.summary()})",
+        f"indexed, text+image search ok, window ok ({WINDOW_LANGUAGE}), {total:.1f} s "
+        f"({phases.summary()})",
         file=out,
         flush=True,
     )

@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 start=$(date +%s)
+"$PY" resources/translations/build.py  # the .qm files the bundle carries (resources/translations)
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/photosearch.spec
 echo "built dist/PhotoSearch in $(( $(date +%s) - start )) s: $(du -sh dist/PhotoSearch | cut -f1)," \

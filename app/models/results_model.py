@@ -26,7 +26,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPixmap
 
-from app.formatting import format_bytes, format_taken_at
+from app.formatting import decimal, format_bytes, format_taken_at
+from app.i18n import translate
 from app.models.thumbnail_loader import ThumbnailLoader
 
 if TYPE_CHECKING:
@@ -197,20 +198,23 @@ class ResultsModel(QAbstractListModel):
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
     def _tooltip(self, hit: SearchHit) -> str:
-        lines = [hit.path.name, f"Score: {hit.score:.3f}"]
+        lines = [hit.path.name,
+                 translate("ResultsModel", "Score: %1").replace("%1", decimal(hit.score, 3))]
         if getattr(hit, "text_match", False):
-            lines.append("Found by the text in the photo")
+            lines.append(translate("ResultsModel", "Found by the text in the photo"))
         if hit.taken_at:
-            lines.append(f"Taken: {format_taken_at(hit.taken_at)}")
+            lines.append(translate("ResultsModel", "Taken: %1").replace(
+                "%1", format_taken_at(hit.taken_at)))
         if hit.camera:
-            lines.append(f"Camera: {hit.camera}")
+            lines.append(translate("ResultsModel", "Camera: %1").replace("%1", hit.camera))
         if hit.width and hit.height:
             lines.append(f"{hit.width} × {hit.height} · {format_bytes(hit.size_bytes)}")
         if not hit.online:
-            lines.append("Offline: the drive holding this photo is not connected")
+            lines.append(translate(
+                "ResultsModel", "Offline: the drive holding this photo is not connected"))
         reason = self._failed.get(str(hit.path))
         if reason:
-            lines.append(f"No thumbnail: {reason}")
+            lines.append(translate("ResultsModel", "No thumbnail: %1").replace("%1", reason))
         return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.bridge import EngineBridge, JobHandle
 from app.formatting import format_index_progress, format_index_report
+from app.i18n import translate
 from engine.errors import Cancelled, LibraryLockedError
 
 
@@ -155,10 +156,11 @@ class IndexPresenter(QObject):
 
     def _on_error(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
-            self._end(None, "Indexing cancelled. Photos indexed so far stay searchable.")
+            self._end(None, translate(
+                "IndexPresenter", "Indexing cancelled. Photos indexed so far stay searchable."))
             return
         if isinstance(exc, LibraryLockedError):  # e.g. the CLI is indexing: say so, no dialog
             self._end(None, exc.user_message)
             return
-        self._end(None, "Indexing stopped because of an error.")
+        self._end(None, translate("IndexPresenter", "Indexing stopped because of an error."))
         self.error.emit(exc)

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from app.bridge import EngineBridge, JobHandle
+from app.i18n import translate
 from app.model_messages import cancelled_text, download_text, unavailable_text
 from engine.errors import Cancelled, EngineError
 
@@ -48,7 +49,7 @@ class ModelPresenter(QObject):
         super().__init__(parent)
         self._bridge = bridge
         self.state = ModelState.NOT_LOADED
-        self.text = "Model not loaded"
+        self.text = translate("ModelPresenter", "Model not loaded")
         self.details = ""
         self.progress: Any = None  # the latest download progress
         self._job: JobHandle | None = None
@@ -69,7 +70,7 @@ class ModelPresenter(QObject):
         library = self._bridge.library
         self._cancelling = False
         self.progress = None
-        self._set(ModelState.LOADING, "Loading the model…")
+        self._set(ModelState.LOADING, translate("ModelPresenter", "Loading the model…"))
         self._job = self._bridge.start_job(
             lambda report: library.load_model(on_progress=report),
             on_progress=self._on_progress,
@@ -96,9 +97,10 @@ class ModelPresenter(QObject):
             self.download_progress.emit(progress)
         elif getattr(progress, "phase", None) == "load":
             if self.state is not ModelState.LOADING:
-                self._set(ModelState.LOADING, "Loading the model…")
+                self._set(ModelState.LOADING, translate("ModelPresenter", "Loading the model…"))
         else:
-            self._set(ModelState.LOADING, f"Loading the model: {progress}")
+            self._set(ModelState.LOADING, translate(
+                "ModelPresenter", "Loading the model: %1").replace("%1", str(progress)))
 
     def _on_done(self, description: str) -> None:
         self._job = None
@@ -116,7 +118,7 @@ class ModelPresenter(QObject):
                 self.details = ""
                 self._set(ModelState.CANCELLED, cancelled_text(self.model))
             else:
-                self._set(ModelState.NOT_LOADED, "Model not loaded")
+                self._set(ModelState.NOT_LOADED, translate("ModelPresenter", "Model not loaded"))
             return
         if isinstance(exc, EngineError):
             self.details = "\n".join(p for p in (exc.user_message, exc.details) if p)

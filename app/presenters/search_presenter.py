@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.bridge import Call, EngineBridge, JobHandle
-from app.formatting import format_count
+from app.formatting import format_seconds
+from app.i18n import translate
 from app.model_messages import megabytes
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
 from engine.jobs import CancelToken
@@ -56,8 +57,11 @@ class SimilarSource:
 def matcher_download_text(step: Any) -> str:
     """"downloading the reranking model: 120 MB of 900 MB" for a "download" ModelProgress."""
     done = megabytes(step.done_bytes)
-    of = f" of {megabytes(step.total_bytes)}" if step.total_bytes else ""
-    return f"downloading the reranking model: {done}{of}…"
+    if step.total_bytes:
+        done = translate("model_messages", "%1 of %2").replace("%1", done).replace(
+            "%2", megabytes(step.total_bytes))
+    return translate("SearchPresenter", "downloading the reranking model: %1…").replace(
+        "%1", done)
 
 
 class SearchPresenter(QObject):
@@ -190,7 +194,8 @@ class SearchPresenter(QObject):
                 self._show(
                     self.hits,
                     SearchState.WAITING_MODEL,
-                    "Loading the model… your search runs as soon as it is ready.",
+                    translate("SearchPresenter",
+                              "Loading the model… your search runs as soon as it is ready."),
                 )
             return
         if self._in_flight is not None:
@@ -243,10 +248,16 @@ class SearchPresenter(QObject):
             self._run()
             return
         if hits:
-            what = f"like {self.similar.label}" if self.similar else f"for “{self.text.strip()}”"
-            message = f"{format_count(len(hits), 'photo')} {what} · {seconds:.2f} s"
+            if self.similar:
+                what = translate("SearchPresenter", "%Ln photo(s) like %1", "", len(hits))
+                what = what.replace("%1", self.similar.label)
+            else:
+                what = translate("SearchPresenter", "%Ln photo(s) for “%1”", "", len(hits))
+                what = what.replace("%1", self.text.strip())
+            message = f"{what} · {format_seconds(seconds)}"
             if self._wants_rerank():
-                self._show(hits, SearchState.RESULTS, f"{message} · refining the order…")
+                refining = translate("SearchPresenter", "refining the order…")
+                self._show(hits, SearchState.RESULTS, f"{message} · {refining}")
                 self._start_rerank(hits, message)
             else:
                 self._show(hits, SearchState.RESULTS, message)
@@ -280,7 +291,8 @@ class SearchPresenter(QObject):
         the ones shown."""
         generation = self._generation
         self._set_refining(True)
-        self.message = f"{message} · loading the reranking model…"
+        loading = translate("SearchPresenter", "loading the reranking model…")
+        self.message = f"{message} · {loading}"
         self.message_changed.emit(self.message)
 
         def loaded(_description: str) -> None:
@@ -315,7 +327,9 @@ class SearchPresenter(QObject):
         self._rerank = None
         self._set_refining(False)
         self.rerank_problem = None
-        self._show(hits, SearchState.RESULTS, f"{message} · refined in {seconds:.2f} s")
+        refined = translate("SearchPresenter", "refined in %1").replace(
+            "%1", format_seconds(seconds))
+        self._show(hits, SearchState.RESULTS, f"{message} · {refined}")
 
     def _on_rerank_error(self, exc: BaseException, message: str) -> None:
         self._rerank = None
@@ -325,10 +339,12 @@ class SearchPresenter(QObject):
         if isinstance(exc, ModelUnavailableError):
             # the first-stage results stay; the status says why they are not refined
             self.rerank_problem = exc.user_message
-            self.message = f"{message} · not refined: the reranking model is unavailable"
+            why = translate("SearchPresenter", "not refined: the reranking model is unavailable")
+            self.message = f"{message} · {why}"
             self.message_changed.emit(self.message)
             return
-        self.message = f"{message} · not refined (the reranking failed)"
+        why = translate("SearchPresenter", "not refined (the reranking failed)")
+        self.message = f"{message} · {why}"
         self.message_changed.emit(self.message)
         self.error.emit(exc)
 
@@ -348,13 +364,16 @@ class SearchPresenter(QObject):
             self.refining_changed.emit(refining)
 
     def _empty_message(self) -> str:
-        hints = []
+        none = translate("SearchPresenter", "No photos match.")
+        if self.cut_off and self.has_filters():
+            return none + " " + translate(
+                "SearchPresenter", "Try to turn off “Best matches only” or clear the filters.")
         if self.cut_off:
-            hints.append("turn off “Best matches only”")
+            return none + " " + translate("SearchPresenter",
+                                          "Try to turn off “Best matches only”.")
         if self.has_filters():
-            hints.append("clear the filters")
-        hint = f" Try to {' or '.join(hints)}." if hints else ""
-        return f"No photos match.{hint}"
+            return none + " " + translate("SearchPresenter", "Try to clear the filters.")
+        return none
 
     def _on_error(self, exc: BaseException) -> None:
         self._in_flight = None
@@ -366,7 +385,7 @@ class SearchPresenter(QObject):
         elif isinstance(exc, InvalidQueryError | ModelUnavailableError):
             self._show([], SearchState.ERROR, exc.user_message)
         else:
-            self._show([], SearchState.ERROR, "The search failed.")
+            self._show([], SearchState.ERROR, translate("SearchPresenter", "The search failed."))
             self.error.emit(exc)
 
     def _show(self, hits: list[SearchHit], state: SearchState, message: str) -> None:

@@ -10,14 +10,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal
 
 from app.bridge import EngineBridge
+from app.i18n import translate
 from engine.errors import EngineError
 
 log = logging.getLogger(__name__)
 
 # Event kinds after which results and folder counts may have changed.
+# What the status bar says when the watch sees a photo change, by event kind.
+_EVENT_WORDS = {
+    "indexed": QT_TRANSLATE_NOOP("WatchPresenter", "Indexed"),
+    "moved": QT_TRANSLATE_NOOP("WatchPresenter", "Moved"),
+    "removed": QT_TRANSLATE_NOOP("WatchPresenter", "Removed"),
+    "failed": QT_TRANSLATE_NOOP("WatchPresenter", "Failed"),
+    "offline": QT_TRANSLATE_NOOP("WatchPresenter", "Offline"),
+    "online": QT_TRANSLATE_NOOP("WatchPresenter", "Online"),
+}
 CHANGING_KINDS = frozenset({"indexed", "moved", "removed", "offline", "online", "reconciled"})
 
 
@@ -69,7 +79,8 @@ class WatchPresenter(QObject):
     def _failed(self, exc: BaseException) -> None:
         message = exc.user_message if isinstance(exc, EngineError) else str(exc)
         log.warning("cannot watch the library: %s", message)
-        self.status.emit(f"Not watching folders: {message}")
+        self.status.emit(translate("WatchPresenter", "Not watching folders: %1").replace(
+            "%1", message))
 
     def stop(self) -> None:
         """Stop watching; queued before whatever library call comes next."""
@@ -94,6 +105,8 @@ class WatchPresenter(QObject):
             self._coalesce.start()
         if kind in ("indexed", "moved", "removed", "failed", "offline", "online"):
             name = event.path.name if getattr(event, "path", None) is not None else ""
-            self.status.emit(f"{kind.capitalize()}: {name}".rstrip(": "))
+            what = translate("WatchPresenter", _EVENT_WORDS[kind])
+            self.status.emit(f"{what}: {name}" if name else what)
         elif kind == "error":
-            self.status.emit(f"Watching: {getattr(event, 'detail', '')}")
+            self.status.emit(translate("WatchPresenter", "Watching: %1").replace(
+                "%1", str(getattr(event, "detail", ""))))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,26 +24,33 @@ from PySide6.QtWidgets import (
 
 from app.bridge import EngineBridge
 from app.errors import user_text
+from app.formatting import decimal
+from app.i18n import translate
 
 if TYPE_CHECKING:
     from engine.api import CaptionHit, SearchHit
 
 DESCRIBE_K = 5
 DESCRIBE_DELAY_MS = 250  # arrowing through the grid must not queue a describe per photo
-SOURCE_NAMES = {"photo": "from the file", "user": "yours", "vocabulary": "vocabulary"}
+SOURCE_NAMES = {
+    "photo": QT_TRANSLATE_NOOP("CaptionsBox", "from the file"),
+    "user": QT_TRANSLATE_NOOP("CaptionsBox", "yours"),
+    "vocabulary": QT_TRANSLATE_NOOP("CaptionsBox", "vocabulary"),
+}
 
 
 def caption_lines(hits: list[CaptionHit], *, with_scores: bool) -> str:
     """Rich text, one caption per line, with where it comes from (and how well it fits)."""
     lines = []
     for hit in hits:
-        source = SOURCE_NAMES.get(hit.source, hit.source)
+        source = translate("CaptionsBox", SOURCE_NAMES[hit.source]) \
+            if hit.source in SOURCE_NAMES else hit.source
         if hit.source == "photo" and with_scores:
-            source = "another photo's caption"
+            source = translate("CaptionsBox", "another photo's caption")
         # the similarity, not the matcher's probability: the order already holds the
         # matcher's verdict, and a matcher trained for photos of scenes says ~0% to most
         # single-object vocabulary lines, which reads as broken
-        detail = f"{source}, {hit.score:.2f}" if with_scores else source
+        detail = f"{source}, {decimal(hit.score, 2)}" if with_scores else source
         lines.append(f"{html.escape(hit.text)} <span style='color:gray'>({detail})</span>")
     return "<br>".join(lines)
 
@@ -67,20 +74,21 @@ class CaptionsBox(QWidget):
         self.own_label.setTextFormat(Qt.TextFormat.RichText)
         self.own_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("Write a caption (searchable by its words)…")
+        self.edit.setPlaceholderText(translate(
+            "CaptionsBox", "Write a caption (searchable by its words)…"))
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(self._edited)
         self.edit.returnPressed.connect(self.save)
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(translate("CaptionsBox", "Save"))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
-        self.describe_title = QLabel("Described as")
+        self.describe_title = QLabel(translate("CaptionsBox", "Described as"))
         self.describe_title.setObjectName("sectionTitle")
         self.describe_label = QLabel()
         self.describe_label.setWordWrap(True)
         self.describe_label.setTextFormat(Qt.TextFormat.RichText)
         self.describe_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        title = QLabel("Captions")
+        title = QLabel(translate("CaptionsBox", "Captions"))
         title.setObjectName("sectionTitle")
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.edit, 1)
@@ -121,8 +129,8 @@ class CaptionsBox(QWidget):
             return
         if not self.ready:
             # describing now would wait for the corpus to be embedded and hold up searches
-            self.describe_label.setText("Shown once the model and the caption vocabulary are "
-                                        "ready.")
+            self.describe_label.setText(translate(
+                "CaptionsBox", "Shown once the model and the caption vocabulary are ready."))
             return
         path, photo_id = hit.path, hit.photo_id
         rerank = None if library.matcher_ready else False  # never load the matcher in line
@@ -158,7 +166,8 @@ class CaptionsBox(QWidget):
     def _own_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
             message = user_text(exc)
-            self.own_label.setText(html.escape(f"Captions unavailable: {message}"))
+            self.own_label.setText(html.escape(
+                translate("CaptionsBox", "Captions unavailable: %1").replace("%1", message)))
             self.own_label.setVisible(True)
 
     def _described(self, photo_id: int, hits: list[CaptionHit]) -> None:
@@ -170,7 +179,8 @@ class CaptionsBox(QWidget):
     def _describe_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
             message = user_text(exc)
-            self.describe_label.setText(html.escape(f"Cannot describe this photo: {message}"))
+            self.describe_label.setText(html.escape(
+                translate("CaptionsBox", "Cannot describe this photo: %1").replace("%1", message)))
 
     # -- editing -----------------------------------------------------------------------------
 
@@ -199,7 +209,8 @@ class CaptionsBox(QWidget):
     def _save_failed(self, photo_id: int, exc: BaseException) -> None:
         if photo_id == self.photo_id:
             message = user_text(exc)
-            self.own_label.setText(html.escape(f"The caption was not saved: {message}"))
+            self.own_label.setText(html.escape(
+                translate("CaptionsBox", "The caption was not saved: %1").replace("%1", message)))
             self.own_label.setVisible(True)
             self.save_button.setEnabled(True)
 

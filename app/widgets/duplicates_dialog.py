@@ -9,10 +9,11 @@ not kept (in any group) to the system trash, never deleting; the window asks fir
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,12 +29,47 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine_access import load_thumbnail
-from app.formatting import format_bytes, format_count, format_taken_at
+from app.formatting import format_bytes, format_taken_at
+from app.i18n import translate
 from app.qt_images import pil_to_qimage
 
 THUMB = 160
-KIND_TITLES = {"exact": "Identical files", "near": "Near-duplicates",
-               "similar": "Similar shots"}
+KIND_TITLES = {
+    "exact": QT_TRANSLATE_NOOP("DuplicatesDialog", "Identical files"),
+    "near": QT_TRANSLATE_NOOP("DuplicatesDialog", "Near-duplicates"),
+    "similar": QT_TRANSLATE_NOOP("DuplicatesDialog", "Similar shots"),
+}
+# The engine's reasons for the suggested keeper (engine/search/duplicates.py), in the UI's words.
+_KEEPER_REASONS = {
+    "the only copy": QT_TRANSLATE_NOOP("DuplicatesDialog", "the only copy"),
+    "same resolution and format; the one with camera metadata": QT_TRANSLATE_NOOP(
+        "DuplicatesDialog", "same resolution and format; the one with camera metadata"),
+    "same resolution, format and metadata; the larger file (less re-compressed)":
+        QT_TRANSLATE_NOOP("DuplicatesDialog",
+                          "same resolution, format and metadata; the larger file (less "
+                          "re-compressed)"),
+    "otherwise alike; the oldest file": QT_TRANSLATE_NOOP(
+        "DuplicatesDialog", "otherwise alike; the oldest file"),
+    "the copies are alike; the first one": QT_TRANSLATE_NOOP(
+        "DuplicatesDialog", "the copies are alike; the first one"),
+}
+_RESOLUTION = re.compile(r"largest resolution \((\d+)\u00d7(\d+)\)")
+_FORMAT = re.compile(r"same resolution; the original format \((\w+)\) over a re-saved (\w+)")
+
+
+def keeper_reason_text(reason: str) -> str:
+    """Why a copy is the suggested keeper, in the UI language (the engine says it in English;
+    a reason this table does not know is shown as the engine words it)."""
+    if reason in _KEEPER_REASONS:
+        return translate("DuplicatesDialog", _KEEPER_REASONS[reason])
+    if match := _RESOLUTION.fullmatch(reason):
+        return translate("DuplicatesDialog", "largest resolution (%1)").replace(
+            "%1", f"{match[1]}\u00d7{match[2]}")
+    if match := _FORMAT.fullmatch(reason):
+        return translate(
+            "DuplicatesDialog", "same resolution; the original format (%1) over a re-saved %2"
+        ).replace("%1", match[1]).replace("%2", match[2])
+    return reason
 
 
 class DuplicateSelection:
@@ -70,21 +106,22 @@ class DuplicatesDialog(QDialog):
 
     def __init__(self, bridge: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Duplicates")
+        self.setWindowTitle(translate("DuplicatesDialog", "Duplicates"))
         self.setObjectName("duplicatesDialog")
         self.resize(980, 680)
         self.bridge = bridge
         self.selection = DuplicateSelection([])
         self.checkboxes: list[list[QCheckBox]] = []
         self.thumbnails: dict[Path, QLabel] = {}
-        self.summary = QLabel("Looking for duplicates…")
+        self.summary = QLabel(translate("DuplicatesDialog", "Looking for duplicates…"))
         self.summary.setWordWrap(True)
-        self.similar_box = QCheckBox("Include similar shots (bursts)")
+        self.similar_box = QCheckBox(translate(
+            "DuplicatesDialog", "Include similar shots (bursts)"))
         self.similar_box.toggled.connect(self.refresh)
-        self.trash_button = QPushButton("Move to trash")
+        self.trash_button = QPushButton(translate("DuplicatesDialog", "Move to trash"))
         self.trash_button.setEnabled(False)
         self.trash_button.clicked.connect(self._trash_clicked)
-        close = QPushButton("Close")
+        close = QPushButton(translate("DuplicatesDialog", "Close"))
         close.clicked.connect(self.reject)
         self.groups_box = QWidget()
         self.groups_layout = QVBoxLayout(self.groups_box)
@@ -109,7 +146,7 @@ class DuplicatesDialog(QDialog):
 
     def refresh(self) -> None:
         """Ask for the groups again (after a change)."""
-        self.summary.setText("Looking for duplicates…")
+        self.summary.setText(translate("DuplicatesDialog", "Looking for duplicates…"))
         self.refresh_requested.emit(self.similar)
 
     def set_groups(self, groups: list[Any]) -> None:
@@ -126,8 +163,11 @@ class DuplicatesDialog(QDialog):
         self._update()
 
     def _group_widget(self, number: int, group: Any) -> QWidget:
-        title = KIND_TITLES.get(group.kind, group.kind)
-        box = QGroupBox(f"{title}: keep {group.keeper.path.name} ({group.keeper_reason})")
+        title = translate("DuplicatesDialog", KIND_TITLES[group.kind]) \
+            if group.kind in KIND_TITLES else group.kind
+        box = QGroupBox(translate("DuplicatesDialog", "%1: keep %2 (%3)").replace(
+            "%1", title).replace("%2", group.keeper.path.name).replace(
+            "%3", keeper_reason_text(group.keeper_reason)))
         row = QHBoxLayout(box)
         boxes = []
         for index, photo in enumerate(group.photos):
@@ -145,7 +185,7 @@ class DuplicatesDialog(QDialog):
                           f"<br>{photo.folder or photo.path.parent}")
             info.setWordWrap(True)
             info.setTextFormat(Qt.TextFormat.RichText)
-            keep = QCheckBox("Keep")
+            keep = QCheckBox(translate("DuplicatesDialog", "Keep"))
             keep.setChecked(index == 0)
             keep.toggled.connect(
                 lambda checked, g=number, i=index: self._keep_toggled(g, i, checked))
@@ -168,7 +208,7 @@ class DuplicatesDialog(QDialog):
 
         def failed(_exc: BaseException) -> None:
             with contextlib.suppress(RuntimeError):
-                label.setText("no preview")
+                label.setText(translate("DuplicatesDialog", "no preview"))
 
         self.bridge.call(lambda: load_thumbnail(path, THUMB), show, failed, lane="images")
 
@@ -181,17 +221,21 @@ class DuplicatesDialog(QDialog):
         trash = self.selection.to_trash()
         missing = self.selection.without_keeper()
         if not groups:
-            self.summary.setText("No duplicates found. Photos join once indexing has finished "
-                                 "its background passes.")
+            self.summary.setText(translate(
+                "DuplicatesDialog", "No duplicates found. Photos join once indexing has finished "
+                "its background passes."))
         elif missing:
-            self.summary.setText(f"{format_count(len(missing), 'group')} would keep nothing: "
-                                 "tick at least one photo to keep in each group.")
+            self.summary.setText(translate(
+                "DuplicatesDialog", "%Ln group(s) would keep nothing: tick at least one photo to "
+                "keep in each group.", "", len(missing)))
         else:
             self.summary.setText(
-                f"{format_count(len(groups), 'group')}. {format_count(len(trash), 'photo')} "
-                f"({format_bytes(self._bytes(trash))}) will go to the trash; you can restore "
-                "them from there.")
-        self.trash_button.setText(f"Move {format_count(len(trash), 'photo')} to trash")
+                translate("DuplicatesDialog", "%Ln group(s).", "", len(groups)) + " "
+                + translate("DuplicatesDialog", "%Ln photo(s) (%1) will go to the trash; you can "
+                            "restore them from there.", "", len(trash)).replace(
+                                "%1", format_bytes(self._bytes(trash))))
+        self.trash_button.setText(
+            translate("DuplicatesDialog", "Move %Ln photo(s) to trash", "", len(trash)))
         self.trash_button.setEnabled(bool(trash) and not missing)
 
     def _bytes(self, paths: list[Path]) -> int:

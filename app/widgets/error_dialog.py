@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
+from app.i18n import translate
 
 
 class ErrorDialog(QDialog):
@@ -51,10 +52,10 @@ class ErrorDialog(QDialog):
         self.details_view.setVisible(False)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton(theme.icon("copy"), "Copy details")
+        self.copy_button = QPushButton(theme.icon("copy"), translate("ErrorDialog", "Copy details"))
         self.copy_button.clicked.connect(self.copy_details)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.toggle_button = QPushButton("Show details")
+        self.toggle_button = QPushButton(translate("ErrorDialog", "Show details"))
         self.toggle_button.setCheckable(True)
         self.toggle_button.toggled.connect(self._toggle_details)
         buttons.addButton(self.toggle_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -74,9 +75,11 @@ class ErrorDialog(QDialog):
     def copy_details(self) -> None:
         """Put the message and details on the clipboard (for a bug report)."""
         QGuiApplication.clipboard().setText(self.details_text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(translate("ErrorDialog", "Copied"))
 
     def _toggle_details(self, shown: bool) -> None:
         self.details_view.setVisible(shown)
-        self.toggle_button.setText("Hide details" if shown else "Show details")
+        self.toggle_button.setText(
+            translate("ErrorDialog", "Hide details") if shown
+            else translate("ErrorDialog", "Show details"))
         self.adjustSize()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
-from app.formatting import format_count
+from app.i18n import translate
 
 
 class FailuresDialog(QDialog):
@@ -26,19 +26,21 @@ class FailuresDialog(QDialog):
 
     def __init__(self, failures: list[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Files that could not be indexed")
+        self.setWindowTitle(translate("FailuresDialog", "Files that could not be indexed"))
         self.setObjectName("failuresDialog")
         self.resize(760, 360)
         self.failures = list(failures)
         summary = QLabel(
-            f"{format_count(len(self.failures), 'file')} could not be indexed. They are skipped "
-            "until they change; fix or remove them and they are picked up again."
+            translate("FailuresDialog", "%Ln file(s) could not be indexed. They are skipped "
+                      "until they change; fix or remove them and they are picked up again.",
+                      "", len(self.failures))
             if self.failures
-            else "Every photo was indexed."
+            else translate("FailuresDialog", "Every photo was indexed.")
         )
         summary.setWordWrap(True)
         self.table = QTableWidget(len(self.failures), 2)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.setHorizontalHeaderLabels(
+            [translate("FailuresDialog", "File"), translate("FailuresDialog", "Reason")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -54,7 +56,7 @@ class FailuresDialog(QDialog):
             self.table.setItem(row, 1, reason_item)
         self.table.setColumnWidth(0, 400)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = QPushButton(theme.icon("copy"), "Copy list")
+        copy = QPushButton(theme.icon("copy"), translate("FailuresDialog", "Copy list"))
         copy.clicked.connect(self.copy_list)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QPushButton, QWidget
 
 from app.engine_access import search_filters
+from app.i18n import translate
 
 
 class FilterBar(QWidget):
@@ -21,23 +22,24 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._emitting = True
         self.folder_combo = QComboBox()
-        self.folder_combo.addItem("All folders", None)
+        self.folder_combo.addItem(translate("FilterBar", "All folders"), None)
         self.folder_combo.setMinimumContentsLength(18)
         self.folder_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.after_check = QCheckBox("From")
+        self.after_check = QCheckBox(translate("FilterBar", "From"))
         self.after_edit = self._date_edit(QDate.currentDate().addYears(-1))
-        self.before_check = QCheckBox("To")
+        self.before_check = QCheckBox(translate("FilterBar", "To"))
         self.before_edit = self._date_edit(QDate.currentDate())
         self.camera_combo = QComboBox()
-        self.camera_combo.addItem("Any camera", None)
+        self.camera_combo.addItem(translate("FilterBar", "Any camera"), None)
         self.camera_combo.setMinimumContentsLength(14)
         self.place_combo = QComboBox()
-        self.place_combo.addItem("Any place", None)
+        self.place_combo.addItem(translate("FilterBar", "Any place"), None)
         self.place_combo.setMinimumContentsLength(14)
-        self.place_combo.setToolTip("Where the photo was taken (from its GPS position)")
-        self.clear_button = QPushButton("Clear filters")
+        self.place_combo.setToolTip(translate(
+            "FilterBar", "Where the photo was taken (from its GPS position)"))
+        self.clear_button = QPushButton(translate("FilterBar", "Clear filters"))
 
         for signal in (
             self.folder_combo.currentIndexChanged,
@@ -71,7 +73,7 @@ class FilterBar(QWidget):
     def _date_edit(initial: QDate) -> QDateEdit:
         edit = QDateEdit(initial)
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         edit.setEnabled(False)
         return edit
 
@@ -109,17 +111,19 @@ class FilterBar(QWidget):
     def set_folders(self, folders: list[Any]) -> None:
         """Offer the library's folders (``FolderInfo`` values), keeping the selection."""
         self._refill(
-            self.folder_combo, "All folders", [(str(f.path), str(f.path)) for f in folders]
+            self.folder_combo, translate(
+                "FilterBar", "All folders"), [(str(f.path), str(f.path)) for f in folders]
         )
 
     def set_cameras(self, cameras: list[str]) -> None:
         """Offer the cameras found in the library."""
-        self._refill(self.camera_combo, "Any camera", [(c, c) for c in cameras])
+        self._refill(self.camera_combo, translate(
+            "FilterBar", "Any camera"), [(c, c) for c in cameras])
 
     def set_places(self, places: list[Any]) -> None:
         """Offer the places of the library's photos (``PlaceCount`` values: city, country,
         photos), most photos first."""
-        self._refill(self.place_combo, "Any place",
+        self._refill(self.place_combo, translate("FilterBar", "Any place"),
                      [(f"{p.city}, {p.country} ({p.photos})" if p.country
                        else f"{p.city} ({p.photos})", p.city) for p in places])
 

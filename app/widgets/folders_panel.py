@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
-from app.formatting import format_count
+from app.formatting import photos
+from app.i18n import translate
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 PAUSED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -25,13 +26,13 @@ PAUSED_ROLE = Qt.ItemDataRole.UserRole + 2
 
 def folder_summary(info: Any) -> str:
     """``"12 photos · 11 indexed · 1 failed · paused"`` for a ``FolderInfo``."""
-    parts = [format_count(info.photos, "photo"), f"{info.indexed:,} indexed"]
+    parts = [photos(info.photos), translate("FoldersPanel", "%Ln indexed", "", info.indexed)]
     if info.failed:
-        parts.append(f"{info.failed:,} failed")
+        parts.append(translate("FoldersPanel", "%Ln failed", "", info.failed))
     if info.paused:
-        parts.append("paused")
+        parts.append(translate("FoldersPanel", "paused"))
     if not info.online:
-        parts.append("offline")
+        parts.append(translate("FoldersPanel", "offline"))
     return " · ".join(parts)
 
 
@@ -44,20 +45,22 @@ class FoldersPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("Folders")
+        title = QLabel(translate("FoldersPanel", "Folders"))
         title.setObjectName("sectionTitle")
         self.list = QListWidget()
         self.list.setObjectName("folderList")
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.add_button = self._button("folder-plus", "Add a folder…")
-        self.remove_button = self._button("folder-minus", "Remove the selected folder")
-        self.pause_button = self._button("pause", "Pause watching the selected folder")
+        self.add_button = self._button("folder-plus", translate("FoldersPanel", "Add a folder…"))
+        self.remove_button = self._button("folder-minus", translate(
+            "FoldersPanel", "Remove the selected folder"))
+        self.pause_button = self._button("pause", translate(
+            "FoldersPanel", "Pause watching the selected folder"))
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove)
         self.pause_button.clicked.connect(self._toggle_pause)
-        self.add_button.setText("Add…")
+        self.add_button.setText(translate("FoldersPanel", "Add…"))
         self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
         buttons = QHBoxLayout()
@@ -123,9 +126,9 @@ class FoldersPanel(QWidget):
         self.pause_button.setProperty("iconName", name)
         self.pause_button.setIcon(theme.icon(name))
         self.pause_button.setToolTip(
-            "Resume watching the selected folder"
+            translate("FoldersPanel", "Resume watching the selected folder")
             if paused
-            else "Pause watching the selected folder"
+            else translate("FoldersPanel", "Pause watching the selected folder")
         )
 
     def _remove(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app import theme
+from app.i18n import translate
 
 
 class IndexPanel(QFrame):
@@ -20,7 +21,8 @@ class IndexPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("indexPanel")
-        self.label = QLabel("Starting to index…")
+        self._paused = False
+        self.label = QLabel(translate("IndexPanel", "Starting to index…"))
         self.bar = QProgressBar()
         self.bar.setMinimumWidth(220)
         self.bar.setRange(0, 0)
@@ -29,8 +31,8 @@ class IndexPanel(QFrame):
         self.failed_button.setFlat(True)
         self.failed_button.setVisible(False)
         self.failed_button.clicked.connect(self.failures_clicked)
-        self.pause_button = QPushButton(theme.icon("pause"), "Pause")
-        self.cancel_button = QPushButton(theme.icon("cancel"), "Cancel")
+        self.pause_button = QPushButton(theme.icon("pause"), translate("IndexPanel", "Pause"))
+        self.cancel_button = QPushButton(theme.icon("cancel"), translate("IndexPanel", "Cancel"))
         self.pause_button.clicked.connect(self.pause_clicked)
         self.cancel_button.clicked.connect(self.cancel_clicked)
         layout = QHBoxLayout(self)
@@ -51,21 +53,24 @@ class IndexPanel(QFrame):
         else:
             self.bar.setRange(0, 0)  # busy: the total is not known yet
         self.failed_button.setVisible(progress.failed > 0)
-        self.failed_button.setText(f"{progress.failed:,} failed…")
+        self.failed_button.setText(
+            translate("IndexPanel", "%Ln failed…", "", progress.failed))
 
     def set_paused(self, paused: bool) -> None:
         """Flip the pause button between Pause and Resume."""
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self._paused = paused
+        self.pause_button.setText(
+            translate("IndexPanel", "Resume") if paused else translate("IndexPanel", "Pause"))
         self.pause_button.setIcon(theme.icon("play" if paused else "pause"))
 
     def reset(self) -> None:
         """Back to the state of a run that just started."""
-        self.label.setText("Starting to index…")
+        self.label.setText(translate("IndexPanel", "Starting to index…"))
         self.bar.setRange(0, 0)
         self.failed_button.setVisible(False)
         self.set_paused(False)
 
     def refresh_icons(self) -> None:
         """Re-tint icons after a palette change."""
-        self.set_paused(self.pause_button.text() == "Resume")
+        self.set_paused(self._paused)
         self.cancel_button.setIcon(theme.icon("cancel"))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
+from app.i18n import translate
 
 
 class ModelBanner(QFrame):
@@ -44,20 +45,27 @@ class ModelBanner(QFrame):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the download; it can start again later")
-        self.folder_button = QPushButton("Choose model folder…")
+        self.cancel_button = QPushButton(translate("ModelBanner", "Cancel"))
+        self.cancel_button.setToolTip(translate(
+            "ModelBanner", "Stop the download; it can start again later"))
+        self.folder_button = QPushButton(translate("ModelBanner", "Choose model folder…"))
         self.folder_button.setToolTip(
-            "Use a model already on this computer: a folder with open_clip_config.json and "
-            "the weights file"
+            translate(
+                "ModelBanner",
+                "Use a model already on this computer: a folder with open_clip_config.json and the "
+                "weights file",
+            )
         )
-        self.demo_button = QPushButton("Use demo model")
+        self.demo_button = QPushButton(translate("ModelBanner", "Use demo model"))
         self.demo_button.setToolTip(
-            "Switch to the small model bundled with PhotoSearch (less accurate, works offline)"
+            translate(
+                "ModelBanner",
+                "Switch to the small model bundled with PhotoSearch (less accurate, works offline)",
+            )
         )
-        self.settings_button = QPushButton("Settings…")
-        self.retry_button = QPushButton("Try again")
-        self.copy_button = QPushButton(theme.icon("copy"), "Copy details")
+        self.settings_button = QPushButton(translate("ModelBanner", "Settings…"))
+        self.retry_button = QPushButton(translate("ModelBanner", "Try again"))
+        self.copy_button = QPushButton(theme.icon("copy"), translate("ModelBanner", "Copy details"))
         for button, signal in (
             (self.cancel_button, self.cancel_requested),
             (self.folder_button, self.choose_folder_requested),
@@ -104,13 +112,15 @@ class ModelBanner(QFrame):
 
     def show_cancelled(self, message: str) -> None:
         """The user cancelled the download: offer to download again or do without."""
-        self._show_message("cancelled", "Download cancelled.", message, "")
-        self.retry_button.setText("Download again")
+        self._show_message("cancelled", translate(
+            "ModelBanner", "Download cancelled."), message, "")
+        self.retry_button.setText(translate("ModelBanner", "Download again"))
 
     def show_problem(self, message: str, details: str) -> None:
         """Why the model is unavailable (``message`` names the next step)."""
-        self._show_message("problem", "Search is unavailable.", message, details)
-        self.retry_button.setText("Try again")
+        self._show_message("problem", translate(
+            "ModelBanner", "Search is unavailable."), message, details)
+        self.retry_button.setText(translate("ModelBanner", "Try again"))
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import theme
+from app.i18n import translate
 
 COLUMN_WIDTH = 540
 
@@ -38,6 +39,11 @@ def _muted(label: QLabel) -> None:
     label.setPalette(palette)
 
 
+# An example of a description for the real models, which understand English only (so it stays
+# in English in every language).
+FIRST_RUN_EXAMPLE = "a dog on the beach at sunset"
+
+
 class FirstRunPage(QWidget):
     """Shown while the library has no folders: explains and offers "Add a folder"."""
 
@@ -48,18 +54,20 @@ class FirstRunPage(QWidget):
         self.setObjectName("firstRunPage")
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title = QLabel("Welcome to PhotoSearch")
+        title = QLabel(translate("FirstRunPage", "Welcome to PhotoSearch"))
         title.setObjectName("pageTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text = text = QLabel(
-            "Find your photos by describing them, like “a dog on the beach at sunset”, or by "
-            "dropping in a photo to find ones like it.\n\nStart by adding a folder of photos. "
-            "PhotoSearch indexes it on this computer: nothing is uploaded, and it works offline."
-        )
+        self.text = text = QLabel(translate(
+            "FirstRunPage",
+            "Find your photos by describing them, like “%1”, or by dropping in a photo to find "
+            "ones like it.\n\nStart by adding a folder of photos. PhotoSearch indexes it on this "
+            "computer: nothing is uploaded, and it works offline.",
+        ).replace("%1", FIRST_RUN_EXAMPLE))
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _muted(text)
-        self.add_button = QPushButton(theme.icon("folder-plus"), "Add a folder…")
+        self.add_button = QPushButton(theme.icon("folder-plus"), translate(
+            "FirstRunPage", "Add a folder…"))
         self.add_button.setObjectName("primaryButton")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_requested)

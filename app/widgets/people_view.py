@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.bridge import EngineBridge
 from app.engine_access import load_thumbnail
+from app.i18n import translate
 from app.qt_images import pil_to_qimage
 
 FACE_SIDE = 96
@@ -132,7 +133,7 @@ class PeopleView(QDialog):
     def __init__(self, bridge: EngineBridge, library: Any, parent: QWidget | None = None,
                  report: Callable[[BaseException], None] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("People")
+        self.setWindowTitle(translate("PeopleView", "People"))
         self.setObjectName("peopleView")
         self.resize(720, 520)
         self.bridge = bridge
@@ -151,12 +152,13 @@ class PeopleView(QDialog):
         self.list.itemActivated.connect(lambda _item: self._show())
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.merge_button = QPushButton("Merge selected")
-        self.merge_button.setToolTip("The selected people are one person: keep the first")
+        self.merge_button = QPushButton(translate("PeopleView", "Merge selected"))
+        self.merge_button.setToolTip(translate(
+            "PeopleView", "The selected people are one person: keep the first"))
         self.merge_button.clicked.connect(self.merge_selected)
-        self.hide_button = QPushButton("Hide")
+        self.hide_button = QPushButton(translate("PeopleView", "Hide"))
         self.hide_button.clicked.connect(self.hide_selected)
-        self.show_button = QPushButton("Show photos")
+        self.show_button = QPushButton(translate("PeopleView", "Show photos"))
         self.show_button.clicked.connect(self._show)
         buttons = QHBoxLayout()
         for button in (self.merge_button, self.hide_button, self.show_button):
@@ -183,17 +185,20 @@ class PeopleView(QDialog):
         for person, face in people:
             item = QListWidgetItem(person.name or "")
             item.setData(PERSON_ID, person.id)
-            item.setToolTip(f"{person.name or 'Unnamed'}: {person.photo_count} photos "
-                            "(double-click to rename)")
+            item.setToolTip(translate(
+                "PeopleView", "%1: %Ln photo(s) (double-click to rename)", "", person.photo_count
+            ).replace("%1", person.name or translate("PeopleView", "Unnamed")))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             if face is not None:
                 item.setIcon(QIcon(QPixmap.fromImage(QImage(pil_to_qimage(face)))))
             self.list.addItem(item)
         self._loading = False
         self.note.setText(
-            f"{len(people)} people. Double-click a name to change it; drag a person onto "
-            "another (or select two or more and Merge) when they are one person." if people else
-            "No people yet: faces are found after indexing (Settings: People).")
+            translate("PeopleView", "%Ln people. Double-click a name to change it; drag a person "
+                      "onto another (or select two or more and Merge) when they are one person.",
+                      "", len(people)) if people else
+            translate("PeopleView",
+                      "No people yet: faces are found after indexing (Settings: People)."))
         self._update_buttons()
         self.changed.emit()
 
@@ -248,9 +253,10 @@ class PeopleView(QDialog):
     def confirm_merge(self, keep_name: str, other_names: list[str]) -> bool:
         """Ask before people with other names become ``keep_name``."""
         answer = QMessageBox.question(
-            self, "Merge people",
-            f"{', '.join(other_names)} and {keep_name} will be one person, named {keep_name}. "
-            "Their faces can be moved out again one by one from the preview.",
+            self, translate("PeopleView", "Merge people"),
+            translate("PeopleView", "%1 and %2 will be one person, named %2. A face can be "
+                      "moved out again from the preview (right-click it: Not %2).").replace(
+                "%1", ", ".join(other_names)).replace("%2", keep_name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes

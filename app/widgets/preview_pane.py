@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -36,7 +36,8 @@ from app import theme
 from app.bridge import EngineBridge
 from app.engine_access import load_preview
 from app.errors import user_text
-from app.formatting import format_bytes, format_taken_at
+from app.formatting import decimal, format_bytes, format_taken_at, number
+from app.i18n import translate
 from app.models.results_model import file_mime_data
 from app.qt_images import pil_to_qimage
 from app.widgets.captions_box import CaptionsBox
@@ -84,9 +85,16 @@ class PreviewImage(QLabel):
             if index is None or not rect.contains(point):
                 continue
             menu = QMenu(self)
-            who = name or "this person"
-            action = menu.addAction(f"Not {who}")
-            action.setToolTip(f"Move this face out of {who}; it will never be put back")
+            if name:
+                action = menu.addAction(translate("PreviewImage", "Not %1").replace("%1", name))
+                action.setToolTip(translate(
+                    "PreviewImage", "Move this face out of %1; it will never be put back"
+                ).replace("%1", name))
+            else:
+                action = menu.addAction(translate("PreviewImage", "Not this person"))
+                action.setToolTip(translate(
+                    "PreviewImage", "Move this face out of its person; it will never be put "
+                    "back"))
             action.triggered.connect(lambda _=False, i=index: self.not_this_person.emit(i))
             return menu
         return None
@@ -134,7 +142,7 @@ class PreviewImage(QLabel):
         """The name shown for the face under ``point`` ("" for an unnamed one), or None."""
         for rect, name in self.face_rects():
             if rect.contains(point):
-                return name or "Unnamed person (name them in People)"
+                return name or translate("PreviewPane", "Unnamed person (name them in People)")
         return None
 
     def set_image(self, image: QImage, path: Path | None) -> None:
@@ -204,6 +212,24 @@ class PreviewImage(QLabel):
         super().mouseMoveEvent(event)
 
 
+# The facts about a photo (keys as the code names them) and the actions on it, as shown.
+_FIELDS = {
+    "Path": QT_TRANSLATE_NOOP("PreviewPane", "Path:"),
+    "Taken": QT_TRANSLATE_NOOP("PreviewPane", "Taken:"),
+    "Camera": QT_TRANSLATE_NOOP("PreviewPane", "Camera:"),
+    "Size": QT_TRANSLATE_NOOP("PreviewPane", "Size:"),
+    "Dimensions": QT_TRANSLATE_NOOP("PreviewPane", "Dimensions:"),
+    "Score": QT_TRANSLATE_NOOP("PreviewPane", "Score:"),
+}
+_BUTTONS = {
+    "Open": QT_TRANSLATE_NOOP("PreviewPane", "Open"),
+    "Reveal": QT_TRANSLATE_NOOP("PreviewPane", "Reveal"),
+    "Copy path": QT_TRANSLATE_NOOP("PreviewPane", "Copy path"),
+    "Copy image": QT_TRANSLATE_NOOP("PreviewPane", "Copy image"),
+    "Find similar": QT_TRANSLATE_NOOP("PreviewPane", "Find similar"),
+}
+
+
 class PreviewPane(QWidget):
     """Shows one ``SearchHit``: loads the preview image and the catalog's details in the
     background (answers for a photo no longer shown are dropped)."""
@@ -221,7 +247,7 @@ class PreviewPane(QWidget):
         self._bridge = bridge
         self.hit: SearchHit | None = None
         self.image = PreviewImage()
-        self.image.setToolTip("Drag the photo out to another app")
+        self.image.setToolTip(translate("PreviewPane", "Drag the photo out to another app"))
         self.image.not_this_person.connect(self._not_this_person)
         self.title = QLabel()
         self.title.setObjectName("sectionTitle")
@@ -229,12 +255,12 @@ class PreviewPane(QWidget):
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for name in ("Path", "Taken", "Camera", "Size", "Dimensions", "Score"):
+        for name, caption in _FIELDS.items():
             label = QLabel("—")
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[name] = label
-            form.addRow(f"{name}:", label)
+            form.addRow(translate("PreviewPane", caption), label)
 
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
@@ -246,7 +272,7 @@ class PreviewPane(QWidget):
             ("Find similar", "similar", self.find_similar_requested),
         ]
         for i, (text, icon_name, signal) in enumerate(specs):
-            button = QPushButton(theme.icon(icon_name), text)
+            button = QPushButton(theme.icon(icon_name), translate("PreviewPane", _BUTTONS[text]))
             button.setProperty("iconName", icon_name)
             if signal is None:
                 button.clicked.connect(
@@ -256,7 +282,7 @@ class PreviewPane(QWidget):
                 button.clicked.connect(lambda _=False, s=signal: self.hit and s.emit(self.hit))
             grid.addWidget(button, i // 2, i % 2)
             self.buttons[text] = button
-        self.buttons["Reveal"].setToolTip("Reveal in file manager")
+        self.buttons["Reveal"].setToolTip(translate("PreviewPane", "Reveal in file manager"))
 
         self.facts = QWidget()  # everything below the image; hidden while nothing is selected
         facts_layout = QVBoxLayout(self.facts)
@@ -266,12 +292,13 @@ class PreviewPane(QWidget):
         facts_layout.addLayout(grid)
         self.captions = CaptionsBox(bridge)
         facts_layout.addWidget(self.captions)
-        self.text_title = QLabel("Text in the photo")
+        self.text_title = QLabel(translate("PreviewPane", "Text in the photo"))
         self.text_title.setObjectName("sectionTitle")
         self.photo_text = QPlainTextEdit()  # read-only: select and copy (Ctrl+C, context menu)
         self.photo_text.setReadOnly(True)
         self.photo_text.setMaximumHeight(120)
-        self.photo_text.setToolTip("What the photo says, read by text recognition")
+        self.photo_text.setToolTip(translate(
+            "PreviewPane", "What the photo says, read by text recognition"))
         facts_layout.addWidget(self.text_title)
         facts_layout.addWidget(self.photo_text)
         layout = QVBoxLayout(self)
@@ -296,14 +323,14 @@ class PreviewPane(QWidget):
         if hit is None:
             self.title.setText("")
             self.image.set_image(QImage(), None)
-            self.image.setText("Select a photo to preview it")
+            self.image.setText(translate("PreviewPane", "Select a photo to preview it"))
             for label in self.fields.values():
                 label.setText("—")
             return
         self.title.setText(hit.path.name)
         self.image.set_faces([])
         self.image.set_image(QImage(), hit.path)
-        self.image.setText("Loading…")
+        self.image.setText(translate("PreviewPane", "Loading…"))
         self._show_facts(
             path=hit.path,
             taken=hit.taken_at,
@@ -312,9 +339,11 @@ class PreviewPane(QWidget):
             width=hit.width,
             height=hit.height,
         )
-        score = f"{hit.score:.3f}"
+        score = decimal(hit.score, 3)
         if hit.match_probability is not None:
-            score += f" · matcher {hit.match_probability:.0%} sure it fits the query"
+            score += " · " + translate(
+                "PreviewPane", "matcher %1% sure it fits the query").replace(
+                "%1", number(round(100 * hit.match_probability)))
         self.fields["Score"].setText(score)
         path, photo_id, library = hit.path, hit.photo_id, self._bridge.library
         self._bridge.call(
@@ -380,7 +409,8 @@ class PreviewPane(QWidget):
     def _image_failed(self, photo_id: int, exc: BaseException) -> None:
         if self._current(photo_id):
             message = user_text(exc)
-            self.image.setText(f"Cannot show this photo:\n{message}")
+            self.image.setText(
+                translate("PreviewPane", "Cannot show this photo:") + "\n" + message)
 
     def _details_loaded(self, photo_id: int, details: Any) -> None:
         if not self._current(photo_id):
@@ -407,6 +437,7 @@ class PreviewPane(QWidget):
     ) -> None:
         self.fields["Path"].setText(str(path))
         self.fields["Taken"].setText(format_taken_at(taken))
-        self.fields["Camera"].setText(camera or "Unknown")
+        self.fields["Camera"].setText(camera or translate("PreviewPane", "Unknown"))
         self.fields["Size"].setText(format_bytes(size))
-        self.fields["Dimensions"].setText(f"{width} × {height}" if width and height else "Unknown")
+        self.fields["Dimensions"].setText(
+            f"{width} × {height}" if width and height else translate("PreviewPane", "Unknown"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
+from app.i18n import translate
 from app.models.results_model import HIT_ROLE, THUMBNAIL_STATE_ROLE
 
 if TYPE_CHECKING:
@@ -226,21 +227,24 @@ class ResultsView(QListView):
         """The right-click menu for ``hit``."""
         menu = QMenu(self)
         menu.addAction(
-            theme.icon("similar"), "Find similar", lambda: self.find_similar_requested.emit(hit)
+            theme.icon("similar"), translate(
+                "ResultsView", "Find similar"), lambda: self.find_similar_requested.emit(hit)
         )
         menu.addSeparator()
-        menu.addAction(theme.icon("external"), "Open", lambda: self.open_requested.emit(hit))
+        menu.addAction(theme.icon("external"), translate(
+            "ResultsView", "Open"), lambda: self.open_requested.emit(hit))
         menu.addAction(
             theme.icon("folder-open"),
-            "Reveal in file manager",
+            translate("ResultsView", "Reveal in file manager"),
             lambda: self.reveal_requested.emit(hit),
         )
         menu.addAction(
             theme.icon("copy"),
-            "Copy path",
+            translate("ResultsView", "Copy path"),
             lambda: self.copy_path_requested.emit(self.selected_hits() or [hit]),
         )
         menu.addAction(
-            theme.icon("image"), "Copy image", lambda: self.copy_image_requested.emit(hit)
+            theme.icon("image"), translate(
+                "ResultsView", "Copy image"), lambda: self.copy_image_requested.emit(hit)
         )
         return menu

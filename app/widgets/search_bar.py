@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import desktop, theme
+from app.i18n import example_query, translate
 from app.models.results_model import SortOrder
 
 
@@ -35,7 +36,8 @@ class SearchBar(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setPlaceholderText(
-            "Describe a photo, e.g. “two red circles on grass”, or drop a photo here"
+            translate("SearchBar", "Describe a photo, e.g. “%1”, or drop a photo here").replace(
+                "%1", example_query())
         )
         self.search_box.setClearButtonEnabled(True)
         self.search_action = self.search_box.addAction(
@@ -46,36 +48,41 @@ class SearchBar(QWidget):
         self.search_box.installEventFilter(self)
 
         self.sort_combo = QComboBox()
-        self.sort_combo.addItem("Best match first", SortOrder.RELEVANCE)
-        self.sort_combo.addItem("Newest first", SortOrder.DATE)
-        self.sort_combo.setToolTip("Sort results by relevance or by the date taken")
+        self.sort_combo.addItem(translate("SearchBar", "Best match first"), SortOrder.RELEVANCE)
+        self.sort_combo.addItem(translate("SearchBar", "Newest first"), SortOrder.DATE)
+        self.sort_combo.setToolTip(translate(
+            "SearchBar", "Sort results by relevance or by the date taken"))
         self.sort_combo.currentIndexChanged.connect(
             lambda _: self.sort_changed.emit(SortOrder(self.sort_combo.currentData()))
         )
 
-        self.cut_off_check = QCheckBox("Best matches only")
+        self.cut_off_check = QCheckBox(translate("SearchBar", "Best matches only"))
         self.cut_off_check.setChecked(True)
         self.cut_off_check.setToolTip(
-            "Hide the long tail of weak matches. The cut-off adapts to each query's scores."
+            translate(
+                "SearchBar",
+                "Hide the long tail of weak matches. The cut-off adapts to each query's scores.",
+            )
         )
         self.cut_off_check.toggled.connect(self.cut_off_changed)
 
         self.filters_button = QToolButton()
         self.filters_button.setIcon(theme.icon("filter"))
-        self.filters_button.setText("Filters")
+        self.filters_button.setText(translate("SearchBar", "Filters"))
         self.filters_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.filters_button.setCheckable(True)
-        self.filters_button.setToolTip("Filter by folder, date and camera")
+        self.filters_button.setToolTip(translate("SearchBar", "Filter by folder, date and camera"))
         self.filters_button.toggled.connect(self.filters_toggled)
 
         self.people_button = QToolButton()
-        self.people_button.setText("People")
-        self.people_button.setToolTip("The people found in your photos (Ctrl+Shift+P)")
+        self.people_button.setText(translate("SearchBar", "People"))
+        self.people_button.setToolTip(translate(
+            "SearchBar", "The people found in your photos (Ctrl+Shift+P)"))
         self.people_button.clicked.connect(self.people_requested)
 
         self.settings_button = QToolButton()
         self.settings_button.setIcon(theme.icon("settings"))
-        self.settings_button.setToolTip("Settings")
+        self.settings_button.setToolTip(translate("SearchBar", "Settings"))
         self.settings_button.clicked.connect(self.settings_requested)
 
         layout = QHBoxLayout(self)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,17 +27,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import LANGUAGES, preferred_language, translate
+
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 KNOWN_MODELS = {
-    "demo": "the tiny model bundled with PhotoSearch (14 MB, for trying it out)",
-    DEFAULT_MODEL: "a good general model (about 600 MB, downloaded once on first use)",
+    "demo": QT_TRANSLATE_NOOP(
+        "SettingsDialog", "the tiny model bundled with PhotoSearch (14 MB, for trying it out)"),
+    DEFAULT_MODEL: QT_TRANSLATE_NOOP(
+        "SettingsDialog", "a good general model (about 600 MB, downloaded once on first use)"),
 }
 GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
 
 
-DELETE_FACES_TEXT = (
+DELETE_FACES_TEXT = QT_TRANSLATE_NOOP(
+    "SettingsDialog",
     "Deletes every face, person, name and correction from this library and switches "
-    "finding faces off. Names are not kept; this cannot be undone."
+    "finding faces off. Names are not kept; this cannot be undone.",
 )
 
 
@@ -56,7 +61,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._model_in_use = model_in_use
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
         self._initial = settings
@@ -67,17 +72,23 @@ class SettingsDialog(QDialog):
             self.model_combo.addItem(spec)
         self.model_combo.setCurrentText(settings.model)
         self.model_combo.setToolTip(
-            "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, local-dir:/path/to/folder, "
-            "or “demo”"
+            translate(
+                "SettingsDialog",
+                "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, local-dir:/path/to/folder, or "
+                "“demo”",
+            )
         )
         self.model_note = QLabel()
         self.model_note.setWordWrap(True)
         self.model_status = QLabel(model_status)
         self.model_status.setWordWrap(True)
         self.model_combo.currentTextChanged.connect(self._update_note)
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton(translate("SettingsDialog", "Browse…"))
         self.browse_button.setToolTip(
-            "Use a model folder on this computer (open_clip_config.json and the weights file)"
+            translate(
+                "SettingsDialog",
+                "Use a model folder on this computer (open_clip_config.json and the weights file)",
+            )
         )
         # Replaceable so tests can answer without a modal dialog.
         self.ask_model_folder: Callable[[], Path | None] = self._ask_model_folder
@@ -87,7 +98,11 @@ class SettingsDialog(QDialog):
         model_row.addWidget(self.browse_button)
 
         self.device_combo = QComboBox()
-        for label, value in (("Automatic", "auto"), ("CPU", "cpu"), ("GPU", GPU_DEVICE)):
+        for label, value in (
+            (translate("SettingsDialog", "Automatic"), "auto"),
+            (translate("SettingsDialog", "CPU"), "cpu"),
+            (translate("SettingsDialog", "GPU"), GPU_DEVICE),
+        ):
             self.device_combo.addItem(label, value)
         index = self.device_combo.findData(settings.device)
         if index < 0:
@@ -95,21 +110,33 @@ class SettingsDialog(QDialog):
             index = self.device_combo.count() - 1
         self.device_combo.setCurrentIndex(index)
 
-        self.rerank_check = QCheckBox("Re-rank the best results with a second, more precise model")
+        self.rerank_check = QCheckBox(translate(
+            "SettingsDialog", "Re-rank the best results with a second, more precise model"))
         self.rerank_check.setChecked(bool(settings.rerank))
         self.matcher_edit = QLineEdit(settings.matcher)
         self.matcher_edit.setPlaceholderText(
-            "Automatic: the demo matcher with the demo model, else Salesforce/blip-itm-base-coco")
+            translate(
+                "SettingsDialog",
+                "Automatic: the demo matcher with the demo model, else "
+                "Salesforce/blip-itm-base-coco",
+            ))
         self.matcher_edit.setToolTip(
-            "A BLIP image-text matching model: a Hugging Face repo (downloaded once, about "
-            "900 MB for blip-itm-base-coco), local-dir:/path/to/folder, or “demo”")
+            translate(
+                "SettingsDialog",
+                "A BLIP image-text matching model: a Hugging Face repo (downloaded once, about 900 "
+                "MB for blip-itm-base-coco), local-dir:/path/to/folder, or “demo”",
+            ))
         self.rerank_k_spin = QSpinBox()
         self.rerank_k_spin.setRange(0, 200)
-        self.rerank_k_spin.setSpecialValueText("Automatic (10 on a CPU, 50 on a GPU)")
-        self.rerank_k_spin.setSuffix(" photos")
+        self.rerank_k_spin.setSpecialValueText(translate(
+            "SettingsDialog", "Automatic (10 on a CPU, 50 on a GPU)"))
+        self.rerank_k_spin.setSuffix(translate("SettingsDialog", " photos"))
         self.rerank_k_spin.setValue(int(settings.rerank_k))
         self.rerank_k_spin.setToolTip(
-            "How many of the best results the second model reorders: more is slower")
+            translate(
+                "SettingsDialog",
+                "How many of the best results the second model reorders: more is slower",
+            ))
         for widget in (self.matcher_edit, self.rerank_k_spin):
             widget.setEnabled(self.rerank_check.isChecked())
             self.rerank_check.toggled.connect(widget.setEnabled)
@@ -119,30 +146,51 @@ class SettingsDialog(QDialog):
         self.cache_spin.setSuffix(" MB")
         self.cache_spin.setValue(int(settings.thumbnail_cache_mb))
         self.exclude_edit = QPlainTextEdit("\n".join(settings.exclude))
-        self.exclude_edit.setPlaceholderText("One pattern per line, e.g.\n*/.thumbnails/*\n*.psd")
+        self.exclude_edit.setPlaceholderText(translate(
+            "SettingsDialog", "One pattern per line, e.g.\n*/.thumbnails/*\n*.psd"))
         self.exclude_edit.setFixedHeight(90)
 
         form = QFormLayout()
-        form.addRow("Model:", model_row)
+        form.addRow(translate("SettingsDialog", "Model:"), model_row)
         form.addRow("", self.model_note)
-        form.addRow("Status:", self.model_status)
-        form.addRow("Device:", self.device_combo)
-        form.addRow("Reranking:", self.rerank_check)
-        form.addRow("Reranking model:", self.matcher_edit)
-        form.addRow("Reorder the top:", self.rerank_k_spin)
-        form.addRow("Thumbnail cache:", self.cache_spin)
-        form.addRow("Exclude:", self.exclude_edit)
+        form.addRow(translate("SettingsDialog", "Status:"), self.model_status)
+        form.addRow(translate("SettingsDialog", "Device:"), self.device_combo)
+        form.addRow(translate("SettingsDialog", "Reranking:"), self.rerank_check)
+        form.addRow(translate("SettingsDialog", "Reranking model:"), self.matcher_edit)
+        form.addRow(translate("SettingsDialog", "Reorder the top:"), self.rerank_k_spin)
+        form.addRow(translate("SettingsDialog", "Thumbnail cache:"), self.cache_spin)
+        form.addRow(translate("SettingsDialog", "Exclude:"), self.exclude_edit)
         # People: finding faces on or off, and deleting every trace of them.
-        self.faces_check = QCheckBox("Find faces and group them into people")
+        self.faces_check = QCheckBox(translate(
+            "SettingsDialog", "Find faces and group them into people"))
         self.faces_check.setChecked("faces" not in settings.disabled_analyses)
-        self.faces_check.setToolTip("Faces are found on this computer only, after indexing")
-        self.delete_faces_button = QPushButton("Delete face data…")
-        self.delete_faces_button.setToolTip(DELETE_FACES_TEXT)
+        self.faces_check.setToolTip(translate(
+            "SettingsDialog", "Faces are found on this computer only, after indexing"))
+        self.delete_faces_button = QPushButton(translate("SettingsDialog", "Delete face data…"))
+        self.delete_faces_button.setToolTip(translate("SettingsDialog", DELETE_FACES_TEXT))
         self.delete_faces_button.clicked.connect(self._delete_faces)
         faces_row = QHBoxLayout()
         faces_row.addWidget(self.faces_check, 1)
         faces_row.addWidget(self.delete_faces_button)
-        form.addRow("People:", faces_row)
+        form.addRow(translate("SettingsDialog", "People:"), faces_row)
+        # The language of the window: the person's choice, kept outside the library.
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("languageCombo")
+        self.language_combo.addItem(translate("SettingsDialog", "System language"), "")
+        for code, name in LANGUAGES.items():
+            self.language_combo.addItem(name, code)
+        self._initial_language = preferred_language()
+        self.language_combo.setCurrentIndex(
+            max(0, self.language_combo.findData(self._initial_language)))
+        self.language_combo.setToolTip(translate(
+            "SettingsDialog", "The language of PhotoSearch's window; it changes when PhotoSearch "
+            "starts again"))
+        self.language_note = QLabel()
+        self.language_note.setWordWrap(True)
+        self.language_combo.currentIndexChanged.connect(self._update_language_note)
+        form.addRow(translate("SettingsDialog", "Language:"), self.language_combo)
+        form.addRow("", self.language_note)
+        self._update_language_note()
         # Replaceable so tests can answer without a modal dialog.
         self.confirm: Callable[[str, str], bool] = self._confirm
         buttons = QDialogButtonBox(
@@ -164,27 +212,35 @@ class SettingsDialog(QDialog):
 
     def _ask_model_folder(self) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(
-            self, "Choose the folder that holds the model", str(Path.home())
+            self, translate(
+                "SettingsDialog", "Choose the folder that holds the model"), str(Path.home())
         )
         return Path(chosen) if chosen else None
 
     def _update_note(self, spec: str) -> None:
         spec = spec.strip()
         if spec in KNOWN_MODELS:
-            note = f"“{spec}” is {KNOWN_MODELS[spec]}."
+            note = translate("SettingsDialog", "“%1” is %2.").replace("%1", spec).replace(
+                "%2", translate("SettingsDialog", KNOWN_MODELS[spec]))
         else:
             note = (
-                "Named models are downloaded once into the Hugging Face cache; a local folder "
-                "or .safetensors file is used as it is."
+                translate(
+                    "SettingsDialog",
+                    "Named models are downloaded once into the Hugging Face cache; a local folder "
+                    "or .safetensors file is used as it is.",
+                )
             )
         in_use = self._model_in_use
         if in_use and in_use != self._initial.model:
-            note += (
-                f" This session uses “{in_use}” (given with --model or PHOTOSEARCH_MODEL); "
-                "this setting applies when PhotoSearch starts without it."
-            )
+            note += translate(
+                "SettingsDialog",
+                " This session uses “%1” (given with --model or PHOTOSEARCH_MODEL); this setting "
+                "applies when PhotoSearch starts without it.",
+            ).replace("%1", in_use)
         elif spec != self._initial.model:
-            note += " The new model loads when you press OK; your photos are then re-indexed."
+            note += translate(
+                "SettingsDialog", " The new model loads when you press OK; your photos are then "
+                "re-indexed.")
         self.model_note.setText(note)
 
     def values(self) -> dict[str, Any]:
@@ -206,7 +262,11 @@ class SettingsDialog(QDialog):
         return others if self.faces_check.isChecked() else (*others, "faces")
 
     def _delete_faces(self) -> None:
-        if self.confirm("Delete face data", DELETE_FACES_TEXT + "\n\nDelete it now?"):
+        if self.confirm(
+            translate("SettingsDialog", "Delete face data"),
+            translate("SettingsDialog", DELETE_FACES_TEXT) + "\n\n"
+            + translate("SettingsDialog", "Delete it now?"),
+        ):
             self.faces_check.setChecked(False)
             # The deletion switches faces off itself: that is the setting now.
             self._initial = replace(self._initial,
@@ -216,6 +276,22 @@ class SettingsDialog(QDialog):
     def _confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def language(self) -> str:
+        """The language chosen for the window (``""``: the system's)."""
+        return str(self.language_combo.currentData() or "")
+
+    def language_changed(self) -> bool:
+        """Whether the user picked another language than the one the dialog opened with."""
+        return self.language() != self._initial_language
+
+    def _update_language_note(self) -> None:
+        note = ""
+        if self.language_changed():
+            note = translate(
+                "SettingsDialog", "The new language applies when PhotoSearch starts again.")
+        self.language_note.setText(note)
+        self.language_note.setVisible(bool(note))
 
     def changes(self) -> dict[str, Any]:
         """Only the settings that differ from the ones the dialog opened with."""

@@ -6,14 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from app.i18n import translate
+
+# What the engine understood, by kind ("place Lisbon"); dates and quoted text show as they are.
+_KINDS = {
+    "place": QT_TRANSLATE_NOOP("UnderstoodChips", "place %1"),
+    "person": QT_TRANSLATE_NOOP("UnderstoodChips", "person %1"),
+}
 
 
 def chip_label(understood: Any) -> str:
     """'place Lisbon', '2019', '"wifi password"'."""
     if understood.kind in ("date", "text"):
         return str(understood.label)
+    if understood.kind in _KINDS:
+        return translate("UnderstoodChips", _KINDS[understood.kind]).replace(
+            "%1", str(understood.label))
     return f"{understood.kind} {understood.label}"
 
 
@@ -28,7 +39,7 @@ class UnderstoodChips(QWidget):
         self.chips: list[QToolButton] = []
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._title = QLabel("Understood:")
+        self._title = QLabel(translate("UnderstoodChips", "Understood:"))
         self._layout.addWidget(self._title)
         self._layout.addStretch(1)
         self.setVisible(False)
@@ -42,7 +53,7 @@ class UnderstoodChips(QWidget):
         for n, item in enumerate(understood):
             chip = QToolButton()
             chip.setText(f"{chip_label(item)}  ×")
-            chip.setToolTip("Remove: search these words as words")
+            chip.setToolTip(translate("UnderstoodChips", "Remove: search these words as words"))
             chip.setAutoRaise(False)
             chip.clicked.connect(lambda _=False, value=item: self.removed.emit(value))
             self._layout.insertWidget(1 + n, chip)

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.formatting import format_count
+from app.i18n import translate
 from app.widgets.duplicates_dialog import DuplicatesDialog
 from engine.errors import EngineError
 
@@ -18,10 +18,11 @@ class DuplicatesActions:
     """Mixin for the main window (uses its bridge, library, reporter, confirm, presenters)."""
 
     def _add_duplicates_action(self) -> None:
-        self.duplicates_action = QAction("Find &duplicates…", self)
+        self.duplicates_action = QAction(translate("MainWindow", "Find &duplicates…"), self)
         self.duplicates_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.duplicates_action.triggered.connect(self.open_duplicates)
-        self.menuBar().addMenu("&Library").addAction(self.duplicates_action)
+        self.menuBar().addMenu(translate(
+            "MainWindow", "&Library")).addAction(self.duplicates_action)
 
     def open_duplicates(self) -> DuplicatesDialog:
         """Show the review dialog (non-blocking) and look for duplicates in the background."""
@@ -41,20 +42,21 @@ class DuplicatesActions:
 
     def _trash_duplicates(self, dialog: DuplicatesDialog, paths: list[Path]) -> None:
         if not self.confirm(
-            "Move to trash",
-            f"Move {format_count(len(paths), 'photo')} to the trash?\n\nThey leave the library "
-            "at once; you can restore them from the trash (the library picks them up again).",
+            translate("MainWindow", "Move to trash"),
+            translate("MainWindow", "Move %Ln photo(s) to the trash?\n\nThey leave the library "
+                      "at once; you can restore them from the trash (the library picks them up "
+                      "again).", "", len(paths)),
         ):
             return
         library = self.library
 
         def done(report: Any) -> None:
-            moved = format_count(len(report.moved), "photo")
-            self.statusBar().showMessage(f"Moved {moved} to the trash", 8000)
+            self.statusBar().showMessage(translate(
+                "MainWindow", "Moved %Ln photo(s) to the trash", "", len(report.moved)), 8000)
             if report.failed:
                 self.reporter.report(EngineError(
-                    f"{format_count(len(report.failed), 'photo')} could not be moved to the "
-                    "trash and were left in place.",
+                    translate("MainWindow", "%Ln photo(s) could not be moved to the trash and "
+                              "were left in place.", "", len(report.failed)),
                     "\n".join(f"{path}: {reason}" for path, reason in report.failed)))
             self.library_presenter.refresh()
             self.search_presenter.search_now()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 
 from app import desktop
+from app.i18n import translate
 
 
 class ImageDropTarget:
@@ -43,7 +44,8 @@ class ImageDropTarget:
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         source = desktop.image_source_from_mime(event.mimeData())
         if source is None:
-            self.statusBar().showMessage("Drop an image file or an image from a browser.", 5000)
+            self.statusBar().showMessage(translate(
+                "MainWindow", "Drop an image file or an image from a browser."), 5000)
             event.ignore()
             return
         event.setDropAction(Qt.DropAction.CopyAction)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from app.i18n import set_preferred_language, translate
 from app.widgets.failures_dialog import FailuresDialog
 from app.widgets.people_view import PeopleView
 from app.widgets.settings_dialog import SettingsDialog
@@ -29,14 +30,18 @@ class LibraryActions:
     def remove_folder(self, path: Path) -> None:
         """Remove a folder from the library after confirmation."""
         if self.confirm(
-            "Remove folder",
-            f"Remove {path} from the library?\n\nIts photos leave the search results. "
-            "The files themselves are not touched.",
+            translate("MainWindow", "Remove folder"),
+            translate(
+                "MainWindow",
+                "Remove %1 from the library?\n\nIts photos leave the search results. The files "
+                "themselves are not touched.",
+            ).replace("%1", str(path)),
         ):
             self.library_presenter.remove_folder(path)
 
     def _ask_folder(self) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(Path.home()))
+        chosen = QFileDialog.getExistingDirectory(self, translate(
+            "MainWindow", "Add a folder of photos"), str(Path.home()))
         return Path(chosen) if chosen else None
 
     def _confirm(self, title: str, text: str) -> bool:
@@ -54,6 +59,7 @@ class LibraryActions:
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
+        dialog.accepted.connect(lambda: self.apply_language(dialog))
         dialog.delete_faces_requested.connect(self.delete_face_data)
         self.settings_dialog = dialog
         dialog.open()
@@ -67,7 +73,7 @@ class LibraryActions:
             self.thumbnail_cache.set_max_bytes(int(changes["thumbnail_cache_mb"]) << 20)
 
         def saved(_settings: Any) -> None:
-            self.statusBar().showMessage("Settings saved", 4000)
+            self.statusBar().showMessage(translate("MainWindow", "Settings saved"), 4000)
             if "model" in changes or "device" in changes:
                 self.index_on_start = "model" in changes  # embed the photos with the new model
                 self.model_presenter.load()
@@ -76,6 +82,15 @@ class LibraryActions:
 
         lib = self.library
         self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)
+
+    def apply_language(self, dialog: SettingsDialog) -> None:
+        """Keep the language picked in Settings; it applies at the next start (every window
+        would otherwise have to be rebuilt in the new language)."""
+        if not dialog.language_changed():
+            return
+        set_preferred_language(dialog.language())
+        self.statusBar().showMessage(translate(
+            "MainWindow", "The new language applies when PhotoSearch starts again."), 8000)
 
     def open_people(self) -> PeopleView | None:
         """Show the People view (non-blocking); "Show photos" searches for that person."""
@@ -99,7 +114,8 @@ class LibraryActions:
         lib = self.library
 
         def done(_: Any) -> None:
-            self.statusBar().showMessage("Face data deleted; finding faces is off", 6000)
+            self.statusBar().showMessage(translate(
+                "MainWindow", "Face data deleted; finding faces is off"), 6000)
 
         self.bridge.call(lib.delete_face_data, done, self.reporter.report)
 

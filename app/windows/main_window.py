@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QImage,
@@ -32,6 +32,7 @@ from app import theme
 from app.bridge import EngineBridge
 from app.engine_access import load_thumbnail
 from app.errors import ErrorReporter
+from app.i18n import example_query, translate
 from app.models.results_model import ResultsModel
 from app.models.thumbnail_cache import ThumbnailCache
 from app.models.thumbnail_loader import ThumbnailLoader
@@ -42,7 +43,7 @@ from app.presenters.model_presenter import ModelPresenter, ModelState
 from app.presenters.search_presenter import SearchPresenter, SearchState, SimilarSource
 from app.presenters.watch_presenter import WatchPresenter
 from app.qt_images import pil_to_qimage
-from app.widgets.banners import SimilarBar
+from app.widgets.banners import NoticeBar, SimilarBar
 from app.widgets.filter_bar import FilterBar
 from app.widgets.folders_panel import FoldersPanel
 from app.widgets.index_panel import IndexPanel
@@ -66,17 +67,21 @@ log = logging.getLogger(__name__)
 
 THUMB_SIDE = 160
 FOLDER_REFRESH_S = 3.0
+# The example in the empty page's hint: a query the demo library answers well (see
+# app/demo_fallback.py's EXAMPLE_QUERY), in the UI language.
 _MESSAGES = {
     SearchState.IDLE: (
         "search",
-        "Find photos by describing them",
-        "Type what you are looking for above, like “two red circles on the left "
-        "on grass”. Or drop a photo on this window (or paste one with Ctrl+V) to "
-        "find similar ones.",
+        QT_TRANSLATE_NOOP("MainWindow", "Find photos by describing them"),
+        QT_TRANSLATE_NOOP(
+            "MainWindow",
+            "Type what you are looking for above, like “%1”. Or drop a photo on this window "
+            "(or paste one with Ctrl+V) to find similar ones.",
+        ),
     ),
-    SearchState.WAITING_MODEL: ("refresh", "Getting ready…", ""),
-    SearchState.EMPTY: ("search", "No matches", ""),
-    SearchState.ERROR: ("alert", "Cannot search", ""),
+    SearchState.WAITING_MODEL: ("refresh", QT_TRANSLATE_NOOP("MainWindow", "Getting ready…"), ""),
+    SearchState.EMPTY: ("search", QT_TRANSLATE_NOOP("MainWindow", "No matches"), ""),
+    SearchState.ERROR: ("alert", QT_TRANSLATE_NOOP("MainWindow", "Cannot search"), ""),
 }
 
 
@@ -142,7 +147,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             self.attach(library)
         else:
             self._set_library_controls(False)
-            self.message_page.show_message("photos", "Opening your library…", "")
+            self.message_page.show_message(
+                "photos", translate("MainWindow", "Opening your library…"), "")
             self.stack.setCurrentWidget(self.message_page)
 
     # -- layout ------------------------------------------------------------------------------
@@ -156,6 +162,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         self.model_banner.setVisible(False)
         self.similar_bar = SimilarBar()
         self.similar_bar.setVisible(False)
+        self.notice_bar = NoticeBar()
+        self.notice_bar.setVisible(False)
         self.folders_panel = FoldersPanel()
         self.results_view = ResultsView(THUMB_SIDE)
         self.results_view.setModel(self.results_model)
@@ -180,7 +188,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 10, 10, 4)
-        for widget in (self.search_bar, self.understood_chips, self.filter_bar,
+        for widget in (self.notice_bar, self.search_bar, self.understood_chips, self.filter_bar,
                        self.model_banner, self.similar_bar):
             layout.addWidget(widget)
         layout.addWidget(self.splitter, 1)
@@ -297,7 +305,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
 
     def _open_failed(self, exc: BaseException) -> None:
         message = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
-        self.message_page.show_message("alert", "PhotoSearch cannot open the library", message)
+        self.message_page.show_message(
+            "alert", translate("MainWindow", "PhotoSearch cannot open the library"), message)
         self.stack.setCurrentWidget(self.message_page)
         self.open_failed.emit(exc)
         if self.report_open_failure:
@@ -373,6 +382,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
                 self.message_page,
                 self.model_banner,
                 self.similar_bar,
+                self.notice_bar,
             ):
                 widget.refresh_icons()
         super().changeEvent(event)
@@ -430,7 +440,10 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             self.stack.setCurrentWidget(self.results_view)
             return
         icon_name, title, text = _MESSAGES.get(state, _MESSAGES[SearchState.IDLE])
-        self.message_page.show_message(icon_name, title, text or self.search_presenter.message)
+        if text:
+            text = translate("MainWindow", text).replace("%1", example_query())
+        self.message_page.show_message(
+            icon_name, translate("MainWindow", title), text or self.search_presenter.message)
         self.stack.setCurrentWidget(self.message_page)
 
     def _show_similar_source(self, source: SimilarSource | None) -> None:
@@ -543,7 +556,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
     def _model_state_changed(self, state: str, text: str) -> None:
         self.status_line.set_model_state(state, text)
         self.first_run_page.model_label.setText(
-            "" if state == ModelState.READY else f"Model: {text}"
+            "" if state == ModelState.READY
+            else translate("MainWindow", "Model: %1").replace("%1", text)
         )
         if state == ModelState.READY:
             self.model_banner.setVisible(False)

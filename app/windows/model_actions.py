@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from app.i18n import translate
 from app.model_messages import download_percent, download_text
 from engine.api import DEMO_MODEL
 
@@ -21,7 +22,8 @@ class ModelActions:
         """A chunk of the model arrived: move the bar (and the first-run page's model line)."""
         text = download_text(progress)
         self.model_banner.show_download(text, download_percent(progress))
-        self.first_run_page.model_label.setText(f"Model: {text}")
+        self.first_run_page.model_label.setText(
+            translate("MainWindow", "Model: %1").replace("%1", text))
 
     def use_demo_model(self) -> None:
         """Switch the model setting to the bundled demo model and load it."""
@@ -42,6 +44,7 @@ class ModelActions:
 
     def _ask_model_folder(self) -> Path | None:
         chosen = QFileDialog.getExistingDirectory(
-            self, "Choose the folder that holds the model", str(Path.home())
+            self, translate(
+                "MainWindow", "Choose the folder that holds the model"), str(Path.home())
         )
         return Path(chosen) if chosen else None

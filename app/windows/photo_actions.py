@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStatusBar
 from app import desktop
 from app.bridge import EngineBridge
 from app.engine_access import load_preview
+from app.i18n import translate
 from app.qt_images import pil_to_qimage
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ class PhotoActions(QObject):
     def open(self, hit: SearchHit) -> None:
         """Open the photo in the default viewer."""
         if not self.open_file(hit.path):
-            self._status.showMessage(f"No application could open {hit.path.name}", 5000)
+            self._status.showMessage(translate(
+                "PhotoActions", "No application could open %1").replace("%1", hit.path.name), 5000)
 
     def reveal_in_file_manager(self, hit: SearchHit) -> None:
         """Show the photo in the file manager."""
@@ -56,8 +58,11 @@ class PhotoActions(QObject):
         if not hits:
             return
         desktop.copy_paths([h.path for h in hits])
-        what = str(hits[0].path) if len(hits) == 1 else f"{len(hits)} paths"
-        self._status.showMessage(f"Copied {what}", 4000)
+        if len(hits) == 1:
+            text = translate("PhotoActions", "Copied %1").replace("%1", str(hits[0].path))
+        else:
+            text = translate("PhotoActions", "Copied %Ln path(s)", "", len(hits))
+        self._status.showMessage(text, 4000)
 
     def copy_image(self, hit: SearchHit) -> None:
         """Decode the photo in the background and put the image on the clipboard."""
@@ -65,9 +70,11 @@ class PhotoActions(QObject):
 
         def copied(image: QImage) -> None:
             desktop.copy_image(image)
-            self._status.showMessage(f"Copied the image {path.name}", 4000)
+            self._status.showMessage(translate(
+                "PhotoActions", "Copied the image %1").replace("%1", path.name), 4000)
 
-        self._status.showMessage(f"Copying {path.name}…")
+        self._status.showMessage(translate("PhotoActions", "Copying %1…").replace(
+            "%1", path.name))
         self._bridge.call(
             lambda: pil_to_qimage(load_preview(path, COPY_IMAGE_SIDE)),
             copied,

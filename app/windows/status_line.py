@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app import theme
-from app.formatting import format_count
+from app.formatting import photos
+from app.i18n import translate
 
 _STATE_COLOURS = {
     "ready": "ok",
@@ -18,6 +19,15 @@ _STATE_COLOURS = {
     "not_loaded": "busy",
     "cancelled": "error",
     "unavailable": "error",
+}
+
+
+_STATE_WORDS = {
+    "loading": QT_TRANSLATE_NOOP("StatusLine", "Model: loading…"),
+    "downloading": QT_TRANSLATE_NOOP("StatusLine", "Model: downloading…"),
+    "cancelled": QT_TRANSLATE_NOOP("StatusLine", "Model: download cancelled"),
+    "not_loaded": QT_TRANSLATE_NOOP("StatusLine", "Model: not loaded"),
+    "unavailable": QT_TRANSLATE_NOOP("StatusLine", "Model: unavailable"),
 }
 
 
@@ -34,9 +44,10 @@ class StatusLine(QObject):
         self.failed_button = QPushButton()
         self.failed_button.setFlat(True)
         self.failed_button.setVisible(False)
-        self.failed_button.setToolTip("Show the files that could not be indexed")
+        self.failed_button.setToolTip(
+            translate("StatusLine", "Show the files that could not be indexed"))
         self.failed_button.clicked.connect(self.failures_requested)
-        self.model_label = QLabel("Model: not loaded")
+        self.model_label = QLabel(translate("StatusLine", "Model: not loaded"))
         self.model_label.setObjectName("modelState")
         status_bar.addWidget(self.search_label, 1)
         status_bar.addPermanentWidget(self.library_label)
@@ -50,26 +61,25 @@ class StatusLine(QObject):
 
     def set_library_status(self, status: Any) -> None:
         """Counts from a ``LibraryStatus``."""
-        text = f"{format_count(status.photos, 'photo')} · {status.indexed:,} indexed"
+        parts = [photos(status.photos),
+                 translate("StatusLine", "%Ln indexed", "", status.indexed)]
         if status.pending:
-            text += f" · {status.pending:,} waiting"
+            parts.append(translate("StatusLine", "%Ln waiting", "", status.pending))
         if status.offline:
-            text += f" · {status.offline:,} offline"
-        self.library_label.setText(text)
+            parts.append(translate("StatusLine", "%Ln offline", "", status.offline))
+        self.library_label.setText(" · ".join(parts))
         self.failed_button.setVisible(status.failed > 0)
-        self.failed_button.setText(f"{status.failed:,} failed…")
+        self.failed_button.setText(translate("StatusLine", "%Ln failed…", "", status.failed))
 
     def set_model_state(self, state: str, text: str) -> None:
         """The model's state, coloured (green ready, amber loading, red unavailable)."""
         colour = theme.status_colour(_STATE_COLOURS.get(state, "busy"))
-        short = {
-            "ready": f"Model: {text}",
-            "loading": "Model: loading…",
-            "downloading": "Model: downloading…",
-            "cancelled": "Model: download cancelled",
-            "not_loaded": "Model: not loaded",
-            "unavailable": "Model: unavailable",
-        }.get(state, text)
+        if state == "ready":
+            short = translate("StatusLine", "Model: %1").replace("%1", text)
+        elif state in _STATE_WORDS:
+            short = translate("StatusLine", _STATE_WORDS[state])
+        else:
+            short = text
         # Rich text rather than a palette: style sheet re-polishing on a theme switch resets
         # widget palettes, and the colour must follow the theme anyway (set again on a switch).
         self.model_label.setText(

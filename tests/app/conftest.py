@@ -16,6 +16,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fake_library import FakeLibrary  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Build the .qm files from the committed .ts if stale (i18n.install does), keep QSettings
+    (the Language choice) in a temporary folder, and show the app in English: tests assert
+    English text unless they ask for another language (the ``ui_language`` fixture)."""
+    from PySide6.QtCore import QSettings
+
+    from app import i18n
+
+    settings_dir = tmp_path_factory.mktemp("qsettings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+    i18n.install("en")
+    yield
+    i18n.install("en")
+
+
+@pytest.fixture
+def ui_language(request):  # type: ignore[no-untyped-def]
+    """Run a test with the app in a language: parametrize with ``indirect=True`` (e.g.
+    ``["en", "zh_CN"]``); English is put back afterwards."""
+    from app import i18n
+
+    language = getattr(request, "param", "en")
+    i18n.install(language)
+    yield language
+    i18n.install("en")
+
 
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_gui_thread(qapp):  # type: ignore[no-untyped-def]
