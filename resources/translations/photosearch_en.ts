@@ -109,10 +109,10 @@ They leave the library at once; you can restore them from the trash (the library
         </translation>
     </message>
     <message numerus="yes">
-        <source>%Ln people. Double-click a name to change it; select two or more to merge them.</source>
+        <source>%Ln people. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</source>
         <translation>
-            <numerusform>%Ln person. Double-click a name to change it; select two or more to merge them.</numerusform>
-            <numerusform>%Ln people. Double-click a name to change it; select two or more to merge them.</numerusform>
+            <numerusform>%Ln person. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</numerusform>
+            <numerusform>%Ln people. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</numerusform>
         </translation>
     </message>
 </context>

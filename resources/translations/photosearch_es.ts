@@ -613,11 +613,19 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>Sin nombre</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln people. Double-click a name to change it; select two or more to merge them.</source>
+        <source>%Ln people. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</source>
         <translation>
-            <numerusform>%Ln persona. Haz doble clic en un nombre para cambiarlo; selecciona dos o más para unirlas.</numerusform>
-            <numerusform>%Ln personas. Haz doble clic en un nombre para cambiarlo; selecciona dos o más para unirlas.</numerusform>
+            <numerusform>%Ln persona. Haz doble clic en un nombre para cambiarlo; si dos son la misma persona, arrastra una sobre la otra (o selecciona varias y pulsa Unir).</numerusform>
+            <numerusform>%Ln personas. Haz doble clic en un nombre para cambiarlo; si dos son la misma persona, arrastra una sobre la otra (o selecciona varias y pulsa Unir).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Merge people</source>
+        <translation>Unir personas</translation>
+    </message>
+    <message>
+        <source>%1 and %2 will be one person, named %2. A face can be moved out again from the preview (right-click it: Not %2).</source>
+        <translation>%1 y %2 serán una sola persona, llamada %2. Una cara puede volver a sacarse desde la vista previa (clic derecho: No es %2).</translation>
     </message>
     <message>
         <source>No people yet: faces are found after indexing (Settings: People).</source>
@@ -648,6 +656,25 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>Copying %1…</source>
         <translation>Copiando %1…</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewImage</name>
+    <message>
+        <source>Not %1</source>
+        <translation>No es %1</translation>
+    </message>
+    <message>
+        <source>Move this face out of %1; it will never be put back</source>
+        <translation>Saca esta cara de %1; nunca se volverá a poner ahí</translation>
+    </message>
+    <message>
+        <source>Not this person</source>
+        <translation>No es esta persona</translation>
+    </message>
+    <message>
+        <source>Move this face out of its person; it will never be put back</source>
+        <translation>Saca esta cara de su persona; nunca se volverá a poner ahí</translation>
     </message>
 </context>
 <context>

@@ -599,10 +599,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>名前なし</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln people. Double-click a name to change it; select two or more to merge them.</source>
+        <source>%Ln people. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</source>
         <translation>
-            <numerusform>%Ln 人。名前をダブルクリックすると変更できます。2 人以上を選ぶと統合できます。</numerusform>
+            <numerusform>%Ln 人。名前をダブルクリックすると変更できます。同じ人なら、一方をもう一方にドラッグ（または 2 人以上を選んで「統合」）してください。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Merge people</source>
+        <translation>人物を統合</translation>
+    </message>
+    <message>
+        <source>%1 and %2 will be one person, named %2. A face can be moved out again from the preview (right-click it: Not %2).</source>
+        <translation>%1 と %2 は 1 人の人物「%2」になります。顔はあとからプレビューで外せます（右クリック：%2 ではない）。</translation>
     </message>
     <message>
         <source>No people yet: faces are found after indexing (Settings: People).</source>
@@ -632,6 +640,25 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Copying %1…</source>
         <translation>%1 をコピーしています…</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewImage</name>
+    <message>
+        <source>Not %1</source>
+        <translation>%1 ではない</translation>
+    </message>
+    <message>
+        <source>Move this face out of %1; it will never be put back</source>
+        <translation>この顔を %1 から外します。今後また戻されることはありません</translation>
+    </message>
+    <message>
+        <source>Not this person</source>
+        <translation>この人ではない</translation>
+    </message>
+    <message>
+        <source>Move this face out of its person; it will never be put back</source>
+        <translation>この顔を今の人物から外します。今後また戻されることはありません</translation>
     </message>
 </context>
 <context>

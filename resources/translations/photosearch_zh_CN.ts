@@ -599,10 +599,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>未命名</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln people. Double-click a name to change it; select two or more to merge them.</source>
+        <source>%Ln people. Double-click a name to change it; drag a person onto another (or select two or more and Merge) when they are one person.</source>
         <translation>
-            <numerusform>共 %Ln 人。双击名字可修改；选中两人或以上可合并。</numerusform>
+            <numerusform>共 %Ln 人。双击名字可修改；若两人其实是同一个人，把一人拖到另一人上（或选中两人以上再点“合并”）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Merge people</source>
+        <translation>合并人物</translation>
+    </message>
+    <message>
+        <source>%1 and %2 will be one person, named %2. A face can be moved out again from the preview (right-click it: Not %2).</source>
+        <translation>%1 和 %2 将合并为一个人，名为 %2。之后仍可在预览中把某张脸移出（右键点击它：不是 %2）。</translation>
     </message>
     <message>
         <source>No people yet: faces are found after indexing (Settings: People).</source>
@@ -632,6 +640,25 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Copying %1…</source>
         <translation>正在复制 %1…</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewImage</name>
+    <message>
+        <source>Not %1</source>
+        <translation>不是 %1</translation>
+    </message>
+    <message>
+        <source>Move this face out of %1; it will never be put back</source>
+        <translation>把这张脸从 %1 中移出；以后不会再被归回去</translation>
+    </message>
+    <message>
+        <source>Not this person</source>
+        <translation>不是这个人</translation>
+    </message>
+    <message>
+        <source>Move this face out of its person; it will never be put back</source>
+        <translation>把这张脸从它所属的人物中移出；以后不会再被归回去</translation>
     </message>
 </context>
 <context>
