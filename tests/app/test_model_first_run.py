@@ -79,9 +79,14 @@ def test_a_real_download_moves_the_bar_and_cancel_then_download_again_work(  # t
 
     for name in ("PHOTOSEARCH_MODEL", "PHOTOSEARCH_HOME", "PHOTOSEARCH_DEVICE"):
         monkeypatch.delenv(name, raising=False)
+    # The download flow is under test: torch loads the new model at once, where the CPU's
+    # ONNX path would first export it (tens of seconds on a loaded 2-core machine).
+    monkeypatch.setenv("PHOTOSEARCH_RUNTIME", "torch")
     model = f"hf-hub:photosearch-test/app-{uuid.uuid4().hex[:8]}"
     with _fake_hub()(DEMO_FOLDER, tmp_path / "hf", monkeypatch) as hub:
-        hub.delay_s = 0.02  # 64 KB per 20 ms: about 4.5 s for the 14 MB model
+        # 64 KB per 100 ms: about 22 s for the 14 MB model, so that a loaded machine cannot
+        # finish it before the test sees the bar move (it is cancelled at 5%, about 1 s in)
+        hub.delay_s = 0.1
         library = Library.open(home=tmp_path / "home")
         library.update_settings(model=model, device="cpu")
         window = make_window(qtbot, library, load_model=False)
