@@ -39,6 +39,16 @@ def format_duration(seconds: float | None) -> str:
     return f"{h} h {m:02d} min"
 
 
+def format_clock(seconds: float | None) -> str:
+    """A video time as players show it: ``9.4`` -> ``"0:09"``, ``3725`` -> ``"1:02:05"``."""
+    if seconds is None or seconds < 0:
+        return ""
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def format_count(n: int, noun: str) -> str:
     """``format_count(1, "photo")`` -> ``"1 photo"``; 2 -> ``"2 photos"`` (thousands separated)."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"

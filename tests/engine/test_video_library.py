@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 import video_samples as vs
@@ -26,49 +24,18 @@ from engine.api import Library, load_thumbnail, load_video_frame
 from engine.cli import main
 from engine.errors import Cancelled
 
-SECONDS_PER_SCENE = 3.0
-FPS = 10
-
-
-def write_video(path: Path, images: list[Image.Image], seconds: float = SECONDS_PER_SCENE,
-                metadata: dict[str, str] | None = None) -> list[tuple[float, float]]:
-    """An H.264 video showing each image for ``seconds`` with a slight zoom (footage is
-    never still), hard cuts between them; returns each scene's (start, end)."""
-    per_scene = round(seconds * FPS)
-    spans = []
-    size = (256, 256)
-    with av.open(str(path), "w") as out:
-        for key, value in (metadata or {}).items():
-            out.metadata[key] = value
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height = size
-        stream.pix_fmt = "yuv420p"
-        index = 0
-        for image in images:
-            spans.append((index / FPS, (index + per_scene) / FPS))
-            rgb = image.convert("RGB").resize(size)
-            for i in range(per_scene):
-                crop = 6 * i // per_scene  # a slow zoom of a few pixels
-                frame_image = rgb.crop((crop, crop, size[0] - crop, size[1] - crop)).resize(size)
-                frame = av.VideoFrame.from_ndarray(np.asarray(frame_image), format="rgb24")
-                frame.pts = index
-                frame.time_base = Fraction(1, FPS)
-                out.mux(stream.encode(frame))
-                index += 1
-        out.mux(stream.encode())
-    return spans
-
+VideoFolder = tuple[Path, list[str], list[tuple[float, float]]]
 
 @pytest.fixture
-def video_folder(tmp_path: Path, demo: DemoSet) -> tuple[Path, list[str], list[tuple[float, float]]]:
+def video_folder(tmp_path: Path, demo: DemoSet) -> VideoFolder:
     """Three demo scenes as photos, the same three as scenes of one video, and broken videos."""
     folder = tmp_path / "library"
     folder.mkdir()
-    names = [n for n in demo.names if demo.scenes[n] not in ()][:3]
+    names = demo.names[:3]
     for name in names:
         shutil.copy2(demo.folder / name, folder / name)
     images = [Image.open(demo.folder / n) for n in names]
-    spans = write_video(folder / "clip.mp4", images,
+    spans = vs.write_image_video(folder / "clip.mp4", images,
                         metadata={"creation_time": "2021-06-05T14:03:02.000000Z",
                                   "location": "+38.7223-009.1393/"})
     # Broken ones: a copy cut before its index, an empty file, a voice memo, an unknown codec.
@@ -89,7 +56,7 @@ def _indexed(open_library: Callable[..., Library], folder: Path) -> Library:
 
 
 def test_video_is_found_once_at_the_right_moment(
-        video_folder: tuple[Path, list[str], list[tuple[float, float]]], demo: DemoSet,
+        video_folder: VideoFolder, demo: DemoSet,
         open_library: Callable[..., Library]) -> None:
     folder, names, spans = video_folder
     lib = _indexed(open_library, folder)
@@ -105,7 +72,7 @@ def test_video_is_found_once_at_the_right_moment(
 
 
 def test_broken_videos_are_recorded_with_a_reason(
-        video_folder: tuple[Path, list[str], list[tuple[float, float]]],
+        video_folder: VideoFolder,
         open_library: Callable[..., Library]) -> None:
     folder, _, _ = video_folder
     lib = open_library()
@@ -121,7 +88,7 @@ def test_broken_videos_are_recorded_with_a_reason(
 
 
 def test_json_search_and_similar_from_a_moment(
-        video_folder: tuple[Path, list[str], list[tuple[float, float]]], demo: DemoSet,
+        video_folder: VideoFolder, demo: DemoSet,
         open_library: Callable[..., Library], capsys: pytest.CaptureFixture[str]) -> None:
     folder, names, spans = video_folder
     lib = _indexed(open_library, folder)
@@ -146,7 +113,7 @@ def test_json_search_and_similar_from_a_moment(
 
 
 def test_grid_frame_thumbnail_dates_and_places(
-        video_folder: tuple[Path, list[str], list[tuple[float, float]]],
+        video_folder: VideoFolder,
         open_library: Callable[..., Library]) -> None:
     folder, _, spans = video_folder
     lib = _indexed(open_library, folder)
@@ -164,7 +131,7 @@ def test_grid_frame_thumbnail_dates_and_places(
 
 
 def test_frames_pass_pauses_and_resumes_mid_video(
-        video_folder: tuple[Path, list[str], list[tuple[float, float]]],
+        video_folder: VideoFolder,
         open_library: Callable[..., Library], monkeypatch: pytest.MonkeyPatch) -> None:
     folder, _, _ = video_folder
     monkeypatch.setattr(video_analysis, "STEP_FRAMES", 2)
@@ -203,10 +170,10 @@ def test_live_photo_and_motion_photo_are_one_photo_each(
     folder.mkdir()
     still, other = demo.names[0], demo.names[1]
     shutil.copy2(demo.folder / still, folder / "IMG_0001.JPG")
-    write_video(folder / "IMG_0001.MOV", [Image.open(demo.folder / still)], seconds=1.5)
+    vs.write_image_video(folder / "IMG_0001.MOV", [Image.open(demo.folder / still)], seconds=1.5)
     # A Google motion photo: the MP4 appended to the JPEG, its length in the XMP.
     clip = tmp_path / "motion.mp4"
-    write_video(clip, [Image.open(demo.folder / other)], seconds=1.5)
+    vs.write_image_video(clip, [Image.open(demo.folder / other)], seconds=1.5)
     data = clip.read_bytes()
     xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
            '22-rdf-syntax-ns#"><rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/'

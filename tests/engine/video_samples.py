@@ -162,3 +162,33 @@ def fake_unknown_codec(source: Path, target: Path) -> None:
     data = source.read_bytes()
     assert data.count(b"avc1") >= 1
     target.write_bytes(data.replace(b"avc1", b"zq9x"))
+
+
+def write_image_video(path: Path, images: list[Image.Image], seconds: float = 3.0,
+                      metadata: dict[str, str] | None = None) -> list[tuple[float, float]]:
+    """An H.264 video showing each image for ``seconds`` with a slight zoom (footage is
+    never still), hard cuts between them; returns each scene's (start, end)."""
+    fps = 10
+    per_scene = round(seconds * fps)
+    spans = []
+    size = (256, 256)
+    with av.open(str(path), "w") as out:
+        for key, value in (metadata or {}).items():
+            out.metadata[key] = value
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        index = 0
+        for image in images:
+            spans.append((index / fps, (index + per_scene) / fps))
+            rgb = image.convert("RGB").resize(size)
+            for i in range(per_scene):
+                crop = 6 * i // per_scene  # a slow zoom of a few pixels
+                frame_image = rgb.crop((crop, crop, size[0] - crop, size[1] - crop)).resize(size)
+                frame = av.VideoFrame.from_ndarray(np.asarray(frame_image), format="rgb24")
+                frame.pts = index
+                frame.time_base = Fraction(1, fps)
+                out.mux(stream.encode(frame))
+                index += 1
+        out.mux(stream.encode())
+    return spans
