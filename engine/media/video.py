@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import av
+import av.codec
 import av.error
 import numpy as np
 from PIL import Image
@@ -41,7 +42,8 @@ from engine.media.imaging import DecodedPhoto, PhotoMetadata
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["VIDEO_EXTENSIONS", "SampledFrame", "VideoInfo", "decode_poster", "frame_at",
+__all__ = ["VIDEO_EXTENSIONS", "SampledFrame", "VideoInfo", "decode_poster",
+           "decoders_available", "frame_at",
            "is_video_path", "parse_iso6709", "poster_time", "sample_frames", "video_info",
            "video_metadata"]
 FULL_DECODE_MAX_S: float = 300.0
@@ -92,6 +94,20 @@ class SampledFrame(NamedTuple):
 def is_video_path(path: Path) -> bool:
     """True if ``path`` has an extension this module reads (case-insensitive)."""
     return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+
+
+def decoders_available(names: tuple[str, ...] = ("h264", "hevc", "vp9", "av1", "mpeg4")
+                       ) -> list[str]:
+    """Which of the video decoders ``names`` this FFmpeg has (loading its libraries: the
+    self-test proves a bundle carries them)."""
+    found = []
+    for name in names:
+        try:
+            av.codec.Codec(name, "r")
+        except Exception:  # UnknownCodecError: not in this build
+            continue
+        found.append(name)
+    return found
 
 
 def video_info(path: Path, local_zone: tzinfo | None = None) -> VideoInfo:

@@ -33,8 +33,9 @@ def test_self_test_passes_unfrozen(tmp_path: Path) -> None:
     assert re.match(
         r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: image \S+, text \S+)\), "
         r"24 photos indexed, "
-        r"text\+image search ok, window ok, [\d.]+ s \(torch [\d.]+, photos [\d.]+, model "
-        r"[\d.]+, index [\d.]+, search [\d.]+, window [\d.]+\)$",
+        r"text\+image search ok, video decoders h264\S*, window ok, [\d.]+ s \(torch [\d.]+, "
+        r"photos [\d.]+, model [\d.]+, index [\d.]+, search [\d.]+, video [\d.]+, "
+        r"window [\d.]+\)$",
         lines[0],
     ), lines[0]
 
