@@ -104,6 +104,12 @@ def test_json_search_and_similar_from_a_moment(
     assert spans[1][0] - 1e-6 <= video[0]["time_s"] < spans[1][1]
     assert all(r["kind"] == "photo" for r in results if r["path"].endswith(".jpg"))
 
+    code = main(["--home", str(home), "--model", "demo", "--device", "cpu", "similar",
+                 str(folder / "clip.mp4"), "--at", str(sum(spans[2]) / 2), "--all", "--json"])
+    assert code == 0
+    similar = json.loads(capsys.readouterr().out)
+    assert Path(similar[0]["path"]).name == names[2]  # like the frame at 7.5 s: scene three
+
     lib = open_library(home)
     for scene, (start, end) in enumerate(spans):
         moment = (start + end) / 2
