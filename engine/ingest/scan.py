@@ -64,7 +64,7 @@ def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
     """
     paths = list(paths)
     live = {str(motion): str(still) for still, motion in
-            live_photo_pairs(Path(p) for p in paths).items()}
+            live_photo_pairs(Path(p) for p in paths).items() if _live_sized(motion)}
     groups: dict[tuple[str, str], list[str]] = {}
     for p in paths:
         head, tail = os.path.split(p)
@@ -88,6 +88,18 @@ def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
         pairs.update((raw, twin) for raw in raws)
     pairs.update(live)
     return pairs
+
+
+# A Live Photo's motion is about 3 s (2-6 MB); a same-name video much larger than this is a
+# video in its own right (with a poster or thumbnail exported beside it), not a motion.
+LIVE_MOTION_MAX_BYTES = 40 * 1024 * 1024
+
+
+def _live_sized(motion: Path) -> bool:
+    try:
+        return motion.stat().st_size <= LIVE_MOTION_MAX_BYTES
+    except OSError:
+        return False
 
 
 def is_excluded(name: str, patterns: tuple[str, ...]) -> bool:

@@ -111,3 +111,22 @@ def test_live_photo_pairs(tmp_path: Path) -> None:
         tmp_path / "IMG_0002.JPG": tmp_path / "IMG_0002.mov",
         tmp_path / "IMG_0005.HEIC": tmp_path / "IMG_0005.MOV",
     }
+
+
+def test_scan_keeps_a_long_video_beside_a_same_name_still(tmp_path: Path) -> None:
+    from engine.ingest.scan import LIVE_MOTION_MAX_BYTES, scan_folder
+
+    _write(tmp_path / "IMG_0001.JPG")
+    (tmp_path / "IMG_0001.MOV").write_bytes(b"\0" * 1024)  # a Live Photo's motion
+    _write(tmp_path / "holiday.jpg")
+    with open(tmp_path / "holiday.mp4", "wb") as fp:  # a film with its poster beside it
+        fp.truncate(LIVE_MOTION_MAX_BYTES + 1)
+    scan = scan_folder(tmp_path)
+    assert sorted(Path(f.path).name for f in scan.files) == [
+        "IMG_0001.JPG", "holiday.jpg", "holiday.mp4"]
+    assert [(Path(a).name, Path(b).name) for a, b in scan.alternates] == [
+        ("IMG_0001.MOV", "IMG_0001.JPG")]
+
+
+def _write(path: Path) -> None:
+    path.write_bytes(_jpeg())
