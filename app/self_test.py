@@ -234,9 +234,9 @@ def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
         library.close()
 
     with phases.step("video"):
-        from engine.media.video import decoders_available  # FFmpeg's libraries, via PyAV
+        from engine.api import video_decoders  # FFmpeg's libraries, via PyAV
 
-        found = decoders_available()
+        found = video_decoders()
         if "h264" not in found:
             raise SelfTestError(f"no H.264 video decoder (found: {', '.join(found) or 'none'})")
         facts["video"] = "+".join(found)

@@ -85,13 +85,21 @@ __all__ = [
     "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library", "LibraryStatus",
     "ModelProgress", "Person", "PhotoDetails", "PhotoFace", "Query", "SearchFilters",
     "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
-    "load_video_frame", "write_demo_photos",
+    "load_video_frame", "video_decoders", "write_demo_photos",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
 log = logging.getLogger(__name__)
 
 DEMO_MODEL = "demo"
+
+
+def video_decoders() -> list[str]:
+    """The video decoders FFmpeg (through PyAV) has here, of h264, hevc, vp9, av1, mpeg4
+    (loading FFmpeg's libraries: the self-test proves a bundle carries them)."""
+    from engine.media.video import decoders_available
+
+    return decoders_available()
 
 
 def load_video_frame(path: Path, time_s: float, size: int) -> Any:
