@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
@@ -143,3 +144,51 @@ def copy_paths(paths: list[Path]) -> None:
 def copy_image(image: QImage) -> None:
     """Put an image on the clipboard."""
     QGuiApplication.clipboard().setImage(image)
+
+
+# Players that can start at a given second, in order of preference, with how to ask them.
+# (Qt Multimedia is not in PySide6-Essentials, so the preview hands videos to a player.)
+_PLAYERS: tuple[tuple[str, str], ...] = (
+    ("mpv", "--start={t}"),
+    ("vlc", "--start-time={t}"),
+    ("celluloid", "--mpv-start={t}"),
+    ("mplayer", "-ss {t}"),
+    ("ffplay", "-ss {t}"),
+)
+_MAC_PLAYERS: tuple[tuple[str, str], ...] = (
+    ("/Applications/VLC.app/Contents/MacOS/VLC", "--start-time={t}"),
+    ("/Applications/IINA.app/Contents/MacOS/iina-cli", "--mpv-start={t}"),
+)
+_WINDOWS_PLAYERS: tuple[tuple[str, str], ...] = (
+    (r"C:\Program Files\VideoLAN\VLC\vlc.exe", "--start-time={t}"),
+    (r"C:\Program Files (x86)\VideoLAN\VLC\vlc.exe", "--start-time={t}"),
+)
+
+
+def video_player_command(path: Path, time_s: float, which: Any = shutil.which,
+                         platform: str = sys.platform) -> list[str] | None:
+    """The command that plays ``path`` from ``time_s`` in an installed player that can seek
+    on its command line (mpv, VLC, IINA, MPlayer, ffplay), or None if there is none."""
+    seconds = f"{max(0.0, time_s):.2f}"
+    candidates = list(_PLAYERS)
+    if platform == "darwin":
+        candidates = list(_MAC_PLAYERS) + candidates
+    elif platform == "win32":
+        candidates = list(_WINDOWS_PLAYERS) + candidates
+    for program, option in candidates:
+        found = program if os.path.isabs(program) and os.path.isfile(program) else which(program)
+        if found:
+            return [str(found), *option.format(t=seconds).split(" "), str(path)]
+    return None
+
+
+def play_video(path: Path, time_s: float = 0.0) -> bool:
+    """Play ``path`` from ``time_s`` in a player that can start there, else in the system's
+    default player (from the start). Returns whether a player was started."""
+    command = video_player_command(path, time_s)
+    if command is not None:
+        started = QProcess.startDetached(command[0], command[1:])[0]
+        if started:
+            return True
+        log.warning("could not start %s", command[0])
+    return open_file(path)

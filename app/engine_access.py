@@ -45,3 +45,11 @@ def open_library(home: Path | None, model: str | None) -> Any:
     from engine.api import Library
 
     return Library.open(home=home, model=model)
+
+
+def load_video_frame(path: Path, time_s: float, size: int) -> Any:
+    """``engine.api.load_video_frame``: a video's frame at ``time_s`` as an RGB PIL image
+    fitting ``size``; raises PhotoReadError."""
+    from engine.api import load_video_frame as load
+
+    return load(path, time_s, size)

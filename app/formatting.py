@@ -90,6 +90,16 @@ def format_seconds(seconds: float) -> str:
     return translate("formatting", "%1 s").replace("%1", decimal(seconds, 2))
 
 
+def format_clock(seconds: float | None) -> str:
+    """A video time as players show it: ``9.4`` -> ``"0:09"``, ``3725`` -> ``"1:02:05"``."""
+    if seconds is None or seconds < 0:
+        return ""
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 _PHASES = {
     "scanning": QT_TRANSLATE_NOOP("formatting", "Scanning folders"),
     "embedding": QT_TRANSLATE_NOOP("formatting", "Indexing"),

@@ -9,14 +9,15 @@ Runs the whole path a user takes, with the bundled demo model and no network:
 3. opens a temporary library with the demo model, indexes the folder;
 4. searches it by text (a photo's caption must rank that photo first) and by image (a resized
    copy of a photo, outside the library, must find that photo first);
-5. opens the main window offscreen on the same library, in Chinese (so the bundled translations,
+5. loads FFmpeg (PyAV) and checks its video decoders;
+6. opens the main window offscreen on the same library, in Chinese (so the bundled translations,
    PhotoSearch's and Qt's own, must load), and waits for a search's results to reach it.
 
 Prints one line and returns 0 when everything works::
 
     self-test ok: torch 2.14.1, demo on cpu (fp32), 24 photos indexed, text+image search ok,
-    window ok (zh_CN), 6.1 s (torch 1.9, photos 1.0, model 0.6, index 1.2, search 0.1,
-    window 1.3)
+    video decoders h264+hevc+vp9+av1+mpeg4, window ok (zh_CN), 6.1 s (torch 1.9, photos 1.0,
+    model 0.6, index 1.2, search 0.1, video 0.1, window 1.3)
 
 (on one line), or ``self-test FAILED at <step>: <reason>`` and returns 1.
 """
@@ -205,8 +206,8 @@ def run_self_test(out: Any = None) -> int:
     total = time.perf_counter() - started
     print(
         f"self-test ok: torch {facts['torch']}, {facts['model']}, {facts['photos']} photos "
-        f"indexed, text+image search ok, window ok ({WINDOW_LANGUAGE}), {total:.1f} s "
-        f"({phases.summary()})",
+        f"indexed, text+image search ok, video decoders {facts['video']}, window ok "
+        f"({WINDOW_LANGUAGE}), {total:.1f} s ({phases.summary()})",
         file=out,
         flush=True,
     )
@@ -251,6 +252,14 @@ def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
             _first(library.similar(query_image, k=5), "image search", target)
     finally:
         library.close()
+
+    with phases.step("video"):
+        from engine.api import video_decoders  # FFmpeg's libraries, via PyAV
+
+        found = video_decoders()
+        if "h264" not in found:
+            raise SelfTestError(f"no H.264 video decoder (found: {', '.join(found) or 'none'})")
+        facts["video"] = "+".join(found)
 
     with phases.step("window"):
         path, caption = pairs[0]

@@ -47,6 +47,11 @@ class SearchHit:
     keyword_match: bool = False
     # Set by hybrid search: the text in the photo (OCR) holds the query.
     text_match: bool = False
+    # "video" for a video: ``time_s`` is its best moment for the search (the poster frame's
+    # time when no sampled frame beat it), ``duration_s`` its length.
+    kind: str = "photo"
+    time_s: float | None = None
+    duration_s: float | None = None
 
 
 @dataclass(frozen=True)

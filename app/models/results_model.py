@@ -26,9 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPixmap
 
-from app.formatting import decimal, format_bytes, format_taken_at
+from app.formatting import decimal, format_bytes, format_clock, format_taken_at
 from app.i18n import translate
-from app.models.thumbnail_loader import ThumbnailLoader
+from app.models.thumbnail_loader import ThumbnailLoader, thumbnail_key
 
 if TYPE_CHECKING:
     from engine.api import SearchHit
@@ -126,7 +126,7 @@ class ResultsModel(QAbstractListModel):
     def _reindex(self) -> None:
         self._rows_by_path = {}
         for row, hit in enumerate(self._hits):
-            self._rows_by_path.setdefault(str(hit.path), []).append(row)
+            self._rows_by_path.setdefault(_key(hit), []).append(row)
 
     # -- Qt model ----------------------------------------------------------------------------
 
@@ -137,11 +137,11 @@ class ResultsModel(QAbstractListModel):
         hit = self.hit(index.row()) if index.isValid() else None
         if hit is None:
             return None
-        key = str(hit.path)
+        key = _key(hit)
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.path.name
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbnail(hit.path)
+            return self._thumbnail(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(hit)
         if role == HIT_ROLE:
@@ -169,14 +169,20 @@ class ResultsModel(QAbstractListModel):
 
     # -- thumbnails --------------------------------------------------------------------------
 
-    def _thumbnail(self, path: Path) -> QPixmap | None:
-        key = str(path)
+    def _thumbnail(self, hit: SearchHit) -> QPixmap | None:
+        """The hit's thumbnail (a video's: its frame at the best moment), or None while it
+        loads."""
+        key = _key(hit)
         pixmap = self._pixmaps.get(key)
         if pixmap is not None:
             self._pixmaps.move_to_end(key)
             return pixmap
         if key not in self._failed and self._loader is not None:
-            self._loader.request(path)
+            moment = _moment(hit)
+            if moment is None:
+                self._loader.request(hit.path)
+            else:
+                self._loader.request(hit.path, moment)
         return None
 
     @Slot(str, QImage)
@@ -209,13 +215,27 @@ class ResultsModel(QAbstractListModel):
             lines.append(translate("ResultsModel", "Camera: %1").replace("%1", hit.camera))
         if hit.width and hit.height:
             lines.append(f"{hit.width} × {hit.height} · {format_bytes(hit.size_bytes)}")
+        moment = _moment(hit)
+        if moment is not None:
+            lines.append(translate("ResultsModel", "Video, %1 long; best moment at %2").replace(
+                "%1", format_clock(getattr(hit, "duration_s", None) or 0)).replace(
+                "%2", format_clock(moment)))
         if not hit.online:
             lines.append(translate(
                 "ResultsModel", "Offline: the drive holding this photo is not connected"))
-        reason = self._failed.get(str(hit.path))
+        reason = self._failed.get(_key(hit))
         if reason:
             lines.append(translate("ResultsModel", "No thumbnail: %1").replace("%1", reason))
         return "\n".join(lines)
+
+
+def _moment(hit: SearchHit) -> float | None:
+    """A video hit's best moment (None for a photo)."""
+    return getattr(hit, "time_s", None) if getattr(hit, "kind", "photo") == "video" else None
+
+
+def _key(hit: SearchHit) -> str:
+    return thumbnail_key(hit.path, _moment(hit))
 
 
 def file_mime_data(paths: list[Path]) -> QMimeData:

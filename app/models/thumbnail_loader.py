@@ -17,11 +17,19 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from app.engine_access import load_thumbnail
+from app.engine_access import load_thumbnail, load_video_frame
 from app.models.thumbnail_cache import ThumbnailCache
 from engine.errors import EngineError
 
 log = logging.getLogger(__name__)
+
+
+_MOMENT = "\x00"  # never in a path: separates a video's path from the moment shown
+
+
+def thumbnail_key(path: Path, time_s: float | None = None) -> str:
+    """What a thumbnail is known by: the path, or for a video's moment the path and time."""
+    return str(path) if time_s is None else f"{path}{_MOMENT}{time_s:.3f}"
 
 
 class _ThumbnailTask(QRunnable):
@@ -47,11 +55,13 @@ class ThumbnailLoader(QObject):
         threads: int = 2,
         decode: Callable[[Path, int], Any] = load_thumbnail,
         parent: QObject | None = None,
+        decode_frame: Callable[[Path, float, int], Any] = load_video_frame,
     ) -> None:
         super().__init__(parent)
         self.cache = cache
         self.side = side
         self._decode = decode
+        self._decode_frame = decode_frame
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._pending: set[str] = set()
@@ -63,15 +73,16 @@ class ThumbnailLoader(QObject):
         """Use ``cache`` (the library's, once it is open)."""
         self.cache = cache
 
-    def request(self, path: Path) -> None:
-        """Queue ``path`` unless it is already queued; newer requests run first."""
-        key = str(path)
+    def request(self, path: Path, time_s: float | None = None) -> None:
+        """Queue ``path`` (for a video, its frame at ``time_s``) unless it is already queued;
+        newer requests run first. Signals carry :func:`thumbnail_key`."""
+        key = thumbnail_key(path, time_s)
         with self._lock:
             if key in self._pending or self._closed:
                 return
             self._pending.add(key)
         self._priority = (self._priority + 1) % 2_000_000_000
-        self._pool.start(_ThumbnailTask(lambda: self._load(Path(key))), self._priority)
+        self._pool.start(_ThumbnailTask(lambda: self._load(key)), self._priority)
 
     def cancel_pending(self) -> None:
         """Drop requests that have not started (results changed)."""
@@ -85,10 +96,11 @@ class ThumbnailLoader(QObject):
         self.cancel_pending()
         self._pool.waitForDone(3000)
 
-    def _load(self, path: Path) -> None:
-        key = str(path)
+    def _load(self, key: str) -> None:
+        path_text, _, moment = key.partition(_MOMENT)
+        path = Path(path_text)
         try:
-            image = self._thumbnail(path)
+            image = (self._frame(path, float(moment)) if moment else self._thumbnail(path))
         except EngineError as exc:
             self._finish(key, None, exc.user_message)
         except Exception as exc:  # a worker must never die silently
@@ -96,6 +108,17 @@ class ThumbnailLoader(QObject):
             self._finish(key, None, str(exc) or type(exc).__name__)
         else:
             self._finish(key, image, "")
+
+    def _frame(self, path: Path, time_s: float) -> QImage:
+        """A video's frame at a moment (not cached on disk: the moment differs per search,
+        and seeking to it costs one group of pictures)."""
+        pil_image = self._decode_frame(path, time_s, self.side)
+        buffer = io.BytesIO()
+        pil_image.convert("RGB").save(buffer, "JPEG", quality=88)
+        image = QImage.fromData(buffer.getvalue())
+        if image.isNull():
+            raise ValueError("the video frame could not be converted")
+        return image
 
     def _thumbnail(self, path: Path) -> QImage:
         cache = self.cache

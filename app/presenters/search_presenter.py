@@ -52,6 +52,7 @@ class SimilarSource:
 
     image: Path | bytes
     label: str
+    time_s: float | None = None  # a video: its frame at this moment
 
 
 def matcher_download_text(step: Any) -> str:
@@ -127,10 +128,12 @@ class SearchPresenter(QObject):
         self._debounce.stop()
         self._run()
 
-    def find_similar(self, image: Path | bytes, label: str) -> None:
-        """Search for photos like ``image`` (a file or encoded image bytes)."""
+    def find_similar(self, image: Path | bytes, label: str, time_s: float | None = None
+                     ) -> None:
+        """Search for photos like ``image`` (a file or encoded image bytes; a video's frame
+        at ``time_s``)."""
         self.text = ""
-        self._set_similar(SimilarSource(image, label))
+        self._set_similar(SimilarSource(image, label, time_s))
         self.search_now()
 
     def clear(self) -> None:
@@ -218,8 +221,9 @@ class SearchPresenter(QObject):
         if similar is not None:
 
             def work() -> Any:
+                moment = {"time_s": similar.time_s} if similar.time_s is not None else {}
                 return library.similar(similar.image, k=k, filters=filters,
-                                       cut_off=cut_off), []
+                                       cut_off=cut_off, **moment), []
         else:
 
             kept = self.kept

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 
 from app import theme
 from app.bridge import EngineBridge
-from app.engine_access import load_preview
+from app.engine_access import load_preview, load_video_frame
 from app.errors import user_text
-from app.formatting import decimal, format_bytes, format_taken_at, number
+from app.formatting import decimal, format_bytes, format_clock, format_taken_at, number
 from app.i18n import translate
 from app.models.results_model import file_mime_data
 from app.qt_images import pil_to_qimage
@@ -240,6 +240,7 @@ class PreviewPane(QWidget):
     copy_image_requested = Signal(object)
     find_similar_requested = Signal(object)
     faces_changed = Signal()  # a face was moved out of its person here
+    play_requested = Signal(object, float)  # a video file, from this second
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -283,6 +284,13 @@ class PreviewPane(QWidget):
             grid.addWidget(button, i // 2, i % 2)
             self.buttons[text] = button
         self.buttons["Reveal"].setToolTip(translate("PreviewPane", "Reveal in file manager"))
+        # A video plays from its best moment; a Live Photo or motion photo plays its motion.
+        self.play = QPushButton(theme.icon("external"), translate("PreviewPane", "Play"))
+        self.play.setProperty("iconName", "external")
+        self.play.setVisible(False)
+        self.play.clicked.connect(self._play)
+        self._playable: tuple[Path, float] | None = None
+        grid.addWidget(self.play, (len(specs) + 1) // 2, 0, 1, 2)
 
         self.facts = QWidget()  # everything below the image; hidden while nothing is selected
         facts_layout = QVBoxLayout(self.facts)
@@ -317,6 +325,7 @@ class PreviewPane(QWidget):
         self.hit = hit
         for button in self.buttons.values():
             button.setEnabled(hit is not None)
+        self._set_playable(None, "")
         self.facts.setVisible(hit is not None)
         self.captions.show_hit(hit)
         self._show_text(None)
@@ -346,8 +355,21 @@ class PreviewPane(QWidget):
                 "%1", number(round(100 * hit.match_probability)))
         self.fields["Score"].setText(score)
         path, photo_id, library = hit.path, hit.photo_id, self._bridge.library
+        moment = getattr(hit, "time_s", None) if getattr(hit, "kind", "photo") == "video" else None
+        if moment is not None:
+            self._set_playable((path, moment), translate("PreviewPane", "Play from %1").replace(
+                "%1", format_clock(moment)))
+        elif hasattr(library, "motion_of"):
+            self._bridge.call(
+                lambda: library.motion_of(photo_id),
+                lambda motion: self._current(photo_id) and motion is not None
+                and self._set_playable((motion, 0.0),
+                                       translate("PreviewPane", "Play motion")),
+                lambda exc: None,  # no motion: nothing to play
+            )
         self._bridge.call(
-            lambda: pil_to_qimage(load_preview(path, PREVIEW_SIDE)),
+            lambda: pil_to_qimage(load_video_frame(path, moment, PREVIEW_SIDE)
+                                  if moment is not None else load_preview(path, PREVIEW_SIDE)),
             lambda image: self._image_loaded(photo_id, image),
             lambda exc: self._image_failed(photo_id, exc),
             lane="images",
@@ -364,6 +386,18 @@ class PreviewPane(QWidget):
                 lambda found: self._current(photo_id) and self._show_text(found),
                 lambda exc: None,  # no text shown: the rest of the preview stands
             )
+
+    def _set_playable(self, playable: tuple[Path, float] | None, label: str) -> None:
+        self._playable = playable
+        self.play.setText(label)
+        self.play.setToolTip(translate(
+            "PreviewPane", "Opens a video player at this moment (mpv, VLC, IINA...; else the "
+            "system's player from the start)") if playable else "")
+        self.play.setVisible(playable is not None)
+
+    def _play(self) -> None:
+        if self._playable is not None:
+            self.play_requested.emit(*self._playable)
 
     def _show_text(self, found: Any) -> None:
         """Show a ``PhotoText`` (None or no lines: the section hides)."""

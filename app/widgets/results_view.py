@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import theme
+from app.formatting import format_clock
 from app.i18n import translate
 from app.models.results_model import HIT_ROLE, THUMBNAIL_STATE_ROLE
 
@@ -32,9 +33,15 @@ if TYPE_CHECKING:
     from engine.api import SearchHit
 
 CELL_PADDING = 6
+PLAY_MARK = "\u25b6"  # ▶
 LABEL_HEIGHT = 20
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def duration_badge(hit: SearchHit) -> str:
+    """What a video's cell shows over its frame: ``▶ 1:05`` (its length)."""
+    return f"{PLAY_MARK} {format_clock(getattr(hit, 'duration_s', None) or 0)}"
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -83,6 +90,8 @@ class ResultDelegate(QStyledItemDelegate):
         hit: SearchHit | None = index.data(HIT_ROLE)
         if hit is not None and getattr(hit, "text_match", False):
             self._text_badge(painter, palette, box)
+        if hit is not None and getattr(hit, "kind", "photo") == "video":
+            self._duration_badge(painter, box, duration_badge(hit))
         text_rect = QRect(rect.x() + 4, box.bottom() + 2, rect.width() - 8, LABEL_HEIGHT)
         # The selection tint is translucent, so the normal text colour stays readable on it.
         painter.setPen(palette.color(QPalette.ColorRole.Text))
@@ -94,6 +103,18 @@ class ResultDelegate(QStyledItemDelegate):
             text_rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), elided
         )
         painter.restore()
+
+    @staticmethod
+    def _duration_badge(painter: QPainter, box: QRect, text: str) -> None:
+        """The video's length with a play mark, in the thumbnail's lower right corner."""
+        metrics = painter.fontMetrics()
+        width = metrics.horizontalAdvance(text) + 10
+        badge = QRect(box.right() - width - 4, box.bottom() - 22, width, 18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 170))  # dark on any frame, in any theme
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
 
     @staticmethod
     def _text_badge(painter: QPainter, palette: QPalette, box: QRect) -> None:

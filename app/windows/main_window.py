@@ -32,6 +32,7 @@ from app import theme
 from app.bridge import EngineBridge
 from app.engine_access import load_thumbnail
 from app.errors import ErrorReporter
+from app.formatting import format_clock
 from app.i18n import example_query, translate
 from app.models.results_model import ResultsModel
 from app.models.thumbnail_cache import ThumbnailCache
@@ -263,6 +264,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             source.copy_image_requested.connect(act.copy_image)
             source.find_similar_requested.connect(self.find_similar_to)
         rv.preview_requested.connect(self.toggle_preview)
+        pp.play_requested.connect(act.play)
 
     def _install_shortcuts(self) -> None:
         def shortcut(keys: QKeySequence | str, slot: Callable[[], Any]) -> QShortcut:
@@ -406,8 +408,14 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         self.search_presenter.find_similar(image, label)
 
     def find_similar_to(self, hit: SearchHit) -> None:
-        """ "Find similar" on a result."""
-        self.find_similar(hit.path, hit.path.name)
+        """ "Find similar" on a result (a video: like its frame at the best moment)."""
+        moment = getattr(hit, "time_s", None) if getattr(hit, "kind", "photo") == "video" else None
+        if moment is None:
+            self.find_similar(hit.path, hit.path.name)
+            return
+        self.search_bar.set_text_silently("")
+        self.search_presenter.find_similar(hit.path, f"{hit.path.name} at "
+                                           f"{format_clock(moment)}", time_s=moment)
 
     def _show_results(self, hits: list[SearchHit]) -> None:
         # The same photos in a new order (the second stage finished): keep the one the user is

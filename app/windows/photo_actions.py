@@ -42,12 +42,19 @@ class PhotoActions(QObject):
         # Replaceable so tests (and the screenshot script) do not launch other programs.
         self.open_file: Callable[[Path], Any] = desktop.open_file
         self.reveal: Callable[[Path], Any] = desktop.reveal_in_file_manager
+        self.play_video: Callable[[Path, float], Any] = desktop.play_video
 
     def open(self, hit: SearchHit) -> None:
         """Open the photo in the default viewer."""
         if not self.open_file(hit.path):
             self._status.showMessage(translate(
                 "PhotoActions", "No application could open %1").replace("%1", hit.path.name), 5000)
+
+    def play(self, path: Path, time_s: float) -> None:
+        """Play a video (or a Live Photo's motion) from ``time_s`` in a player."""
+        if not self.play_video(path, time_s):
+            self._status.showMessage(translate(
+                "PhotoActions", "No video player could open %1").replace("%1", path.name), 5000)
 
     def reveal_in_file_manager(self, hit: SearchHit) -> None:
         """Show the photo in the file manager."""

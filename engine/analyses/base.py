@@ -173,6 +173,12 @@ class Analysis(ABC):
     def written(self, photos: Sequence[Written]) -> None:  # noqa: B027 - optional hook
         """After a batch commits: update caches kept outside the catalog (the vector index)."""
 
+    def unfinished(self, result: Any) -> bool:
+        """Whether ``result`` is one step of a longer job on its photo (a long video is worked
+        through in bounded steps, each committed): the pass then runs it again, from where
+        the stored result says it stopped, until it is done."""
+        return False
+
     def removed(self, photo_ids: Sequence[int]) -> None:  # noqa: B027 - optional hook
         """After photos left the results (deleted, failed, or their folder went offline)."""
 

@@ -81,6 +81,11 @@ class MetadataAnalysis(Analysis):
             # A RAW file's EXIF, read by the RAW decoder (Pillow cannot open it).
             date = CaptureTimeResult(CaptureTime(metadata.taken_at, None, "exif"),
                                      date.rejected)
+        if (metadata.taken_at and imaging.is_video_path(photo.path)
+                and (date.time is None or date.time.source == "file")):
+            # A video's container time (QuickTime creation date) beats the file's own time.
+            date = CaptureTimeResult(CaptureTime(metadata.taken_at, None, "container"),
+                                     date.rejected)
         return FileFacts(metadata, read_photo_captions(photo.path), date)
 
     def store(self, conn: sqlite3.Connection, photo_id: int, content_hash: str,

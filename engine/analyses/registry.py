@@ -87,6 +87,7 @@ def _load_builtins() -> None:
     # This order is the order they run in within a stage.
     import engine.analyses.metadata  # noqa: F401, I001
     import engine.analyses.clip  # noqa: F401
+    import engine.analyses.video  # noqa: F401  (meaning: what a video is; background: frames)
     import engine.analyses.places  # noqa: F401  (background: cheap, no pixels)
     import engine.analyses.text  # noqa: F401  (background: OCR)
     import engine.analyses.phash  # noqa: F401

@@ -85,13 +85,29 @@ __all__ = [
     "FolderInfo", "IndexProgress", "IndexReport", "Job", "Library", "LibraryStatus",
     "ModelProgress", "Person", "PhotoDetails", "PhotoFace", "Query", "SearchFilters",
     "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
-    "write_demo_photos",
+    "load_video_frame", "video_decoders", "write_demo_photos",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
 log = logging.getLogger(__name__)
 
 DEMO_MODEL = "demo"
+
+
+def video_decoders() -> list[str]:
+    """The video decoders FFmpeg (through PyAV) has here, of h264, hevc, vp9, av1, mpeg4
+    (loading FFmpeg's libraries: the self-test proves a bundle carries them)."""
+    from engine.media.video import decoders_available
+
+    return decoders_available()
+
+
+def load_video_frame(path: Path, time_s: float, size: int) -> Any:
+    """A video's frame at ``time_s`` (a hit's best moment) as an RGB PIL image fitting in
+    ``size`` x ``size``; raises PhotoReadError (an EngineError) for an unreadable video."""
+    from engine.media.video import frame_at  # PyAV loads on the first video shown
+
+    return frame_at(Path(path), time_s, max_side=size).image
 
 
 class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
@@ -367,10 +383,11 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         return self._search.rerank(self._search.parse(query), hits, k, cancel)
 
     def similar(self, image: Path | bytes, k: int = 100, filters: SearchFilters | None = None,
-                cut_off: bool = True) -> list[SearchHit]:
-        """Photos that look like ``image`` (a file anywhere, or encoded image bytes)."""
+                cut_off: bool = True, time_s: float | None = None) -> list[SearchHit]:
+        """Photos (and videos) that look like ``image`` (a file anywhere, or encoded image
+        bytes); for a video, like its frame at ``time_s`` (a hit's best moment)."""
         self._ensure_ready()
-        return self._search.similar(image, k, filters, cut_off)
+        return self._search.similar(image, k, filters, cut_off, time_s)
 
     @property
     def matcher_ready(self) -> bool:
@@ -415,6 +432,19 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         return photo_id
 
     # -- inspection ---------------------------------------------------------------------------
+
+    def motion_of(self, photo: int | Path) -> Path | None:
+        """The motion of a Live Photo or motion photo as a playable video file (the MOV beside
+        the still, or the MP4 inside it, copied out once under the library folder); None for
+        other photos."""
+        from engine.media.motion_photos import motion_of
+
+        path = self.photo(self._photo_id(photo)).path
+        try:
+            return motion_of(path, self.home / "motion")
+        except OSError as exc:
+            log.info("no motion for %s: %s", path, exc)
+            return None
 
     def photo(self, photo_id: int) -> PhotoDetails:
         """Everything known about one photo."""

@@ -118,7 +118,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
             elif a.done or a.failed:
                 print(f"{a.title}: {a.done} analysed, {a.failed} failed in {a.seconds:.1f} s")
         if report.raw_alternates:
-            print(f"{report.raw_alternates} RAW files are indexed once, through their JPEG twin")
+            print(f"{report.raw_alternates} RAW files and Live Photo motions are indexed once, "
+                  "through their JPEG or HEIC twin")
         if report.failed:
             print(f"{report.failed} files could not be indexed; see `photosearch status "
                   "--failures`", file=sys.stderr)

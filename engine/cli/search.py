@@ -27,6 +27,9 @@ def register(sub: Any) -> dict[str, Handler]:
         s.add_argument("--all", action="store_true",
                        help="keep the low-scoring tail (no relevance cut-off)")
         s.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "similar":
+            s.add_argument("--at", type=float, metavar="SECONDS",
+                           help="for a video: look like its frame at this time")
         if name == "search":
             _rerank_options(s)
             s.add_argument("--person", action="append", default=[], metavar="NAME",
@@ -64,6 +67,8 @@ def _print_hits(hits: list[Any], as_json: bool, query: Any = None) -> None:
                       if h.match_probability is not None else {})
                    | ({"keyword_match": True} if h.keyword_match else {})
                    | ({"text_match": True} if getattr(h, "text_match", False) else {})
+                   | ({"kind": "video", "time_s": h.time_s, "duration_s": h.duration_s}
+                      if h.kind == "video" else {"kind": h.kind})
                    for h in hits]
         understood = list(getattr(query, "understood", ()))
         if understood:  # an object only when something was understood (else the plain list)
@@ -76,7 +81,8 @@ def _print_hits(hits: list[Any], as_json: bool, query: Any = None) -> None:
         print("no matching photos", file=sys.stderr)
     for h in hits:
         match = f" {h.match_probability:5.3f}" if h.match_probability is not None else ""
-        print(f"{h.score:6.3f}{match}  {h.path}" + (
+        at = f" @ {h.time_s:.1f}s" if h.kind == "video" and h.time_s is not None else ""
+        print(f"{h.score:6.3f}{match}  {h.path}{at}" + (
             "  (text in photo)" if getattr(h, "text_match", False)
             else "  (caption/name match)" if h.keyword_match else ""))
 
@@ -153,5 +159,5 @@ def _cmd_captions(args: argparse.Namespace) -> int:
 def _cmd_similar(args: argparse.Namespace) -> int:
     with library(args) as lib:
         _print_hits(lib.similar(args.image, k=args.k, filters=filters(args),
-                                cut_off=not args.all), args.json)
+                                cut_off=not args.all, time_s=args.at), args.json)
     return 0

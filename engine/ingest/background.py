@@ -115,14 +115,27 @@ class BackgroundPasses:
             return self._prepare(work, sizes.get(work.photo_id or 0))
 
         writer = Writer(self.catalog, [analysis])
+        outcomes: list[object] = []
         try:
-            run_pipeline(todo, prepare, [analysis], writer, stats,
-                         batch_size=self.batch_size, workers=self.decode_workers,
-                         isolate_failures=True, tick=tick)
-            writer.flush()
+            round_todo = todo
+            while round_todo:
+                run_pipeline(round_todo, prepare, [analysis], writer, stats,
+                             batch_size=self.batch_size, workers=self.decode_workers,
+                             isolate_failures=True, tick=tick)
+                writer.flush()
+                # Photos worked through in steps (long videos) go round again from where their
+                # stored step stopped; each counts once, when its last step is done.
+                again = [w for w in round_todo
+                         if analysis.unfinished(w.results.get(analysis.name))]
+                going_on = {id(w) for w in again}
+                outcomes.extend(w.results[analysis.name] for w in round_todo
+                                if analysis.name in w.results and id(w) not in going_on)
+                round_todo = [PhotoWork(path=w.path, content_hash=w.content_hash,
+                                        photo_id=w.photo_id, pending=[analysis]) for w in again]
+                stats.done -= len(round_todo)  # counted when their last step is done
+                stats.computed -= len(round_todo)
         finally:
             writer.close()
-        outcomes = [w.results[analysis.name] for w in todo if analysis.name in w.results]
         failed = sum(isinstance(r, AnalysisFailed) for r in outcomes)
         return AnalysisReport(analysis.name, analysis.title, len(outcomes) - failed, failed,
                               self.clock() - start)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from engine.ingest.scan import ScannedFile, is_excluded, raw_pairs, scan_folder
 from engine.media import imaging
 from engine.media.caption_sources import change_stamp_ns, is_sidecar_name, photos_for_sidecar
+from engine.media.motion_photos import LIVE_MOTION_EXTENSIONS
 from engine.records import FailedPhoto
 from engine.store.catalog import PhotoRow
 
@@ -358,7 +359,9 @@ def _is_sidecar(path: str) -> bool:
 
 
 def _is_raw(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in imaging.RAW_EXTENSIONS
+    """Whether ``path`` may be a shot's alternate: a RAW, or a Live Photo's motion."""
+    suffix = os.path.splitext(path)[1].lower()
+    return suffix in imaging.RAW_EXTENSIONS or suffix in LIVE_MOTION_EXTENSIONS
 
 
 def _add_file(files: dict[str, tuple[os.stat_result, int]], path: str, indexer: Indexer) -> None:

@@ -118,7 +118,8 @@ class Indexer:
             for analysis in self.analyses:
                 analysis.forget_orphans(conn)
         if alternates:
-            log.info("%d RAW files are indexed once, through their JPEG twins", alternates)
+            log.info("%d RAW files and Live Photo motions are indexed once, through their twins",
+                     alternates)
         failures = problems + writer.failures
         return IndexReport(
             scanned=scanned, added=writer.added, updated=writer.updated, unchanged=unchanged,

@@ -15,6 +15,7 @@ from engine.media.caption_sources import (
     change_stamp_ns,
     is_sidecar_name,
 )
+from engine.media.motion_photos import live_photo_pairs
 from engine.records import FailedPhoto
 
 if TYPE_CHECKING:
@@ -53,11 +54,17 @@ _RENDERED_PREFERENCE = (".jpg", ".jpeg", ".jpe", ".heic", ".heif", ".avif", ".ti
 
 
 def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
-    """RAW files that have a rendered twin (same folder, same name stem), mapped to that twin.
+    """Alternates of a shot mapped to the file indexed for it (same folder, same name stem).
 
     ``IMG_1234.CR2`` next to ``IMG_1234.JPG`` is one shot: the JPEG is indexed and the RAW is
-    recorded as its alternate. Stems compare case-insensitively.
+    recorded as its alternate. A Live Photo's motion (``IMG_0001.MOV`` next to
+    ``IMG_0001.HEIC``) is the still's alternate in the same way: the still is the photo, and
+    the preview finds the motion beside it (:func:`engine.media.motion_photos.motion_of`).
+    Stems compare case-insensitively.
     """
+    paths = list(paths)
+    live = {str(motion): str(still) for still, motion in
+            live_photo_pairs(Path(p) for p in paths).items() if _live_sized(motion)}
     groups: dict[tuple[str, str], list[str]] = {}
     for p in paths:
         head, tail = os.path.split(p)
@@ -68,7 +75,7 @@ def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
         if len(members) < 2:
             continue
         raws = [m for m in members if os.path.splitext(m)[1].lower() in imaging.RAW_EXTENSIONS]
-        rendered = [m for m in members if m not in raws]
+        rendered = [m for m in members if m not in raws and not imaging.is_video_path(Path(m))]
         if not raws or not rendered:
             continue
 
@@ -79,7 +86,20 @@ def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
 
         twin = min(rendered, key=rank)
         pairs.update((raw, twin) for raw in raws)
+    pairs.update(live)
     return pairs
+
+
+# A Live Photo's motion is about 3 s (2-6 MB); a same-name video much larger than this is a
+# video in its own right (with a poster or thumbnail exported beside it), not a motion.
+LIVE_MOTION_MAX_BYTES = 40 * 1024 * 1024
+
+
+def _live_sized(motion: Path) -> bool:
+    try:
+        return motion.stat().st_size <= LIVE_MOTION_MAX_BYTES
+    except OSError:
+        return False
 
 
 def is_excluded(name: str, patterns: tuple[str, ...]) -> bool:

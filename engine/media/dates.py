@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 logger = logging.getLogger(__name__)
 
-Source = Literal["exif", "xmp", "iptc", "file"]
+Source = Literal["exif", "xmp", "iptc", "file", "container"]  # container: a video's
 EARLIEST_YEAR = 1826
 FUTURE_SLACK = timedelta(days=1)  # a camera a time zone ahead is not "in the future"
 MAX_XMP_BYTES = 2 << 20

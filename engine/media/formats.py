@@ -22,6 +22,20 @@ logger = logging.getLogger(__name__)
 
 HEIF_EXTENSIONS = frozenset({".heic", ".heif"})
 AVIF_EXTENSIONS = frozenset({".avif"})
+# Videos are read by engine.media.video (PyAV); the name lives here so that knowing what a
+# video is never imports FFmpeg.
+VIDEO_EXTENSIONS = frozenset(
+    {".mp4", ".m4v", ".mov", ".qt", ".mkv", ".webm", ".avi", ".3gp", ".3g2", ".mts", ".m2ts"}
+)
+POSTER_MAX_S: float = 1.0
+"""A video's poster frame (what the meaning pass embeds for the whole video, and the grid shows
+until a search picks a moment) is taken this far in, or at the middle of a shorter clip: first
+frames are often black or blurred while the camera settles."""
+
+
+def poster_time(duration_s: float) -> float:
+    """Where a video's poster frame is taken (see :data:`POSTER_MAX_S`)."""
+    return min(POSTER_MAX_S, max(0.0, duration_s) / 2)
 
 # LibRaw's ``sizes.flip`` (dcraw bits: 1 = mirror, 2 = flip, 4 = transpose) as EXIF orientation.
 FLIP_TO_ORIENTATION = {0: 1, 1: 2, 2: 4, 3: 3, 4: 5, 5: 8, 6: 6, 7: 7}

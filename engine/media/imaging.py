@@ -30,6 +30,7 @@ from engine.errors import PhotoReadError
 from engine.media.formats import (
     AVIF_EXTENSIONS,
     HEIF_EXTENSIONS,
+    VIDEO_EXTENSIONS,
     RawPhoto,
     ensure_heif_support,
     missing_support_message,
@@ -47,6 +48,7 @@ SUPPORTED_EXTENSIONS: frozenset[str] = (
     | HEIF_EXTENSIONS
     | AVIF_EXTENSIONS
     | RAW_EXTENSIONS
+    | VIDEO_EXTENSIONS  # decoded by engine.media.video: the poster frame stands for the video
 )
 MAX_PIXELS: int = 178_956_970
 """Images whose header declares more pixels than this are refused (decompression bombs)."""
@@ -137,6 +139,11 @@ def load_preview(path: Path, max_side: int) -> Image.Image:
 def read_metadata(path: Path) -> PhotoMetadata:
     """Read dimensions and EXIF facts from the file's header, without decoding its pixels."""
     path = Path(path)
+    if is_video_path(path):
+        from engine.media import video
+
+        _checked_video(path)
+        return video.video_metadata(path)
     with _reading(path):
         if _checked_suffix(path) in RAW_EXTENSIONS:
             return _raw_metadata(read_raw(path.read_bytes(), None, MAX_PIXELS))
@@ -198,7 +205,17 @@ def _fit_within(side: int) -> Callable[[tuple[int, int]], int]:
     return needed
 
 
+def is_video_path(path: Path) -> bool:
+    """True if ``path`` is a video (read through :mod:`engine.media.video`)."""
+    return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+
+
 def _decode(path: Path, target_short: Callable[[tuple[int, int]], int]) -> DecodedPhoto:
+    if is_video_path(path):
+        from engine.media import video  # PyAV (FFmpeg) loads only when a video is read
+
+        _checked_video(path)
+        return video.decode_poster(path, target_short)
     with _reading(path):
         if _checked_suffix(path) in RAW_EXTENSIONS:
             raw = read_raw(path.read_bytes(), target_short, MAX_PIXELS)
@@ -240,6 +257,11 @@ def _shrink(image: Image.Image, needed: int) -> Image.Image:
 def _orient(image: Image.Image, orientation: int) -> Image.Image:
     method = _TRANSPOSE.get(orientation)
     return image if method is None else image.transpose(method)
+
+
+def _checked_video(path: Path) -> None:
+    with _reading(path):
+        _checked_suffix(path)
 
 
 def _checked_suffix(path: Path) -> str:

@@ -14,22 +14,27 @@ from pathlib import Path
 import numpy as np
 
 from engine.analyses.places import place_ids
+from engine.media.formats import poster_time
 from engine.records import SearchFilters, SearchHit
 from engine.search.cutoff import relevance_cutoff
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import BACKGROUND_SAMPLE, PhotoVectors
 from engine.store.vector_index import exact_search
+from engine.store.video_frames import FrameVectors, durations
 
 # Below this many photos an exact scan is as fast as HNSW and has perfect recall.
 EXACT_SEARCH_LIMIT = 20_000
 
 
 class FirstStage:
-    """Vector search over one model's photo vectors."""
+    """Vector search over one model's photo vectors and its video frames: a video that
+    matches by a frame comes once, with the score and time of its best frame."""
 
-    def __init__(self, catalog: Catalog, vectors: PhotoVectors) -> None:
+    def __init__(self, catalog: Catalog, vectors: PhotoVectors,
+                 frames: FrameVectors | None = None) -> None:
         self.catalog = catalog
         self.vectors = vectors
+        self.frames = frames
 
     def search(self, vector: np.ndarray, k: int, filters: SearchFilters | None = None,
                cut_off: bool = True, min_keep: int = 1,
@@ -42,6 +47,7 @@ class FirstStage:
         model_id, dim = vectors.model_id, vectors.dim
         n = k + len(exclude or ())
         vecs: np.ndarray | None
+        allowed_set: set[int] | None = None
         if only is not None or (filters is not None and not filters.is_empty()):
             allowed = list(only) if only is not None else []
             if filters is not None and not filters.is_empty():
@@ -52,6 +58,7 @@ class FirstStage:
                 allowed = passing if only is None else sorted(set(passing) & set(only))
             if not allowed:
                 return []
+            allowed_set = set(allowed)
             ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
             top_ids, top_scores = exact_search(vecs, ids, vector, n)
         elif len(vectors) <= EXACT_SEARCH_LIMIT:
@@ -60,6 +67,10 @@ class FirstStage:
         else:
             top_ids, top_scores = vectors.index.search(vector, n)
             vecs = None
+        moments: dict[int, float] = {}
+        if self.frames is not None:
+            top_ids, top_scores, moments = self._with_moments(vector, top_ids, top_scores, n,
+                                                              allowed_set)
         if exclude:
             # Drop excluded photos (the query photo itself) before the cut-off: its perfect
             # score must not set the bar for the others.
@@ -69,7 +80,27 @@ class FirstStage:
             keep = relevance_cutoff(top_scores, self.background_scores(vector, vecs),
                                     min_keep=min_keep)
             top_ids, top_scores = top_ids[:keep], top_scores[:keep]
-        return to_hits(self.catalog, top_ids, top_scores)
+        return to_hits(self.catalog, top_ids, top_scores, moments)
+
+    def _with_moments(self, vector: np.ndarray, ids: np.ndarray, scores: np.ndarray, n: int,
+                      allowed: set[int] | None
+                      ) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
+        """Merge the videos' best frames into the photo results: a video scores its best of
+        poster and frames, once; returns the ``n`` best and the moment (time) of each video
+        whose frame won."""
+        assert self.frames is not None
+        found = self.frames.best_moments(vector, allowed)
+        if not found:
+            return ids, scores, {}
+        merged = {int(i): float(s) for i, s in zip(ids, scores, strict=True)}
+        moments: dict[int, float] = {}
+        for pid, moment in found.items():
+            if moment.score > merged.get(pid, -np.inf):
+                merged[pid] = moment.score
+                moments[pid] = moment.time_s
+        order = sorted(merged.items(), key=lambda item: -item[1])[:n]
+        return (np.asarray([i for i, _ in order], np.int64),
+                np.asarray([s for _, s in order], np.float32), moments)
 
     def background_scores(self, vector: np.ndarray, vecs: np.ndarray | None) -> np.ndarray:
         """Scores of a random sample of the library: what an unrelated photo scores.
@@ -100,16 +131,24 @@ def filtered_ids(catalog: Catalog, filters: SearchFilters) -> list[int]:
 
 
 
-def to_hits(catalog: Catalog, ids: np.ndarray, scores: np.ndarray) -> list[SearchHit]:
+def to_hits(catalog: Catalog, ids: np.ndarray, scores: np.ndarray,
+            moments: dict[int, float] | None = None) -> list[SearchHit]:
     """Search hits for photo ids with their scores, in the given order (photos deleted since
-    the search are skipped)."""
+    the search are skipped). Videos say so, with ``moments`` (photo id -> best time) or their
+    poster frame's time."""
     rows = catalog.photo_rows([int(i) for i in ids])
+    videos = durations(catalog, [int(i) for i in ids])
     hits = []
     for pid, score in zip(ids, scores, strict=True):
         r = rows.get(int(pid))
         if r is None:
             continue
         camera = " ".join(x for x in (r[6], r[7]) if x) or None
-        hits.append(SearchHit(int(pid), Path(r[1]), float(score), r[5], r[3], r[4], camera,
-                              int(r[2]), bool(r[8])))
+        hit = SearchHit(int(pid), Path(r[1]), float(score), r[5], r[3], r[4], camera,
+                        int(r[2]), bool(r[8]))
+        duration = videos.get(int(pid))
+        if duration is not None:
+            time_s = (moments or {}).get(int(pid), poster_time(duration))
+            hit = replace(hit, kind="video", time_s=round(time_s, 3), duration_s=duration)
+        hits.append(hit)
     return hits

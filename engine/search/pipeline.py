@@ -40,6 +40,7 @@ from engine.search.second_stage import Candidate, Reranker, bytes_key
 from engine.search.understand import Understander, understand
 from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
+from engine.store.video_frames import FrameVectors
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class SearchPipeline:
         self.reranker = reranker
         self.captions = captions
         self._schemas_ready = False
+        self._frames: dict[str, FrameVectors] = {}  # model id -> its video frames, cached
         # Query understanding after dates and places, in order (engine.search.understand).
         self.understanders: list[Understander] = [PersonUnderstander(catalog)]
 
@@ -150,6 +152,18 @@ class SearchPipeline:
                                     details=exc.details) from exc
         return encoder.encode_images([decoded.image])[0]
 
+    def frame_vector(self, path: Path, time_s: float) -> np.ndarray:
+        """The vector of a video's frame at ``time_s`` (InvalidQueryError when unreadable)."""
+        from engine.media.video import frame_at
+
+        encoder = self._encoder()
+        try:
+            frame = frame_at(Path(path).resolve(), time_s, min_short=encoder.image_size)
+        except PhotoReadError as exc:
+            raise InvalidQueryError(f"Cannot use {path} as a search image: {exc.user_message}.",
+                                    details=exc.details) from exc
+        return encoder.encode_images([frame.image])[0]
+
     def bytes_vector(self, data: bytes) -> np.ndarray:
         """The vector of encoded image bytes (a drop or a paste)."""
         return self._encoder().encode_images([decode_image_bytes(data)])[0]
@@ -158,7 +172,12 @@ class SearchPipeline:
 
     def first_stage(self) -> FirstStage:
         """The first stage over the current model's vectors."""
-        return FirstStage(self.catalog, self._vectors())
+        vectors = self._vectors()
+        frames = self._frames.get(vectors.model_id)
+        if frames is None:
+            frames = FrameVectors(self.catalog, vectors.model_id, vectors.dim)
+            self._frames = {vectors.model_id: frames}  # the current model's only
+        return FirstStage(self.catalog, vectors, frames)
 
     def search(self, query: Query, k: int, filters: SearchFilters | None, cut_off: bool,
                rerank: bool) -> list[SearchHit]:
@@ -179,14 +198,16 @@ class SearchPipeline:
         return hits[:k]
 
     def similar(self, image: Path | bytes, k: int, filters: SearchFilters | None,
-                cut_off: bool) -> list[SearchHit]:
+                cut_off: bool, time_s: float | None = None) -> list[SearchHit]:
         """Photos that look like an image file or encoded image bytes (never the image
-        itself)."""
+        itself); for a video, ``time_s`` picks the frame to look like (default: its
+        poster)."""
         if isinstance(image, bytes | bytearray):
             vector, exclude = self.bytes_vector(bytes(image)), set()
         else:
             path = Path(image).expanduser()
-            vector = self.image_vector(path)
+            vector = (self.frame_vector(path, time_s) if time_s is not None
+                      and imaging.is_video_path(path) else self.image_vector(path))
             own = self.catalog.photo_id_for_path(str(path.resolve()))
             exclude = {own} if own is not None else set()
         return self.first_stage().search(vector, k, filters, cut_off, min_keep=min(k, 3),

@@ -33,9 +33,9 @@ def test_self_test_passes_unfrozen(tmp_path: Path) -> None:
     assert re.match(
         r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: image \S+, text \S+)\), "
         r"24 photos indexed, "
-        r"text\+image search ok, window ok \(zh_CN\), [\d.]+ s \(torch [\d.]+, photos [\d.]+, "
-        r"model "
-        r"[\d.]+, index [\d.]+, search [\d.]+, window [\d.]+\)$",
+        r"text\+image search ok, video decoders h264\S*, window ok \(zh_CN\), [\d.]+ s "
+        r"\(torch [\d.]+, photos [\d.]+, model [\d.]+, index [\d.]+, search [\d.]+, "
+        r"video [\d.]+, window [\d.]+\)$",
         lines[0],
     ), lines[0]
 
