@@ -639,6 +639,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>Ninguna aplicación pudo abrir %1</translation>
     </message>
     <message>
+        <source>No video player could open %1</source>
+        <translation>Ningún reproductor de vídeo pudo abrir %1</translation>
+    </message>
+    <message>
         <source>Copied %1</source>
         <translation>Copiado: %1</translation>
     </message>
@@ -736,6 +740,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>Mostrar en el gestor de archivos</translation>
     </message>
     <message>
+        <source>Play</source>
+        <translation>Reproducir</translation>
+    </message>
+    <message>
         <source>Text in the photo</source>
         <translation>Texto de la foto</translation>
     </message>
@@ -754,6 +762,18 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>matcher %1% sure it fits the query</source>
         <translation>el comparador está seguro al %1 % de que coincide con la búsqueda</translation>
+    </message>
+    <message>
+        <source>Play from %1</source>
+        <translation>Reproducir desde %1</translation>
+    </message>
+    <message>
+        <source>Play motion</source>
+        <translation>Reproducir el movimiento</translation>
+    </message>
+    <message>
+        <source>Opens a video player at this moment (mpv, VLC, IINA...; else the system&apos;s player from the start)</source>
+        <translation>Abre un reproductor de vídeo en este momento (mpv, VLC, IINA...; si no, el reproductor del sistema desde el principio)</translation>
     </message>
     <message>
         <source>Cannot show this photo:</source>
@@ -781,6 +801,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>Camera: %1</source>
         <translation>Cámara: %1</translation>
+    </message>
+    <message>
+        <source>Video, %1 long; best moment at %2</source>
+        <translation>Vídeo de %1; mejor momento en %2</translation>
     </message>
     <message>
         <source>Offline: the drive holding this photo is not connected</source>

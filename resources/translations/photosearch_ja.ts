@@ -624,6 +624,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>%1 を開けるアプリケーションがありません</translation>
     </message>
     <message>
+        <source>No video player could open %1</source>
+        <translation>%1 を開ける動画プレーヤーがありません</translation>
+    </message>
+    <message>
         <source>Copied %1</source>
         <translation>%1 をコピーしました</translation>
     </message>
@@ -720,6 +724,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>ファイルマネージャで表示</translation>
     </message>
     <message>
+        <source>Play</source>
+        <translation>再生</translation>
+    </message>
+    <message>
         <source>Text in the photo</source>
         <translation>写真の中の文字</translation>
     </message>
@@ -738,6 +746,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>matcher %1% sure it fits the query</source>
         <translation>照合モデルによる一致の確信度 %1%</translation>
+    </message>
+    <message>
+        <source>Play from %1</source>
+        <translation>%1 から再生</translation>
+    </message>
+    <message>
+        <source>Play motion</source>
+        <translation>動きを再生</translation>
+    </message>
+    <message>
+        <source>Opens a video player at this moment (mpv, VLC, IINA...; else the system&apos;s player from the start)</source>
+        <translation>この場面から動画プレーヤーで開きます（mpv、VLC、IINA など。なければシステムのプレーヤーで最初から）</translation>
     </message>
     <message>
         <source>Cannot show this photo:</source>
@@ -765,6 +785,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Camera: %1</source>
         <translation>カメラ: %1</translation>
+    </message>
+    <message>
+        <source>Video, %1 long; best moment at %2</source>
+        <translation>動画（長さ %1）。いちばん合う場面は %2</translation>
     </message>
     <message>
         <source>Offline: the drive holding this photo is not connected</source>

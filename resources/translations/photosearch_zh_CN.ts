@@ -624,6 +624,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>没有应用程序能打开 %1</translation>
     </message>
     <message>
+        <source>No video player could open %1</source>
+        <translation>没有视频播放器能打开 %1</translation>
+    </message>
+    <message>
         <source>Copied %1</source>
         <translation>已复制 %1</translation>
     </message>
@@ -720,6 +724,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
         <source>Text in the photo</source>
         <translation>照片中的文字</translation>
     </message>
@@ -738,6 +746,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>matcher %1% sure it fits the query</source>
         <translation>匹配模型有 %1% 把握符合搜索</translation>
+    </message>
+    <message>
+        <source>Play from %1</source>
+        <translation>从 %1 开始播放</translation>
+    </message>
+    <message>
+        <source>Play motion</source>
+        <translation>播放动态影像</translation>
+    </message>
+    <message>
+        <source>Opens a video player at this moment (mpv, VLC, IINA...; else the system&apos;s player from the start)</source>
+        <translation>在这一刻打开视频播放器（mpv、VLC、IINA 等；若没有，则用系统播放器从头播放）</translation>
     </message>
     <message>
         <source>Cannot show this photo:</source>
@@ -765,6 +785,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Camera: %1</source>
         <translation>相机：%1</translation>
+    </message>
+    <message>
+        <source>Video, %1 long; best moment at %2</source>
+        <translation>视频，时长 %1；最佳时刻在 %2</translation>
     </message>
     <message>
         <source>Offline: the drive holding this photo is not connected</source>
