@@ -134,7 +134,9 @@ def check_translations() -> None:
     from app.i18n import translate
 
     ours = translate("SearchBar", "Best matches only")
-    qt = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel).buttons()[0].text()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)  # held: its buttons die with it
+    qt = box.buttons()[0].text()
+    box.deleteLater()
     if ours == "Best matches only" or qt == "Cancel":
         raise SelfTestError(
             f"the {WINDOW_LANGUAGE} translations did not load (PhotoSearch's: {ours!r}, "
