@@ -51,10 +51,12 @@ class SearchPipeline:
 
     def __init__(self, catalog: Catalog, encoder: Callable[[], Any],
                  vectors: Callable[[], PhotoVectors], reranker: Reranker,
-                 captions: CaptionSearch) -> None:
+                 captions: CaptionSearch,
+                 remote: Callable[[], FirstStage | None] = lambda: None) -> None:
         self.catalog = catalog
         self._encoder = encoder
         self._vectors = vectors
+        self._remote = remote  # a vector store server's first stage, when one is set
         self.reranker = reranker
         self.captions = captions
         self._schemas_ready = False
@@ -157,8 +159,8 @@ class SearchPipeline:
     # -- searching ------------------------------------------------------------------------------
 
     def first_stage(self) -> FirstStage:
-        """The first stage over the current model's vectors."""
-        return FirstStage(self.catalog, self._vectors())
+        """The first stage over the current model's vectors (on a server when one is set)."""
+        return self._remote() or FirstStage(self.catalog, self._vectors())
 
     def search(self, query: Query, k: int, filters: SearchFilters | None, cut_off: bool,
                rerank: bool) -> list[SearchHit]:
