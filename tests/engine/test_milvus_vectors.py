@@ -95,6 +95,22 @@ def test_similar_and_an_empty_filter_on_milvus(indexed: IndexedLibrary,
 
 
 @pytest.mark.cluster
+def test_cli_publish_and_search_on_milvus(indexed: IndexedLibrary, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    vectors = f"milvus-lite:{tmp_path / 'cli.db'}"
+    base = ["--home", str(indexed.lib.home), "--model", "demo", "--vectors", vectors]
+    assert main([*base, "publish"]) == 0
+    assert "published 40 photos" in capsys.readouterr().out
+    assert main([*base, "search", "a red circle", "-k", "5", "--camera", "canon",
+                 "--json"]) == 0
+    out = capsys.readouterr().out
+    local = indexed.lib.search("a red circle", k=5, filters=SearchFilters(camera="canon"),
+                               rerank=False)
+    assert local and str(local[0].path) in out  # the best hit is never cut off
+    assert all(str(p) not in out for p in indexed.in_folder("phone"))  # Canon: the trip
+
+
+@pytest.mark.cluster
 def test_interrupted_publish_never_changes_the_catalog(
         tmp_path: Path, small_photos: Path, open_library,  # type: ignore[no-untyped-def]
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -251,3 +267,48 @@ def test_filter_expressions_are_exact() -> None:
     assert milvus_vectors.folder_key("/a/b_c") in milvus_vectors.ancestor_keys("/a/b_c/x.jpg")
     assert milvus_vectors.folder_key("/a/bxc") not in milvus_vectors.ancestor_keys(
         "/a/b_c/x.jpg")
+
+
+def _gps_exif(lat: float, lon: float) -> dict[int, object]:
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        d = int(value)
+        m = int((value - d) * 60)
+        return (float(d), float(m), round((value - d - m / 60) * 3600, 2))
+
+    return {1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)}
+
+
+@pytest.mark.cluster
+@pytest.mark.background_analyses
+def test_place_filters_run_in_milvus(tmp_path: Path, small_photos: Path,
+                                     open_library) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    places = {0: (48.8584, 2.2945), 1: (48.8606, 2.3376), 2: (38.7077, -9.1365),
+              3: (35.0116, 135.7681)}  # Paris twice, Lisbon, Kyoto
+    for n, path in enumerate(sorted(small_photos.iterdir())[:4]):
+        with Image.open(path) as im:
+            im.load()
+            exif = Image.Exif()
+            exif[0x8825] = _gps_exif(*places[n])
+            im.save(path, "JPEG", quality=92, exif=exif)
+    lib = open_library(tmp_path / "home")
+    lib.update_settings(disabled_analyses=("text",))  # places only: no OCR here
+    lib.add_folder(small_photos)
+    lib.index().result(timeout=900)
+    remote = Library.open(lib.home, model="demo", device="cpu",
+                          vectors=f"milvus-lite:{tmp_path / 'p.db'}")
+    try:
+        remote.publish()
+        for wanted, count in ((("paris",), 2), (("Lisbon", "Kyoto"), 2), (("FR",), 2),
+                              (("Portugal",), 1), (("Atlantis",), 0)):
+            filters = SearchFilters(places=wanted)
+            local = lib.search("a red circle", k=10, filters=filters, cut_off=False,
+                               rerank=False)
+            theirs = remote.search("a red circle", k=10, filters=filters, cut_off=False,
+                                   rerank=False)
+            assert len(local) == count
+            assert [h.photo_id for h in theirs] == [h.photo_id for h in local]
+    finally:
+        remote.close()
