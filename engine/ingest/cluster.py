@@ -20,9 +20,10 @@ cluster the user runs).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,9 +177,7 @@ class RayIndexer(Indexer):
         if not todo:
             return
         stats.begin()
-        claimed: set[int] = set()
         last_report = [0.0]
-        batch: list[PhotoWork] = []
 
         def tick(work: PhotoWork | None, submitted: bool = False) -> None:
             # Also after each batch handed to the writer: results arrive in bursts, and a
@@ -191,7 +190,16 @@ class RayIndexer(Indexer):
                                      work.path if work is not None else None,
                                      pass_name=PASS_NAME))
 
-        for index, row in self._remote_results(todo):
+        # closing(): a cancel or an error ends the Ray job (and this driver) at once.
+        with contextlib.closing(self._remote_results(todo)) as results:
+            self._consume(todo, results, vanished_by_hash, writer, stats, tick)
+
+    def _consume(self, todo: list[PhotoWork], results: Iterator[tuple[int, dict[str, Any]]],
+                 vanished_by_hash: dict[str, PhotoRow], writer: Writer, stats: PassStats,
+                 tick: Callable[[PhotoWork | None, bool], None]) -> None:
+        claimed: set[int] = set()
+        batch: list[PhotoWork] = []
+        for index, row in results:
             work = todo[index]
             self._finish(work, row, vanished_by_hash, claimed)
             stats.account(work)
@@ -203,7 +211,7 @@ class RayIndexer(Indexer):
             tick(work, submitted)
         if batch:
             writer.submit(batch)
-        tick(None)
+        tick(None, False)
 
     def _finish(self, work: PhotoWork, row: dict[str, Any],
                 vanished_by_hash: dict[str, PhotoRow], claimed: set[int]) -> None:
@@ -255,7 +263,8 @@ class RayIndexer(Indexer):
             work.record = PhotoRecord(path=f.path, folder_id=work.folder_id or 0, size=f.size,
                                       mtime_ns=f.mtime_ns, content_hash=None, error=work.error)
 
-    def _remote_results(self, todo: list[PhotoWork]) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _remote_results(self, todo: list[PhotoWork]
+                        ) -> Generator[tuple[int, dict[str, Any]], None, None]:
         """(index into ``todo``, the workers' row) as results stream in, in any order."""
         ray = _connect(self.options.address)
         try:

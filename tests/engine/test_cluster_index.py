@@ -114,6 +114,26 @@ def test_an_unreachable_cluster_is_a_clear_error(tmp_path: Path, small_photos: P
     assert lib.status().indexed == 0
 
 
+def test_workers_record_per_file_failures_and_refuse_another_model(small_photos: Path) -> None:
+    """The two worker stages in this process: a broken file carries its reason, a good one
+    its hash and pixels; a worker whose model is not the library's refuses to start."""
+    import pandas as pd
+
+    from engine.ingest.cluster import EmbedBatch, read_batch
+    from engine.media import imaging
+
+    (small_photos / "broken.jpg").write_bytes(b"not a jpeg at all")
+    good = sorted(small_photos.glob("*.png")) + sorted(small_photos.glob("*.jpg"))
+    good = [p for p in good if p.name != "broken.jpg"][:1]
+    paths = [str(small_photos / "broken.jpg"), str(good[0]), str(small_photos / "gone.jpg")]
+    out = read_batch(pd.DataFrame({"i": [0, 1, 2], "path": paths}), 64)
+    assert out["error"][0] == "not an image file" and out["hash"][0] == ""
+    assert out["error"][1] == "" and out["hash"][1] == imaging.content_hash(good[0])
+    assert out["error"][2] and out["payload"][2] == b""
+    with pytest.raises(ClusterError, match="same PhotoSearch and model files"):
+        EmbedBatch("demo", "local:demo-clip:not-this-one", "cpu", "torch", 1)
+
+
 def test_path_mapping() -> None:
     pairs = parse_path_map(["/srv/photos=/mnt/nas/photos"])
     assert map_path("/srv/photos/2021/a.jpg", pairs) == "/mnt/nas/photos/2021/a.jpg"

@@ -282,7 +282,8 @@ def _gps_exif(lat: float, lon: float) -> dict[int, object]:
 @pytest.mark.cluster
 @pytest.mark.background_analyses
 def test_place_filters_run_in_milvus(tmp_path: Path, small_photos: Path,
-                                     open_library) -> None:  # type: ignore[no-untyped-def]
+                                     open_library,  # type: ignore[no-untyped-def]
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     from PIL import Image
 
     places = {0: (48.8584, 2.2945), 1: (48.8606, 2.3376), 2: (38.7077, -9.1365),
@@ -296,11 +297,13 @@ def test_place_filters_run_in_milvus(tmp_path: Path, small_photos: Path,
     lib = open_library(tmp_path / "home")
     lib.update_settings(disabled_analyses=("text",))  # places only: no OCR here
     lib.add_folder(small_photos)
-    lib.index().result(timeout=900)
-    remote = Library.open(lib.home, model="demo", device="cpu",
-                          vectors=f"milvus-lite:{tmp_path / 'p.db'}")
+    uri = f"milvus-lite:{tmp_path / 'p.db'}"
+    # `index` with a vector server set publishes when it is done.
+    assert main(["--home", str(lib.home), "--model", "demo", "--device", "cpu",
+                 "--vectors", uri, "index", "--quiet"]) == 0
+    assert "published 20 photos" in capsys.readouterr().out
+    remote = Library.open(lib.home, model="demo", device="cpu", vectors=uri)
     try:
-        remote.publish()
         for wanted, count in ((("paris",), 2), (("Lisbon", "Kyoto"), 2), (("FR",), 2),
                               (("Portugal",), 1), (("Atlantis",), 0)):
             filters = SearchFilters(places=wanted)
