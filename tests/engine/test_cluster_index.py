@@ -77,16 +77,26 @@ def test_cluster_index_equals_local_index(tmp_path: Path, small_photos: Path, ra
     written = remote.catalog._query("SELECT COUNT(*) FROM photos")[0][0]
     assert 8 <= written < 21 and first < 20  # the broken file may be in the first batch
 
+    # A photo of the first batch moves meanwhile: the worker's hash finds it, it keeps its id.
+    committed = remote.catalog.photo_rows(
+        [int(i) for i in remote.catalog.searchable_vectors(model_id, dim)[0]])
+    moved_id, moved_row = next(iter(committed.items()))
+    name = Path(moved_row[1]).name
+    (photos / "sub").mkdir()
+    shutil.move(photos / name, photos / "sub" / name)
+
     # The next run does the rest: the same photos, failures and vectors as the local index.
     progress = []
     report = remote.index_on_cluster(_options(ray_address), progress.append,
                                      background=False).result(timeout=600)
     assert local_report.embedded == 20 and report.embedded == 20 - first
+    assert report.reused == 1 and report.removed == 0
+    assert remote.catalog.photo_id_for_path(str(photos.resolve() / "sub" / name)) == moved_id
     assert local_report.failed == 1
     failures = {f.path.name: f.reason for f in remote.failures()}
     assert failures == {f.path.name: f.reason for f in local.failures()}
     assert list(failures) == ["broken.jpg"]
-    assert any(p.phase == "embedding" and p.total == 21 - written for p in progress)
+    assert any(p.phase == "embedding" and p.total == 22 - written for p in progress)
     mine, theirs = _vectors(remote), _vectors(local)
     assert set(mine) == set(theirs) and len(mine) == 20
     cosines = [float(mine[n] @ theirs[n]) for n in mine]
@@ -94,15 +104,6 @@ def test_cluster_index_equals_local_index(tmp_path: Path, small_photos: Path, ra
     q = "a red circle"
     assert ([h.path.name for h in remote.search(q, k=5, cut_off=False, rerank=False)]
             == [h.path.name for h in local.search(q, k=5, cut_off=False, rerank=False)])
-
-    # A moved file keeps its photo id: the worker's hash finds it, nothing is embedded.
-    name = sorted(mine)[0]
-    old_id = remote.catalog.photo_id_for_path(str(photos.resolve() / name))
-    (photos / "sub").mkdir()
-    shutil.move(photos / name, photos / "sub" / name)
-    again = remote.index_on_cluster(_options(ray_address), background=False).result(timeout=600)
-    assert again.embedded == 0 and again.reused == 1 and again.removed == 0
-    assert remote.catalog.photo_id_for_path(str(photos.resolve() / "sub" / name)) == old_id
 
 
 def test_an_unreachable_cluster_is_a_clear_error(tmp_path: Path, small_photos: Path,
