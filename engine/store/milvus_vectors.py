@@ -131,15 +131,16 @@ class Credentials:
 
 
 def find_credentials(uri: VectorStoreUri) -> Credentials | None:
-    """The server's credentials from the environment, else the OS keyring, else None."""
+    """The server's credentials from the environment, else the OS keyring, else None (and
+    always None for Milvus Lite, which has no accounts)."""
+    if uri.kind == "lite":
+        return None
     token = os.environ.get(ENV_TOKEN)
     if token:
         return Credentials(token, "environment")
     user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
     if user and password:
         return Credentials(f"{user}:{password}", "environment")
-    if uri.kind == "lite":
-        return None
     try:
         import keyring
 

@@ -239,8 +239,11 @@ def test_credentials_never_appear_in_errors_logs_or_settings(
         lib.close()
 
 
-def test_vector_uris() -> None:
+def test_vector_uris(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parse_vectors_uri("") is None and parse_vectors_uri("local") is None
+    monkeypatch.setenv("PHOTOSEARCH_MILVUS_TOKEN", SECRET)
+    lite = parse_vectors_uri("milvus-lite:/tmp/x.db")
+    assert lite is not None and milvus_vectors.find_credentials(lite) is None  # no accounts
     server = parse_vectors_uri("milvus+tls://db.example:19530/museum")
     assert server is not None and server.client_uri == "https://db.example:19530"
     assert server.name == "museum"
