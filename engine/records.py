@@ -207,6 +207,9 @@ class Settings:
     rerank_k: int = 0  # candidates the second stage reorders; 0 = measured default per device
     disabled_analyses: tuple[str, ...] = ()  # background analyses switched off by the user
     runtime: str = "auto"  # auto (ONNX Runtime on the CPU, PyTorch on a GPU), torch or onnx
+    # Where searches find vectors: "" = the local index; milvus://HOST:PORT[/NAME] (never with
+    # credentials: they come from the environment or the OS keyring; docs/scale.md)
+    vectors: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,14 @@ import numpy as np
 from engine.analyses.base import AnalysisContext
 from engine.analyses.coverage import analysis_coverage
 from engine.analyses.registry import AnalysisSet
+from engine.api.archive import ArchiveFacade
 from engine.api.captions import CaptionsFacade
 from engine.api.facts import PhotoFactsFacade
 from engine.api.people import PeopleFacade
 from engine.errors import EngineError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
+from engine.ingest.cluster import ClusterOptions
 from engine.ingest.indexer import Indexer
 from engine.ingest.runs import LibraryRuns
 from engine.ingest.scan import DEFAULT_EXCLUDES
@@ -75,6 +77,7 @@ from engine.search.query import Query, Understood
 from engine.search.second_stage import Reranker
 from engine.store.catalog import Catalog
 from engine.store.lock import WriterLock
+from engine.store.milvus_vectors import PublishReport, parse_vectors_uri
 from engine.store.paths import default_home
 from engine.store.photo_vectors import PhotoVectors, slug
 from engine.store.settings import load_settings, resolve_device, resolve_model, save_settings
@@ -86,6 +89,7 @@ __all__ = [
     "ModelProgress", "Person", "PhotoDetails", "PhotoFace", "Query", "SearchFilters",
     "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
     "load_video_frame", "video_decoders", "write_demo_photos",
+    "ClusterOptions", "PublishReport",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
@@ -110,7 +114,7 @@ def load_video_frame(path: Path, time_s: float, size: int) -> Any:
     return frame_at(Path(path), time_s, max_side=size).image
 
 
-class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
+class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
     """A photo library: folders, the catalog, the model and its vector index.
 
     What the analyses found (text, places, dates, duplicates) and people are in the facade's
@@ -119,8 +123,9 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
     """
 
     def __init__(self, home: Path, model: str | None = None, device: str | None = None,
-                 matcher: str | None = None) -> None:
+                 matcher: str | None = None, vectors: str | None = None) -> None:
         self.home = home
+        self._vectors_override = vectors
         home.mkdir(parents=True, exist_ok=True)
         self._settings = load_settings(home)
         self._model_override = model
@@ -137,19 +142,23 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
                                   lambda: self.encoder)
         self._captions = CaptionSearch(self.catalog, home, self._ensure_ready)
         self._search = SearchPipeline(self.catalog, self._ensure_ready, self._photo_vectors,
-                                      self._reranker, self._captions)
+                                      self._reranker, self._captions,
+                                      self._remote_first_stage)
 
     @classmethod
     def open(cls, home: Path | None = None, model: str | None = None,
-             device: str | None = None, matcher: str | None = None) -> Library:
+             device: str | None = None, matcher: str | None = None,
+             vectors: str | None = None) -> Library:
         """Open (or create) the library at ``home``; fast, the model loads on first use.
 
-        ``model``, ``device`` and ``matcher`` (the reranking model) override the stored
-        settings for this session.
+        ``model``, ``device``, ``matcher`` (the reranking model) and ``vectors`` (where
+        searches find vectors, :attr:`vectors_uri`) override the stored settings for this
+        session.
         """
         home = Path(home).expanduser() if home is not None else default_home()
-        lib = cls(home, model, device, matcher)
+        lib = cls(home, model, device, matcher, vectors)
         parse_model_spec(lib.model_spec)  # fail early on a malformed spec
+        parse_vectors_uri(lib.vectors_uri)  # and on a malformed (or credential-holding) URI
         return lib
 
     # -- settings and models ------------------------------------------------------------------
@@ -164,6 +173,9 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         new = replace(self._settings, **changes)
         if "model" in changes:
             parse_model_spec(new.model)
+        if "vectors" in changes:  # never saves credentials: a URI holding them is refused
+            parse_vectors_uri(new.vectors)
+            self._close_store()
         save_settings(self.home, new)
         with self._model.lock:
             self._settings = new
@@ -487,6 +499,7 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         """Stop background work, save the index if it changed and close the catalog."""
         self._runs.stop()
         self._save_index()
+        self._close_store()
         self.catalog.close()
 
     def __enter__(self) -> Library:

@@ -32,6 +32,8 @@ examples:
   photosearch captions ~/Downloads/that.jpg -k 10 --json
   photosearch duplicates --similar
   photosearch trash ~/Pictures/IMG_1234-copy.jpg
+  photosearch index --ray 10.0.0.5:6379 --ray-path-map /Volumes/photos=/mnt/photos
+  photosearch --vectors milvus://10.0.0.6:19530 publish
   photosearch people                      # then: people name 3 Grace
   photosearch search "Grace beach"        # understood: beach · person Grace
 """
@@ -55,6 +57,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--matcher", help="reranking model: a BLIP ITM Hugging Face repo, "
                    "local-dir:PATH or demo (env PHOTOSEARCH_MATCHER; default demo with the "
                    "demo model, else Salesforce/blip-itm-base-coco)")
+    p.add_argument("--vectors", help="where searches find vectors: local (default), "
+                   "milvus://HOST:PORT[/NAME], milvus+tls://HOST:PORT[/NAME] or "
+                   "milvus-lite:FILE.db (env PHOTOSEARCH_VECTORS; credentials only from "
+                   "PHOTOSEARCH_MILVUS_TOKEN / _USER + _PASSWORD or the OS keyring)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

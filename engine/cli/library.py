@@ -25,6 +25,17 @@ def register(sub: Any) -> dict[str, Handler]:
                        "analyses")
     s.add_argument("--retry-failed", action="store_true", help="try failed files again")
     s.add_argument("--quiet", action="store_true", help="no progress bars")
+    s.add_argument("--ray", metavar="ADDRESS", help="decode and embed on the running Ray "
+                   "cluster at ADDRESS (HOST:PORT or ray://HOST:PORT); this machine writes")
+    s.add_argument("--ray-path-map", action="append", default=[], metavar="LOCAL=WORKER",
+                   help="the workers see the photos under LOCAL at WORKER (repeatable)")
+    s.add_argument("--ray-replicas", type=int, default=0, metavar="N",
+                   help="model replicas on the cluster (default: one per node; one per GPU)")
+    s.add_argument("--ray-cpus", type=float, default=1.0, metavar="X",
+                   help="CPUs per model replica (fractions allowed; default 1)")
+
+    s = sub.add_parser("publish", help="publish the library's vectors to the Milvus server "
+                       "of --vectors (the catalog is only read)")
 
     s = sub.add_parser("watch", help="keep the index current while folders change (Ctrl+C "
                        "stops)")
@@ -35,7 +46,8 @@ def register(sub: Any) -> dict[str, Handler]:
     s.add_argument("--json", action="store_true")
     s.add_argument("--failures", action="store_true", help="list every failed file")
     return {"add": _cmd_add, "remove": _cmd_remove, "folders": _cmd_folders,
-            "index": _cmd_index, "watch": _cmd_watch, "status": _cmd_status}
+            "index": _cmd_index, "watch": _cmd_watch, "status": _cmd_status,
+            "publish": _cmd_publish}
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
@@ -97,7 +109,16 @@ def _cmd_index(args: argparse.Namespace) -> int:
                 bar.set_postfix(failed=p.failed, refresh=False)
             bar.refresh()
 
-        job = lib.index(on_progress=progress, retry_failed=args.retry_failed)
+        if args.ray:
+            from engine.api import ClusterOptions
+            from engine.ingest.cluster import parse_path_map
+
+            options = ClusterOptions(args.ray, parse_path_map(args.ray_path_map),
+                                     replicas=args.ray_replicas, cpus_per_replica=args.ray_cpus)
+            job = lib.index_on_cluster(options, on_progress=progress,
+                                       retry_failed=args.retry_failed)
+        else:
+            job = lib.index(on_progress=progress, retry_failed=args.retry_failed)
         try:
             report = job.result()
         except KeyboardInterrupt:
@@ -123,7 +144,20 @@ def _cmd_index(args: argparse.Namespace) -> int:
         if report.failed:
             print(f"{report.failed} files could not be indexed; see `photosearch status "
                   "--failures`", file=sys.stderr)
+        if lib.vectors_uri not in ("", "local", "hnswlib"):  # searches use a server: update it
+            _print_published(lib.publish())
     return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    with library(args) as lib:
+        _print_published(lib.publish())
+    return 0
+
+
+def _print_published(report: Any) -> None:
+    print(f"published {report.total} photos to {report.collection}: {report.upserted} new or "
+          f"changed, {report.deleted} deleted")
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:

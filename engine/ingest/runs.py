@@ -38,8 +38,10 @@ class LibraryRuns:
         self._watch: Watch | None = None
 
     def index(self, on_progress: Callable[[IndexProgress], None] | None, retry_failed: bool,
-              background: bool) -> Job[IndexReport, IndexProgress]:
-        """The meaning pass, then (with ``background``) each background analysis's pass."""
+              background: bool, new_indexer: Callable[[], Indexer] | None = None
+              ) -> Job[IndexReport, IndexProgress]:
+        """The meaning pass, then (with ``background``) each background analysis's pass;
+        ``new_indexer`` replaces the library's indexer for this run (a cluster's)."""
         running = self._job
         if running is not None and not running.done():
             raise LibraryLockedError(
@@ -50,7 +52,7 @@ class LibraryRuns:
 
         def work(token: CancelToken, report: Callable[[IndexProgress], None]) -> IndexReport:
             try:
-                indexer = self._new_indexer()
+                indexer = (new_indexer or self._new_indexer)()
                 try:
                     with self.write_mutex:  # a running watch waits for this pass
                         result = indexer.run(token, report, retry_failed=retry_failed)

@@ -52,10 +52,12 @@ class SearchPipeline:
 
     def __init__(self, catalog: Catalog, encoder: Callable[[], Any],
                  vectors: Callable[[], PhotoVectors], reranker: Reranker,
-                 captions: CaptionSearch) -> None:
+                 captions: CaptionSearch,
+                 remote: Callable[[], FirstStage | None] = lambda: None) -> None:
         self.catalog = catalog
         self._encoder = encoder
         self._vectors = vectors
+        self._remote = remote  # a vector store server's first stage, when one is set
         self.reranker = reranker
         self.captions = captions
         self._schemas_ready = False
@@ -171,7 +173,11 @@ class SearchPipeline:
     # -- searching ------------------------------------------------------------------------------
 
     def first_stage(self) -> FirstStage:
-        """The first stage over the current model's vectors."""
+        """The first stage over the current model's vectors (on a server when one is set; a
+        server holds photos' vectors only, so videos' frames join on the local stage)."""
+        remote = self._remote()
+        if remote is not None:
+            return remote
         vectors = self._vectors()
         frames = self._frames.get(vectors.model_id)
         if frames is None:
