@@ -202,6 +202,8 @@ class Settings:
     rerank_k: int = 0  # candidates the second stage reorders; 0 = measured default per device
     disabled_analyses: tuple[str, ...] = ()  # background analyses switched off by the user
     runtime: str = "auto"  # auto (ONNX Runtime on the CPU, PyTorch on a GPU), torch or onnx
+    hub_endpoint: str = ""  # the Hugging Face Hub (or a mirror) models come from; "" = the Hub
+    query_language: str = ""  # the language of queries, for models that ask; "" = detect
 
 
 @dataclass(frozen=True)

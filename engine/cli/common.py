@@ -23,7 +23,8 @@ def library(args: argparse.Namespace) -> Any:
     from engine.api import Library
 
     return Library.open(args.home, model=args.model, device=args.device,
-                        matcher=getattr(args, "matcher", None))
+                        matcher=getattr(args, "matcher", None),
+                        hub_endpoint=getattr(args, "hub_endpoint", None))
 
 
 def filters(args: argparse.Namespace) -> Any:
