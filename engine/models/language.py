@@ -14,6 +14,7 @@ or English) is used unless the letters rule it out.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from typing import Any
@@ -50,7 +51,6 @@ NLLB_CODES: dict[str, str] = {
     "uk": "ukr_Cyrl", "ur": "urd_Arab", "uz": "uzn_Latn", "vi": "vie_Latn", "xh": "xho_Latn",
     "yo": "yor_Latn", "yue": "yue_Hant", "zh": "zho_Hans", "zu": "zul_Latn",
 }
-NLLB_TO_ISO = {code: iso for iso, code in NLLB_CODES.items() if iso not in ("nb",)}
 
 # Scripts that name a single language (Unicode character-name prefixes).
 _SCRIPT_LANGUAGE = (("HANGUL", "ko"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("THAI", "th"),
@@ -59,15 +59,27 @@ _SCRIPT_LANGUAGE = (("HANGUL", "ko"), ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("
                     ("TAMIL", "ta"), ("TELUGU", "te"), ("KANNADA", "kn"), ("MALAYALAM", "ml"),
                     ("GUJARATI", "gu"), ("GURMUKHI", "pa"), ("ORIYA", "or"), ("ETHIOPIC", "am"))
 
+# Languages by how many people write them (roughly), to break near-ties on short queries.
+_WIDELY_WRITTEN = ("en", "zh", "es", "ar", "hi", "pt", "ru", "ja", "de", "fr", "ko", "tr", "vi",
+                   "it", "fa", "pl", "uk", "nl", "th", "id", "ro", "el", "cs", "sv", "hu", "he",
+                   "bg", "sr", "da", "fi", "no", "sk", "hr", "mk", "be", "kk")
+
 _lock = threading.Lock()
 _identifier: Any = None
+
+
+_NLLB_FORM = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # FLORES-200: language_Script
+
+
+def _is_nllb_code(text: str) -> bool:
+    return bool(_NLLB_FORM.match(text))
 
 
 def normalise_language(value: str) -> str:
     """A user's language (``zh``, ``zh-CN``, ``zh_Hans``, ``zho_Hans``, ``Chinese`` is not
     accepted) as an ISO 639-1 code or an NLLB code kept as given; EngineError if unknown."""
     text = value.strip()
-    if text in NLLB_TO_ISO or text in NLLB_CODES.values():
+    if _is_nllb_code(text):
         return text
     base = text.replace("_", "-").split("-")[0].lower()
     if base in NLLB_CODES:
@@ -79,7 +91,7 @@ def normalise_language(value: str) -> str:
 
 def nllb_code(language: str) -> str:
     """NLLB's code for ``language`` (ISO 639-1 or already NLLB); English when it has none."""
-    if language in NLLB_TO_ISO or language in NLLB_CODES.values():
+    if _is_nllb_code(language):
         return language
     return NLLB_CODES.get(language.lower(), NLLB_CODES["en"])
 
@@ -141,7 +153,11 @@ def detect_language(text: str, fallback: str = "en") -> str:
     if any(lang == fallback for lang, _ in ranked):
         return fallback
     if not any(unicodedata.name(c, "").startswith("LATIN") for c in text):
-        return str(language)
+        # Close candidates (a short Russian query scores like Bulgarian): the more widely
+        # written language is the better bet.
+        close = [lang for lang, p in ranked if p >= probability / 3]
+        return min(close, key=lambda lang: _WIDELY_WRITTEN.index(lang)
+                   if lang in _WIDELY_WRITTEN else len(_WIDELY_WRITTEN))
     return fallback
 
 
