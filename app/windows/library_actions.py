@@ -70,7 +70,7 @@ class LibraryActions:
             self.statusBar().showMessage("Settings saved", 4000)
             if "model" in changes or "device" in changes:
                 self.index_on_start = "model" in changes  # embed the photos with the new model
-                self.model_presenter.load()
+                self.model_presenter.switch()
             elif changes.keys() & {"rerank", "matcher", "rerank_k"}:
                 self.search_presenter.search_now()  # the results on screen, reranked or not
 

@@ -40,9 +40,9 @@ from engine.ingest.watcher import Watch, WatchEvent
 from engine.jobs import CancelToken, Job
 from engine.media.imaging import load_preview
 from engine.media.imaging import make_thumbnail as load_thumbnail
-from engine.models.clip import check_local_dir, parse_model_spec
 from engine.models.choices import SOURCE as SOURCE_OF_FIGURES
 from engine.models.choices import ModelChoice, model_choice, model_choices, recommended_model
+from engine.models.clip import check_local_dir, parse_model_spec
 from engine.models.hub import check_endpoint, current_endpoint, resolve_endpoint, use_endpoint
 from engine.models.language import detect_language, normalise_language, system_language
 from engine.models.matcher import resolve_matcher

@@ -257,6 +257,7 @@ class ClipEncoder:
         spec = self.spec
         if spec.local_dir is not None:
             check_local_dir(spec)
+        _require_transformers(spec)
         online = False
         try:
             with hub_access() as online:
@@ -522,6 +523,25 @@ def hub_repo_for(spec: ModelSpec) -> str | None:
         return None
     hub = cfg.get("hf_hub") if cfg else None
     return hub.rstrip("/") if hub else None
+
+
+def _require_transformers(spec: ModelSpec) -> None:
+    """A Hugging Face text tower (the multilingual models) needs transformers: say so plainly
+    rather than as a failed download."""
+    import importlib.util
+
+    from engine.models.download import model_config, text_tower_repos
+
+    try:
+        repos = text_tower_repos(model_config(spec))
+    except Exception:
+        return
+    if any(repos) and importlib.util.find_spec("transformers") is None:
+        raise ModelUnavailableError(
+            f"The model '{spec.raw}' has a Hugging Face text tower ({repos[0] or repos[1]}), "
+            "which needs the transformers package: `pip install transformers` (it comes with "
+            "PhotoSearch's rerank extra), then try again.",
+            reason=ModelUnavailableError.LOAD_FAILED)
 
 
 def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavailableError:

@@ -81,6 +81,7 @@ def hub_candidates(spec: ModelSpec) -> list[tuple[str, tuple[str, ...]]]:
     # open_clip's convention: "org/repo/" means the default weights file, "org/repo/name.bin"
     # that file; either way a .safetensors twin is preferred when the repository has one.
     repo, filename = os.path.split(str(cfg["hf_hub"]))
+    weights: list[tuple[str, tuple[str, ...]]]
     if not filename or filename == WEIGHTS_FILE:
         weights = [(repo, (SAFE_WEIGHTS_FILE, WEIGHTS_FILE))]
     elif filename.endswith((".bin", ".pth")):

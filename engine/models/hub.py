@@ -70,7 +70,7 @@ def use_endpoint(endpoint: str | None) -> None:
             return
         if _original is None:
             _original = (constants.ENDPOINT, constants.HUGGINGFACE_CO_URL_TEMPLATE)
-        if constants.ENDPOINT != endpoint:
+        if endpoint != constants.ENDPOINT:
             constants.ENDPOINT = endpoint
             constants.HUGGINGFACE_CO_URL_TEMPLATE = (
                 endpoint + "/{repo_id}/resolve/{revision}/{filename}")

@@ -219,3 +219,21 @@ def test_a_cancelled_text_tower_download_leaves_nothing_that_passes_for_whole(
         assert "tokenizer.json" in missing and "open_clip_model.safetensors" not in missing
         encoder = ClipEncoder(spec, "cpu", "fp32").load(on_progress=lambda p: None)
         assert encoder.encode_texts(SENTENCES[:1]).shape == (1, 32)
+
+
+def test_without_transformers_a_multilingual_model_says_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        # This computer as one without the rerank extra: transformers is not installed.
+        return None if name == "transformers" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(ModelUnavailableError) as caught:
+        ClipEncoder(parse_model_spec("xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k"),
+                    "cpu").load()
+    assert "`pip install transformers`" in caught.value.user_message
+    assert "xlm-roberta-base" in caught.value.user_message
