@@ -8,13 +8,15 @@ and this module words each reason for the window, naming the buttons next to the
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
+from engine.api import model_choices
 from engine.errors import EngineError, ModelUnavailableError
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 # Download sizes of models the settings offer by name, for "about N MB" before any download
 # has started (offline there is no Hub to ask).
-APPROX_BYTES = {DEFAULT_MODEL: 605_000_000}
+APPROX_BYTES = {c.spec: c.download_bytes for c in model_choices() if c.download_bytes}
 NEXT_STEPS = "choose a folder that holds the model, or use the small demo model"
 
 
@@ -52,15 +54,19 @@ def unavailable_text(exc: BaseException, model: str) -> str:
     """Why the model could not load, and what to do, in the window's words."""
     reason = getattr(exc, "reason", "")
     size = f" (about {megabytes(APPROX_BYTES[model])})" if model in APPROX_BYTES else ""
+    server = urlparse(getattr(exc, "endpoint", "") or "https://huggingface.co").netloc
+    mirror = (f" If {server} is blocked where you are, enter a mirror such as "
+              "https://hf-mirror.com as Model server in Settings\u2026.")
     if reason == ModelUnavailableError.OFFLINE:
         return (
-            f"PhotoSearch can't reach huggingface.co to download the model \u201c{model}\u201d"
-            f"{size}. Connect to the internet and try again, {NEXT_STEPS}."
+            f"PhotoSearch can't reach {server} to download the model \u201c{model}\u201d"
+            f"{size}. Connect to the internet and try again, {NEXT_STEPS}.{mirror}"
         )
     if reason == ModelUnavailableError.DOWNLOAD_FAILED:
         return (
             f"PhotoSearch couldn't download the model \u201c{model}\u201d{size} from "
-            f"huggingface.co. Try again later, {NEXT_STEPS}. Copy details tells what went wrong."
+            f"{server}. Try again later, {NEXT_STEPS}. Copy details tells what went wrong."
+            f"{mirror}"
         )
     if reason == ModelUnavailableError.UNKNOWN_MODEL:
         return (

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.api import model_choices
+
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
-KNOWN_MODELS = {
-    "demo": "the tiny model bundled with PhotoSearch (14 MB, for trying it out)",
-    DEFAULT_MODEL: "a good general model (about 600 MB, downloaded once on first use)",
-}
+# The models the engine describes (size, languages, published retrieval figures).
+KNOWN_MODELS = {c.spec: f"{c.title} ({c.summary()})" for c in model_choices()}
 GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
 
 
@@ -63,8 +63,9 @@ class SettingsDialog(QDialog):
 
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        for spec in KNOWN_MODELS:
+        for index, spec in enumerate(KNOWN_MODELS):
             self.model_combo.addItem(spec)
+            self.model_combo.setItemData(index, KNOWN_MODELS[spec], Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentText(settings.model)
         self.model_combo.setToolTip(
             "An open_clip ARCH/PRETRAINED pair, hf-hub:ORG/REPO, local-dir:/path/to/folder, "
@@ -122,10 +123,18 @@ class SettingsDialog(QDialog):
         self.exclude_edit.setPlaceholderText("One pattern per line, e.g.\n*/.thumbnails/*\n*.psd")
         self.exclude_edit.setFixedHeight(90)
 
+        self.hub_edit = QLineEdit(settings.hub_endpoint)
+        self.hub_edit.setPlaceholderText(
+            "https://huggingface.co (or a mirror, e.g. https://hf-mirror.com)")
+        self.hub_edit.setToolTip(
+            "Where models are downloaded from. If huggingface.co is blocked where you are, "
+            "enter a mirror such as https://hf-mirror.com")
+
         form = QFormLayout()
         form.addRow("Model:", model_row)
         form.addRow("", self.model_note)
         form.addRow("Status:", self.model_status)
+        form.addRow("Model server:", self.hub_edit)
         form.addRow("Device:", self.device_combo)
         form.addRow("Reranking:", self.rerank_check)
         form.addRow("Reranking model:", self.matcher_edit)
@@ -199,6 +208,7 @@ class SettingsDialog(QDialog):
             "thumbnail_cache_mb": self.cache_spin.value(),
             "exclude": tuple(patterns),
             "disabled_analyses": self._disabled_analyses(),
+            "hub_endpoint": self.hub_edit.text().strip(),
         }
 
     def _disabled_analyses(self) -> tuple[str, ...]:

@@ -199,11 +199,9 @@ MULTILINGUAL = "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k"
 
 
 def test_a_chinese_computer_is_offered_the_multilingual_model_on_first_run(  # type: ignore[no-untyped-def]
-    qtbot, tmp_path
+    qtbot, empty_library
 ):
-    from fake_library import FakeLibrary
-
-    library = FakeLibrary(tmp_path, photos=0, with_folder=False)
+    library = empty_library
     library.update_settings(model=DEFAULT_MODEL)
     library.download_bytes = 600_000_000
     library.download_hold_at = 120_000_000  # the English model's download is under way...
@@ -228,10 +226,8 @@ def test_a_chinese_computer_is_offered_the_multilingual_model_on_first_run(  # t
 
 
 @pytest.mark.parametrize("language", ["en_US", "en_GB"])
-def test_an_english_computer_is_offered_nothing(qtbot, tmp_path, language):  # type: ignore[no-untyped-def]
-    from fake_library import FakeLibrary
-
-    library = FakeLibrary(tmp_path, photos=0, with_folder=False)
+def test_an_english_computer_is_offered_nothing(qtbot, empty_library, language):  # type: ignore[no-untyped-def]
+    library = empty_library
     library.update_settings(model=DEFAULT_MODEL)
     window = make_window(qtbot, library, load_model=False)
     window.system_language = language
@@ -242,10 +238,8 @@ def test_an_english_computer_is_offered_nothing(qtbot, tmp_path, language):  # t
     window.shutdown()
 
 
-def test_no_offer_once_the_person_chose_another_model(qtbot, tmp_path):  # type: ignore[no-untyped-def]
-    from fake_library import FakeLibrary
-
-    library = FakeLibrary(tmp_path, photos=0, with_folder=False)
+def test_no_offer_once_the_person_chose_another_model(qtbot, empty_library):  # type: ignore[no-untyped-def]
+    library = empty_library
     library.update_settings(model="demo")
     window = make_window(qtbot, library, load_model=False)
     window.system_language = "ja_JP"

@@ -121,3 +121,15 @@ def test_settings_command_stores_the_query_language_and_refuses_unknown_ones(
     assert "not a language PhotoSearch knows" in capsys.readouterr().err
     assert main(["--home", home, "settings", "colour", "red"]) == 1
     assert "There is no setting 'colour'" in capsys.readouterr().err
+
+
+def test_search_lang_is_checked_and_used_for_the_session(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "--model", "demo", "search", "一个红色的圆", "--lang",
+                 "Klingon"]) == 1
+    assert "not a language PhotoSearch knows" in capsys.readouterr().err
+    # A model that takes no language code (the demo's CLIP tokenizer) searches as usual.
+    assert main(["--home", home, "--model", "demo", "search", "a red circle", "--lang", "en",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) is not None
