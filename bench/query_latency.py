@@ -13,7 +13,8 @@ PyTorch (the ONNX path does not take Hugging Face text towers); ``--runtime torc
 English model on PyTorch too, for a like-for-like comparison.
 
 Usage: python bench/query_latency.py [--sizes 10000 100000] [--models english multilingual]
-[--runtime auto|torch|onnx]; last line: ``p50_ms: X`` (the last size, the first model).
+[--runtime auto|torch|onnx] [--text-tower]; last line: ``p50_ms: X`` (the last size, the first
+model).
 """
 
 from __future__ import annotations
@@ -115,6 +116,40 @@ def measure(n: int, model_dir: Path, queries: list[str] = QUERIES) -> dict[str, 
             "path": "exact" if n <= 20000 else "hnsw", "runtime": runtime}
 
 
+def text_tower_only(english: Path, multilingual: Path, rounds: int = 7) -> None:
+    """The text tower alone (tokenise + encode one query), the models interleaved round by
+    round so that a busy machine slows them alike; medians over every query of every round."""
+    from engine.models.clip import ClipEncoder, parse_model_spec
+    from engine.models.runtime import OnnxEncoder
+
+    en_spec = parse_model_spec(f"local-dir:{english}")
+    ml_spec = parse_model_spec(f"local-dir:{multilingual}")
+    encoders: list[tuple[str, Any, list[str]]] = [
+        ("ViT-B-32 [onnx], en", OnnxEncoder(en_spec, "cpu").load(), QUERIES),
+        ("ViT-B-32 [torch fp32], en", ClipEncoder(en_spec, "cpu", "fp32").load(), QUERIES),
+    ]
+    xlmr = ClipEncoder(ml_spec, "cpu", "fp32").load()
+    encoders += [("xlm-roberta-base-ViT-B-32 [torch fp32], en", xlmr, QUERIES),
+                 ("xlm-roberta-base-ViT-B-32 [torch fp32], zh", xlmr, QUERIES_ZH)]
+    times: dict[str, list[float]] = {label: [] for label, _, _ in encoders}
+    for _label, encoder, queries in encoders:  # warm-up
+        encoder.encode_texts(queries[:2])
+    for _ in range(rounds):
+        for label, encoder, queries in encoders:
+            for q in queries:
+                t = time.perf_counter()
+                encoder.encode_texts([q])
+                times[label].append((time.perf_counter() - t) * 1000)
+    for label, encoder, queries in encoders:
+        tokens = ""
+        if isinstance(encoder, ClipEncoder):
+            ids = encoder.tokenize(queries)
+            pad = 1 if "xlm" in label else 0
+            tokens = f", {float((ids != pad).sum(1).float().mean()):.1f} tokens per query"
+        print(f"text tower only, {label}: median {np.median(times[label]):.1f} ms, "
+              f"p90 {np.percentile(times[label], 90):.1f} ms{tokens}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -123,6 +158,9 @@ def main() -> None:
                         choices=["english", "multilingual"])
     parser.add_argument("--runtime", choices=["auto", "torch", "onnx"],
                         help="PHOTOSEARCH_RUNTIME for this run (default: as set, else auto)")
+    parser.add_argument("--text-tower", action="store_true",
+                        help="also time the text towers alone, English and multilingual "
+                        "interleaved")
     args = parser.parse_args()
     if args.runtime:
         os.environ["PHOTOSEARCH_RUNTIME"] = args.runtime
@@ -144,6 +182,10 @@ def main() -> None:
             print(f"{label} [{r['runtime']}], {language} queries, {n:>7} photos ({r['path']}): "
                   f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, recall@10 {r['recall']:.3f}, "
                   f"first load + index build {r['load_s']:.1f} s", flush=True)
+    if args.text_tower:
+        text_tower_only(random_weight_model(args.work / "vit-b-32-random"),
+                        random_weight_multilingual_model(
+                            args.work / "xlm-roberta-base-b32-random"))
     print(f"p50_ms: {first[-1]:.1f}")
 
 
