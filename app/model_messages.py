@@ -8,17 +8,19 @@ and this module words each reason for the window, naming the buttons next to the
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from PySide6.QtCore import QLocale
 
 from app.formatting import number
 from app.i18n import translate
+from engine.api import model_choices
 from engine.errors import EngineError, ModelUnavailableError
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 # Download sizes of models the settings offer by name, for "about N MB" before any download
 # has started (offline there is no Hub to ask).
-APPROX_BYTES = {DEFAULT_MODEL: 605_000_000}
+APPROX_BYTES = {c.spec: c.download_bytes for c in model_choices() if c.download_bytes}
 
 
 def megabytes(n: int) -> str:
@@ -63,20 +65,24 @@ def unavailable_text(exc: BaseException, model: str) -> str:
     if model in APPROX_BYTES:
         name = translate("model_messages", "%1 (about %2)").replace("%1", name).replace(
             "%2", megabytes(APPROX_BYTES[model]))
+    server = urlparse(getattr(exc, "endpoint", "") or "https://huggingface.co").netloc
+    mirror = " " + translate(
+        "model_messages", "If %1 is blocked where you are, enter a mirror such as "
+        "https://hf-mirror.com as Model server in Settings\u2026.").replace("%1", server)
     if reason == ModelUnavailableError.OFFLINE:
         return translate(
             "model_messages",
-            "PhotoSearch can't reach huggingface.co to download the model %1. Connect to the "
+            "PhotoSearch can't reach %2 to download the model %1. Connect to the "
             "internet and try again, choose a folder that holds the model, or use the small "
             "demo model.",
-        ).replace("%1", name)
+        ).replace("%1", name).replace("%2", server) + mirror
     if reason == ModelUnavailableError.DOWNLOAD_FAILED:
         return translate(
             "model_messages",
-            "PhotoSearch couldn't download the model %1 from huggingface.co. Try again later, "
+            "PhotoSearch couldn't download the model %1 from %2. Try again later, "
             "choose a folder that holds the model, or use the small demo model. Copy details "
             "tells what went wrong.",
-        ).replace("%1", name)
+        ).replace("%1", name).replace("%2", server) + mirror
     if reason == ModelUnavailableError.UNKNOWN_MODEL:
         return translate(
             "model_messages",

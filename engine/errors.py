@@ -33,9 +33,11 @@ class ModelUnavailableError(EngineError):
     DEVICE = "device"  # the requested device (GPU) is not available
     LOAD_FAILED = "load_failed"  # anything else
 
-    def __init__(self, user_message: str, details: str = "", reason: str = LOAD_FAILED) -> None:
+    def __init__(self, user_message: str, details: str = "", reason: str = LOAD_FAILED,
+                 endpoint: str = "") -> None:
         super().__init__(user_message, details)
         self.reason = reason
+        self.endpoint = endpoint  # the Hub address a download was tried from, if one was
 
 
 class InvalidModelSpecError(EngineError):

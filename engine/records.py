@@ -210,6 +210,8 @@ class Settings:
     # Where searches find vectors: "" = the local index; milvus://HOST:PORT[/NAME] (never with
     # credentials: they come from the environment or the OS keyring; docs/scale.md)
     vectors: str = ""
+    hub_endpoint: str = ""  # the Hugging Face Hub (or a mirror) models come from; "" = the Hub
+    query_language: str = ""  # the language of queries, for models that ask; "" = detect
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,16 @@ class ModelPresenter(QObject):
             on_error=self._on_error,
         )
 
+    def switch(self) -> None:
+        """The model or device setting changed: stop what is under way (the old model's
+        download) and load anew."""
+        if self._job is not None and self.state in BUSY:
+            self._reload = True  # the stopped job's end starts the new load (see _again)
+            self._cancelling = False
+            self._job.cancel()
+            return
+        self.load()
+
     def cancel(self) -> None:
         """Stop the download or load under way (the state becomes CANCELLED)."""
         if self._job is None or self.state not in BUSY:

@@ -45,9 +45,11 @@ FIRST_RUN_EXAMPLE = "a dog on the beach at sunset"
 
 
 class FirstRunPage(QWidget):
-    """Shown while the library has no folders: explains and offers "Add a folder"."""
+    """Shown while the library has no folders: explains and offers "Add a folder" (and, for a
+    computer whose language is not English, the multilingual model)."""
 
     add_requested = Signal()
+    model_offer_accepted = Signal(str)  # the offered model's spec
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,15 @@ class FirstRunPage(QWidget):
         self.model_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.model_label.setWordWrap(True)
         _muted(self.model_label)
+        self.offer_text = QLabel("")
+        self.offer_text.setObjectName("modelOffer")
+        self.offer_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.offer_text.setWordWrap(True)
+        self.offer_button = QPushButton("")
+        self.offer_button.clicked.connect(
+            lambda: self.model_offer_accepted.emit(self._offered))
+        self._offered = ""
+        self.hide_model_offer()
 
         layout = _centred_column(self)
         layout.addWidget(self.icon)
@@ -86,7 +97,24 @@ class FirstRunPage(QWidget):
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addSpacing(16)
         layout.addWidget(self.model_label)
+        layout.addSpacing(12)
+        layout.addWidget(self.offer_text)
+        layout.addWidget(self.offer_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.refresh_icons()
+
+    def show_model_offer(self, spec: str, text: str, button: str) -> None:
+        """Offer the model ``spec`` (``text`` says why, ``button`` is the button's words)."""
+        self._offered = spec
+        self.offer_text.setText(text)
+        self.offer_button.setText(button)
+        self.offer_text.setVisible(True)
+        self.offer_button.setVisible(True)
+
+    def hide_model_offer(self) -> None:
+        """No model to offer (or it was taken)."""
+        self._offered = ""
+        self.offer_text.setVisible(False)
+        self.offer_button.setVisible(False)
 
     def refresh_icons(self) -> None:
         """Re-tint icons after a palette change."""

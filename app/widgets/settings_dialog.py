@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,14 +29,48 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import LANGUAGES, preferred_language, translate
+from app.model_messages import megabytes
+from engine.api import ModelChoice, model_choices
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
-KNOWN_MODELS = {
+# Hand-written descriptions of the two models most people meet; the others are described from
+# the engine's facts (size, languages, published figures) in translated words.
+DESCRIPTIONS = {
     "demo": QT_TRANSLATE_NOOP(
         "SettingsDialog", "the tiny model bundled with PhotoSearch (14 MB, for trying it out)"),
     DEFAULT_MODEL: QT_TRANSLATE_NOOP(
         "SettingsDialog", "a good general model (about 600 MB, downloaded once on first use)"),
 }
+CHOICES: dict[str, ModelChoice] = {c.spec: c for c in model_choices()}
+KNOWN_MODELS = list(CHOICES)
+
+
+def percent(value: float | None) -> str:
+    """A published recall: ``0.5369`` -> ``"54%"``, ``0.0072`` -> ``"0.7%"``."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.1f}%" if value < 0.1 else f"{round(100 * value)}%"
+
+
+def describe_model(spec: str) -> str:
+    """What a known model is, in the UI language ("" for a model the engine doesn't list)."""
+    if spec in DESCRIPTIONS:
+        return translate("SettingsDialog", DESCRIPTIONS[spec])
+    choice = CHOICES.get(spec)
+    if choice is None:
+        return ""
+    count = re.match(r"\d+", choice.languages)
+    languages = (translate("SettingsDialog", "%1 languages").replace("%1", count.group(0))
+                 if choice.multilingual and count else choice.languages)
+    size = megabytes(choice.download_bytes)
+    text = translate("SettingsDialog", "a multilingual model (%1, about %2, downloaded once)"
+                     ).replace("%1", languages).replace("%2", size)
+    if choice.xm3600_zh_r1 is not None:
+        text += translate(
+            "SettingsDialog", "; finds the right photo first for %1 of Chinese and %2 of "
+            "English queries (Crossmodal-3600)").replace(
+            "%1", percent(choice.xm3600_zh_r1)).replace("%2", percent(choice.xm3600_en_r1))
+    return text
 GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
 
 
@@ -68,8 +103,10 @@ class SettingsDialog(QDialog):
 
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        for spec in KNOWN_MODELS:
+        for index, spec in enumerate(KNOWN_MODELS):
             self.model_combo.addItem(spec)
+            self.model_combo.setItemData(index, describe_model(spec),
+                                         Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentText(settings.model)
         self.model_combo.setToolTip(
             translate(
@@ -150,10 +187,18 @@ class SettingsDialog(QDialog):
             "SettingsDialog", "One pattern per line, e.g.\n*/.thumbnails/*\n*.psd"))
         self.exclude_edit.setFixedHeight(90)
 
+        self.hub_edit = QLineEdit(settings.hub_endpoint)
+        self.hub_edit.setPlaceholderText(translate(
+            "SettingsDialog", "https://huggingface.co (or a mirror, e.g. https://hf-mirror.com)"))
+        self.hub_edit.setToolTip(translate(
+            "SettingsDialog", "Where models are downloaded from. If huggingface.co is blocked "
+            "where you are, enter a mirror such as https://hf-mirror.com"))
+
         form = QFormLayout()
         form.addRow(translate("SettingsDialog", "Model:"), model_row)
         form.addRow("", self.model_note)
         form.addRow(translate("SettingsDialog", "Status:"), self.model_status)
+        form.addRow(translate("SettingsDialog", "Model server:"), self.hub_edit)
         form.addRow(translate("SettingsDialog", "Device:"), self.device_combo)
         form.addRow(translate("SettingsDialog", "Reranking:"), self.rerank_check)
         form.addRow(translate("SettingsDialog", "Reranking model:"), self.matcher_edit)
@@ -221,7 +266,7 @@ class SettingsDialog(QDialog):
         spec = spec.strip()
         if spec in KNOWN_MODELS:
             note = translate("SettingsDialog", "“%1” is %2.").replace("%1", spec).replace(
-                "%2", translate("SettingsDialog", KNOWN_MODELS[spec]))
+                "%2", describe_model(spec))
         else:
             note = (
                 translate(
@@ -255,6 +300,7 @@ class SettingsDialog(QDialog):
             "thumbnail_cache_mb": self.cache_spin.value(),
             "exclude": tuple(patterns),
             "disabled_analyses": self._disabled_analyses(),
+            "hub_endpoint": self.hub_edit.text().strip(),
         }
 
     def _disabled_analyses(self) -> tuple[str, ...]:

@@ -76,7 +76,9 @@ class LibraryActions:
             self.statusBar().showMessage(translate("MainWindow", "Settings saved"), 4000)
             if "model" in changes or "device" in changes:
                 self.index_on_start = "model" in changes  # embed the photos with the new model
-                self.model_presenter.load()
+                self.model_presenter.switch()
+            elif "hub_endpoint" in changes and self.model_presenter.state != "ready":
+                self.model_presenter.switch()  # try the download again from the new server
             elif changes.keys() & {"rerank", "matcher", "rerank_k"}:
                 self.search_presenter.search_now()  # the results on screen, reranked or not
 

@@ -242,6 +242,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         lp.places_changed.connect(self.filter_bar.set_places)
         self.folders_panel.add_requested.connect(self.add_folder)
         self.first_run_page.add_requested.connect(self.add_folder)
+        self.first_run_page.model_offer_accepted.connect(self.use_offered_model)
         self.folders_panel.remove_requested.connect(self.remove_folder)
         self.folders_panel.pause_requested.connect(lp.set_folder_paused)
         self.status_line.failures_requested.connect(self.open_failures)
@@ -339,6 +340,7 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             return
         self._start_requested = False
         self.library_presenter.refresh()
+        self.offer_recommended_model()
         self.model_presenter.load()
         # The first typed search would wait ~0.7 s for the date parser: load it alongside the
         # model, off the engine lane so that no search queues behind it.

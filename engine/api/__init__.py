@@ -42,7 +42,11 @@ from engine.ingest.watcher import Watch, WatchEvent
 from engine.jobs import CancelToken, Job
 from engine.media.imaging import load_preview
 from engine.media.imaging import make_thumbnail as load_thumbnail
+from engine.models.choices import SOURCE as SOURCE_OF_FIGURES
+from engine.models.choices import ModelChoice, model_choice, model_choices, recommended_model
 from engine.models.clip import check_local_dir, parse_model_spec
+from engine.models.hub import check_endpoint, current_endpoint, resolve_endpoint, use_endpoint
+from engine.models.language import detect_language, normalise_language, system_language
 from engine.models.matcher import resolve_matcher
 from engine.models.runtime import fidelity_summary, planned_runtime, resolve_runtime
 from engine.models.session import Encoder, ModelSession
@@ -90,6 +94,8 @@ __all__ = [
     "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
     "load_video_frame", "video_decoders", "write_demo_photos",
     "ClusterOptions", "PublishReport",
+    "ModelChoice", "model_choice", "model_choices", "recommended_model",
+    "detect_language", "system_language", "SOURCE_OF_FIGURES",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
 ]
 
@@ -123,7 +129,8 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
     """
 
     def __init__(self, home: Path, model: str | None = None, device: str | None = None,
-                 matcher: str | None = None, vectors: str | None = None) -> None:
+                 matcher: str | None = None, vectors: str | None = None,
+                 hub_endpoint: str | None = None) -> None:
         self.home = home
         self._vectors_override = vectors
         home.mkdir(parents=True, exist_ok=True)
@@ -131,9 +138,13 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         self._model_override = model
         self._device_override = device
         self._matcher_override = matcher
+        self._endpoint_override = hub_endpoint
+        self._language_override: str | None = None
+        use_endpoint(self.hub_endpoint_request)
         self.catalog = Catalog(home / "catalog.db")
         self._model = ModelSession(self.catalog, home, lambda: self.model_spec,
-                                   lambda: self.device_request, lambda: self.runtime_request)
+                                   lambda: self.device_request, lambda: self.runtime_request,
+                                   lambda: self.query_language)
         # Indexing and watching; the factories are looked up at call time (tests swap them).
         self._runs = LibraryRuns(self.catalog, WriterLock(home), lambda: self._new_indexer(),
                                  lambda: self._new_background(), self._save_index)
@@ -148,15 +159,15 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
     @classmethod
     def open(cls, home: Path | None = None, model: str | None = None,
              device: str | None = None, matcher: str | None = None,
-             vectors: str | None = None) -> Library:
+             vectors: str | None = None, hub_endpoint: str | None = None) -> Library:
         """Open (or create) the library at ``home``; fast, the model loads on first use.
 
-        ``model``, ``device``, ``matcher`` (the reranking model) and ``vectors`` (where
-        searches find vectors, :attr:`vectors_uri`) override the stored settings for this
-        session.
+        ``model``, ``device``, ``matcher`` (the reranking model), ``vectors`` (where searches
+        find vectors, :attr:`vectors_uri`) and ``hub_endpoint`` (where models are downloaded
+        from) override the stored settings for this session.
         """
         home = Path(home).expanduser() if home is not None else default_home()
-        lib = cls(home, model, device, matcher, vectors)
+        lib = cls(home, model, device, matcher, vectors, hub_endpoint)
         parse_model_spec(lib.model_spec)  # fail early on a malformed spec
         parse_vectors_uri(lib.vectors_uri)  # and on a malformed (or credential-holding) URI
         return lib
@@ -176,7 +187,13 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         if "vectors" in changes:  # never saves credentials: a URI holding them is refused
             parse_vectors_uri(new.vectors)
             self._close_store()
+        if changes.get("hub_endpoint"):
+            new = replace(new, hub_endpoint=check_endpoint(new.hub_endpoint))
+        if changes.get("query_language"):
+            new = replace(new, query_language=normalise_language(new.query_language))
         save_settings(self.home, new)
+        if "hub_endpoint" in changes:
+            use_endpoint(resolve_endpoint(self._endpoint_override, new.hub_endpoint))
         with self._model.lock:
             self._settings = new
             if ("model" in changes and self._model_override is None or "device" in changes
@@ -193,6 +210,29 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
     def device_request(self) -> str:
         """The device asked for (auto, cpu, cuda, mps)."""
         return resolve_device(self._device_override, self._settings)
+
+    @property
+    def hub_endpoint_request(self) -> str | None:
+        """The Hub address asked for (``--hub-endpoint``, ``$HF_ENDPOINT``, the setting), or
+        None for huggingface_hub's default."""
+        return resolve_endpoint(self._endpoint_override, self._settings.hub_endpoint)
+
+    @property
+    def hub_endpoint(self) -> str:
+        """The Hub address every model download of this process uses now."""
+        return current_endpoint()
+
+    @property
+    def query_language(self) -> str | None:
+        """The language queries are in, for models that ask for it (NLLB): this session's
+        choice (:meth:`set_query_language`), else the ``query_language`` setting; None: each
+        query's language is detected."""
+        return self._language_override or self._settings.query_language or None
+
+    def set_query_language(self, language: str | None) -> None:
+        """Fix the query language for this session (``zh``, ``es``, ``zho_Hant``...); None
+        detects it again. Raises EngineError for a language PhotoSearch does not know."""
+        self._language_override = normalise_language(language) if language else None
 
     @property
     def runtime_request(self) -> str:

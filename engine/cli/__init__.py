@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from engine.cli import duplicates, evaluation, library, people, photo_text, search
+from engine.cli import duplicates, evaluation, library, models, people, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
 
@@ -36,12 +36,15 @@ examples:
   photosearch --vectors milvus://10.0.0.6:19530 publish
   photosearch people                      # then: people name 3 Grace
   photosearch search "Grace beach"        # understood: beach · person Grace
+  photosearch models                      # sizes, languages, retrieval figures
+  photosearch --model xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k search "海边的狗"
+  photosearch settings hub_endpoint https://hf-mirror.com
 """
 
 
 
 # The command modules, in the order their commands are listed by --help.
-COMMAND_MODULES = (library, search, photo_text, people, duplicates, evaluation)
+COMMAND_MODULES = (library, search, photo_text, people, duplicates, evaluation, models)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -61,6 +64,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
                    "milvus://HOST:PORT[/NAME], milvus+tls://HOST:PORT[/NAME] or "
                    "milvus-lite:FILE.db (env PHOTOSEARCH_VECTORS; credentials only from "
                    "PHOTOSEARCH_MILVUS_TOKEN / _USER + _PASSWORD or the OS keyring)")
+    p.add_argument("--hub-endpoint", metavar="URL",
+                   help="where models are downloaded from: the Hugging Face Hub or a mirror such "
+                   "as https://hf-mirror.com (env HF_ENDPOINT; setting hub_endpoint)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True

@@ -24,7 +24,8 @@ def library(args: argparse.Namespace) -> Any:
 
     return Library.open(args.home, model=args.model, device=args.device,
                         matcher=getattr(args, "matcher", None),
-                        vectors=getattr(args, "vectors", None))
+                        vectors=getattr(args, "vectors", None),
+                        hub_endpoint=getattr(args, "hub_endpoint", None))
 
 
 def filters(args: argparse.Namespace) -> Any:

@@ -34,6 +34,9 @@ def register(sub: Any) -> dict[str, Handler]:
             _rerank_options(s)
             s.add_argument("--person", action="append", default=[], metavar="NAME",
                            help="only photos of this person (repeat: together)")
+            s.add_argument("--lang", metavar="LANG",
+                           help="the query's language (zh, es, ja, or an NLLB code such as "
+                           "zho_Hant), for models that ask for it; default: detected")
             s.add_argument("--literal", action="store_true",
                            help="search the words as typed: no dates, places, people or quoted "
                            "text understood")
@@ -109,6 +112,8 @@ def _understood_json(query: Any) -> dict[str, Any]:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     with library(args) as lib:
+        if args.lang:
+            lib.set_query_language(args.lang)
         query = lib.parse(args.query, literal=args.literal, people=tuple(args.person))
         if query.understood:
             print(f"understood: {_understood_summary(query)}", file=sys.stderr)

@@ -14,6 +14,10 @@ Model specs (``--model``):
 * ``local-dir:PATH`` - a folder with ``open_clip_config.json`` and weights
   (``open_clip_model.safetensors`` or ``open_clip_pytorch_model.bin``).
 
+Models with a Hugging Face text tower (open_clip's multilingual ``xlm-roberta-*`` and
+``nllb-clip-*``) load the same way, with their own tokenizer; NLLB's tokenizer is told each
+query's language (:mod:`engine.models.language`: the user's choice, else detected).
+
 Precision: on the exact path (``precision="fp32"``) embeddings equal open_clip's own. ``auto``
 uses fp16 on CUDA/MPS and bf16 weights on CPUs with native bf16; a faster precision is kept only
 if it stays within cosine 0.999 of fp32 on a calibration batch, else the encoder falls back to
@@ -197,10 +201,14 @@ class ClipEncoder:
     runtime = "torch"  # the ONNX Runtime encoder (engine.models.runtime) says "onnx"
     fidelity: dict[str, Any] = {}  # the ONNX path's check against fp32; none here
 
-    def __init__(self, spec: ModelSpec, device: str = "auto", precision: str = "auto") -> None:
+    def __init__(self, spec: ModelSpec, device: str = "auto", precision: str = "auto",
+                 language: Callable[[], str | None] | None = None) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}")
         self.spec = spec
+        # The query language the user fixed (None: detect each text's); only NLLB asks.
+        self.language: Callable[[], str | None] = language or (lambda: None)
+        self._tokenize_lock = threading.Lock()
         self.requested_device = device
         self.requested_precision = precision
         self.device = "cpu"
@@ -249,6 +257,7 @@ class ClipEncoder:
         spec = self.spec
         if spec.local_dir is not None:
             check_local_dir(spec)
+        _require_transformers(spec)
         online = False
         try:
             with hub_access() as online:
@@ -350,10 +359,50 @@ class ClipEncoder:
             return np.zeros((0, self.dim), np.float32)
         return self._encode_text_batch(texts)
 
+    @property
+    def wants_language(self) -> bool:
+        """Whether the tokenizer is told the text's language (NLLB); loads the model."""
+        self.load()
+        return callable(getattr(self._tokenizer, "set_lang_fn", None))
+
+    def text_languages(self, texts: list[str]) -> list[str]:
+        """The language code the tokenizer is given for each text (NLLB's, e.g. ``zho_Hans``):
+        the user's fixed language, else each text's detected one."""
+        from engine.models.language import default_language, detect_language, nllb_code
+
+        fixed = self.language()
+        fallback = default_language()
+        return [nllb_code(fixed or detect_language(t, fallback)) for t in texts]
+
+    def _tokenize(self, texts: list[str]) -> Any:
+        """Token ids for ``texts``; an NLLB tokenizer is set to each text's language (texts of
+        one language are tokenized together; the setting is the tokenizer's state, hence the
+        lock)."""
+        if not callable(getattr(self._tokenizer, "set_lang_fn", None)):
+            return self._tokenizer(texts)
+        import torch
+
+        codes = self.text_languages(texts)
+        rows: list[Any] = [None] * len(texts)
+        with self._tokenize_lock:
+            for code in dict.fromkeys(codes):
+                where = [i for i, c in enumerate(codes) if c == code]
+                inner = getattr(self._tokenizer, "tokenizer", None)
+                if inner is not None and hasattr(inner, "src_lang"):
+                    # transformers 5 re-applies ``src_lang`` on every call, undoing open_clip's
+                    # set_language (set_src_lang_special_tokens); the property holds in 4 and 5.
+                    inner.src_lang = code
+                else:
+                    self._tokenizer.set_language(code)
+                ids = self._tokenizer([texts[i] for i in where])
+                for row, i in zip(ids, where, strict=True):
+                    rows[i] = row
+        return torch.stack(rows)
+
     def _encode_text_batch(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        tokens = self._tokenizer(texts).to(self.device)
+        tokens = self._tokenize(texts).to(self.device)
         with self._run_lock, torch.inference_mode():
             feats = _encode_text_fast(self._model, tokens).float()
             feats = torch.nn.functional.normalize(feats, dim=-1)
@@ -362,7 +411,7 @@ class ClipEncoder:
     def tokenize(self, texts: list[str]) -> Any:
         """The model's own tokenizer output (for tests and evaluation)."""
         self.load()
-        return self._tokenizer(texts)
+        return self._tokenize(texts)
 
     @property
     def model(self) -> Any:
@@ -374,6 +423,8 @@ class ClipEncoder:
 def _encode_text_fast(model: Any, tokens: Any) -> Any:
     """open_clip's ``encode_text``, cut to the longest real token sequence in the batch.
 
+    (Right-padded batches: HFTokenizer and CLIP's tokenizer both pad at the end.)
+
     CLIP's text tower is causal and pools at the end-of-text token, so padding after it cannot
     change the result: running only the first L positions gives identical features for a
     fraction of the cost (a 10-token query skips 67 of 77 positions).
@@ -381,6 +432,14 @@ def _encode_text_fast(model: Any, tokens: Any) -> Any:
     import open_clip
     import torch
 
+    text = getattr(model, "text", None)
+    pad_id = getattr(getattr(text, "config", None), "pad_token_id", None)
+    if isinstance(model, open_clip.CustomTextCLIP) and isinstance(pad_id, int) and (
+            type(text).__name__ == "HFTextEncoder"):
+        # A Hugging Face text tower masks padding out of attention and pooling (and RoBERTa
+        # numbers positions from the real tokens), so trailing padding cannot change it either.
+        length = int((tokens != pad_id).sum(1).max())
+        return model.encode_text(tokens[:, :max(1, length)])
     if (
         not isinstance(model, open_clip.CLIP)
         or getattr(model, "attn_mask", None) is None
@@ -466,6 +525,25 @@ def hub_repo_for(spec: ModelSpec) -> str | None:
     return hub.rstrip("/") if hub else None
 
 
+def _require_transformers(spec: ModelSpec) -> None:
+    """A Hugging Face text tower (the multilingual models) needs transformers: say so plainly
+    rather than as a failed download."""
+    import importlib.util
+
+    from engine.models.download import model_config, text_tower_repos
+
+    try:
+        repos = text_tower_repos(model_config(spec))
+    except Exception:
+        return
+    if any(repos) and importlib.util.find_spec("transformers") is None:
+        raise ModelUnavailableError(
+            f"The model '{spec.raw}' has a Hugging Face text tower ({repos[0] or repos[1]}), "
+            "which needs the transformers package: `pip install transformers` (it comes with "
+            "PhotoSearch's rerank extra), then try again.",
+            reason=ModelUnavailableError.LOAD_FAILED)
+
+
 def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavailableError:
     """Explain a failed model load with the exact next step (``online``: the Hub was
     reachable)."""
@@ -490,18 +568,36 @@ def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavaila
                 details=repr(exc),
                 reason=ModelUnavailableError.UNKNOWN_MODEL,
             )
+    from engine.models.download import model_config, text_tower_repos
+    from engine.models.hub import current_endpoint, endpoint_advice
+
     repo = hub_repo_for(spec)
+    endpoint = current_endpoint()
     cache = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
-    where = f"https://huggingface.co/{repo}" if repo else "the Hugging Face Hub"
+    where = f"{endpoint}/{repo}" if repo else "the Hugging Face Hub"
+    try:
+        text_repos = [r for r in dict.fromkeys(text_tower_repos(model_config(spec))) if r]
+    except Exception:
+        text_repos = []
+    if text_repos:
+        # A Hugging Face text tower also needs its config and tokenizer from another
+        # repository, which a local-dir folder cannot stand in for: the download is the way.
+        fetch = (f"its weights from {where} and its tokenizer from "
+                 + " and ".join(f"{endpoint}/{r}" for r in text_repos))
+        manual = ""
+    else:
+        fetch = "it"
+        manual = (f"; or download open_clip_config.json and the weights from {where} into a "
+                  f"folder and pass --model local-dir:/that/folder")
+    reason = ModelUnavailableError.DOWNLOAD_FAILED if online else ModelUnavailableError.OFFLINE
+    problem = ("could not be downloaded from " + endpoint if online
+               else "could not be downloaded (no internet connection?)")
     return ModelUnavailableError(
-        f"The model '{spec.raw}' is not on this computer and could not be downloaded "
-        f"(no internet connection?). Connect to the internet and run "
-        f"`photosearch --model {spec.raw} index` once to fetch it into the Hugging Face cache "
-        f"({cache}); or download open_clip_config.json and the weights from {where} into a "
-        f"folder and pass --model local-dir:/that/folder; or try --model demo for the bundled "
-        f"tiny demo model.",
+        f"The model '{spec.raw}' is not on this computer and {problem}. Connect to the "
+        f"internet and run `photosearch --model {spec.raw} index` once to fetch {fetch} into "
+        f"the Hugging Face cache ({cache}){manual}; or try --model demo for the bundled tiny "
+        f"demo model. {endpoint_advice()}",
         details=repr(exc),
-        reason=(
-            ModelUnavailableError.DOWNLOAD_FAILED if online else ModelUnavailableError.OFFLINE
-        ),
+        reason=reason,
+        endpoint=endpoint,
     )

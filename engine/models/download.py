@@ -10,6 +10,12 @@ Cancelling works through the progress callback: it raises (``Job``'s report rais
 its temporary ``.incomplete`` file. A file only enters the cache, under its final name, once it
 arrived whole and had the size the Hub announced, so a cancelled download never passes for a
 finished one and the next attempt starts that file afresh.
+
+A model whose text tower is a Hugging Face model (open_clip's multilingual models: XLM-RoBERTa,
+NLLB) also needs that tower's ``config.json`` and its tokenizer's files, from another
+repository (``text_cfg.hf_model_name`` / ``hf_tokenizer_name``): transformers fetches them
+while open_clip builds the model, so they are fetched here too, with the same progress, and the
+model then loads from the cache alone (offline as well).
 """
 
 from __future__ import annotations
@@ -35,6 +41,12 @@ WEIGHTS_FILE = "open_clip_pytorch_model.bin"
 # huggingface_hub hands over 10 MB at a time; at a slow connection's 1 MB/s that would be 10 s
 # between two chances to cancel. 256 KB keeps cancelling prompt at negligible cost.
 CHUNK_BYTES = 256 * 1024
+# What transformers asks a Hugging Face text tower's repositories for, in its order: the
+# architecture (AutoConfig) and the tokenizer (AutoTokenizer: a fast tokenizer.json, the
+# SentencePiece model of XLM-R and NLLB, and the small JSON files). Absent ones are skipped.
+TEXT_CONFIG_FILE = "config.json"
+TOKENIZER_FILES = ("tokenizer_config.json", "config.json", "tokenizer.json",
+                   "sentencepiece.bpe.model", "special_tokens_map.json", "added_tokens.json")
 
 _settings_lock = threading.Lock()
 
@@ -56,7 +68,8 @@ def hub_candidates(spec: ModelSpec) -> list[tuple[str, tuple[str, ...]]]:
         return []
     if spec.open_clip_name.startswith("hf-hub:"):
         repo = spec.open_clip_name[len("hf-hub:") :].strip("/")
-        return [(repo, (CONFIG_FILE,)), (repo, (SAFE_WEIGHTS_FILE, WEIGHTS_FILE))]
+        return [(repo, (CONFIG_FILE,)), (repo, (SAFE_WEIGHTS_FILE, WEIGHTS_FILE)),
+                *text_tower_candidates(model_config(spec))]
     try:
         import open_clip
 
@@ -68,11 +81,62 @@ def hub_candidates(spec: ModelSpec) -> list[tuple[str, tuple[str, ...]]]:
     # open_clip's convention: "org/repo/" means the default weights file, "org/repo/name.bin"
     # that file; either way a .safetensors twin is preferred when the repository has one.
     repo, filename = os.path.split(str(cfg["hf_hub"]))
+    weights: list[tuple[str, tuple[str, ...]]]
     if not filename or filename == WEIGHTS_FILE:
-        return [(repo, (SAFE_WEIGHTS_FILE, WEIGHTS_FILE))]
-    if filename.endswith((".bin", ".pth")):
-        return [(repo, (filename[:-4] + ".safetensors", filename))]
-    return [(repo, (filename,))]
+        weights = [(repo, (SAFE_WEIGHTS_FILE, WEIGHTS_FILE))]
+    elif filename.endswith((".bin", ".pth")):
+        weights = [(repo, (filename[:-4] + ".safetensors", filename))]
+    else:
+        weights = [(repo, (filename,))]
+    return weights + text_tower_candidates(model_config(spec))
+
+
+def text_tower_repos(model_cfg: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """The Hub repositories of an open_clip ``model_cfg``'s Hugging Face text tower and
+    tokenizer ((None, None) for CLIP's own text transformer)."""
+    text_cfg = (model_cfg or {}).get("text_cfg") or {}
+    return text_cfg.get("hf_model_name") or None, text_cfg.get("hf_tokenizer_name") or None
+
+
+def text_tower_candidates(model_cfg: dict[str, Any] | None) -> list[tuple[str, tuple[str, ...]]]:
+    """The text tower files transformers will fetch for ``model_cfg`` (see
+    :func:`hub_candidates`); local folders are not fetched."""
+    model_repo, tokenizer_repo = text_tower_repos(model_cfg)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    if model_repo and not os.path.isdir(model_repo):
+        out.append((model_repo, (TEXT_CONFIG_FILE,)))
+    if tokenizer_repo and not os.path.isdir(tokenizer_repo):
+        out += [(tokenizer_repo, (name,)) for name in TOKENIZER_FILES
+                if (tokenizer_repo, (name,)) not in out]
+    return out
+
+
+def model_config(spec: ModelSpec) -> dict[str, Any] | None:
+    """The open_clip ``model_cfg`` of ``spec`` if known without the network: built in, in a
+    local folder, or an hf-hub config already in the cache."""
+    import json
+
+    path: str | None = None
+    if spec.local_dir is not None:
+        path = str(spec.local_dir / CONFIG_FILE)
+    elif spec.open_clip_name.startswith("hf-hub:"):
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(spec.open_clip_name[len("hf-hub:"):].strip("/"),
+                                       CONFIG_FILE)
+        path = found if isinstance(found, str) else None
+    else:
+        import open_clip
+
+        return open_clip.get_model_config(spec.open_clip_name)
+    if path is None or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cfg = json.load(fh).get("model_cfg")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return cfg if isinstance(cfg, dict) else None
 
 
 def files_to_download(candidates: list[tuple[str, tuple[str, ...]]]) -> list[HubFile]:
@@ -101,19 +165,31 @@ def files_to_download(candidates: list[tuple[str, tuple[str, ...]]]) -> list[Hub
 
 def download_model_files(spec: ModelSpec, on_progress: Callable[[ModelProgress], None]) -> int:
     """Fetch the Hub files the open_clip model ``spec`` is missing into the Hugging Face
-    cache; returns the bytes fetched (see :func:`download_files`)."""
-    return download_files(spec.raw, hub_candidates(spec), on_progress)
+    cache, its text tower's and tokenizer's included; returns the bytes fetched (see
+    :func:`download_files`)."""
+    candidates = hub_candidates(spec)
+    later = None
+    if spec.open_clip_name.startswith("hf-hub:") and model_config(spec) is None:
+        # The text tower is named in the config, which comes first: ask again once it is here.
+        def later() -> list[tuple[str, tuple[str, ...]]]:
+            return text_tower_candidates(model_config(spec))
+
+    return download_files(spec.raw, candidates, on_progress, later)
 
 
 def download_files(label: str, candidates: list[tuple[str, tuple[str, ...]]],
-                   on_progress: Callable[[ModelProgress], None]) -> int:
+                   on_progress: Callable[[ModelProgress], None],
+                   later: Callable[[], list[tuple[str, tuple[str, ...]]]] | None = None) -> int:
     """Fetch the files of ``candidates`` (see :func:`files_to_download`) that are not cached
     yet; returns the bytes fetched. ``on_progress`` gets a "download" :class:`ModelProgress`
     for the model ``label`` at the start, after every chunk and at the end; whatever it raises
-    (``Cancelled``) stops the download."""
+    (``Cancelled``) stops the download. ``later`` names more candidates once the first file
+    (a config that names them) has arrived; the total grows by their size then."""
     from huggingface_hub import hf_hub_download
 
     files = files_to_download(candidates)
+    if later is not None and not files:
+        files, later = files_to_download(later()), None
     if not files:
         return 0
     total = sum(f.size for f in files)
@@ -124,7 +200,10 @@ def download_files(label: str, candidates: list[tuple[str, tuple[str, ...]]],
         on_progress(ModelProgress("download", label, name, done, total))
 
     report(files[0].name)
-    for hub_file in files:
+    index = 0
+    while index < len(files):
+        hub_file = files[index]
+        index += 1
         start = done
 
         def arrived(n: int, name: str = hub_file.name) -> None:
@@ -136,6 +215,14 @@ def download_files(label: str, candidates: list[tuple[str, tuple[str, ...]]],
             hf_hub_download(hub_file.repo, hub_file.name, tqdm_class=_byte_counter(arrived))
         if hub_file.size:  # the announced size is what counts (a re-sent chunk counts twice)
             done = start + hub_file.size
+        if later is not None:
+            more = [f for f in files_to_download(later()) if f not in files]
+            later = None
+            if more:
+                files += more
+                total += sum(f.size for f in more)
+                log.info("and the text tower: %d file(s), %d bytes", len(more),
+                         sum(f.size for f in more))
     report(files[-1].name)
     return total
 

@@ -4,6 +4,12 @@ Offline, huggingface_hub retries each request with back-off for about a minute b
 up. :func:`hub_access` probes the Hub once (a DNS lookup and a TCP connect, a few seconds at
 most) and, if it cannot be reached, runs the load in offline mode: weights already in the cache
 still load, missing ones fail at once, and the caller explains what to do.
+
+The Hub's address is a setting: where huggingface.co cannot be reached (in mainland China, for
+one), a mirror serving the same paths (e.g. https://hf-mirror.com) works instead.
+:func:`use_endpoint` points every download of this process at it: the CLIP model, its tokenizer
+and text tower, and the matcher all go through huggingface_hub, which reads the endpoint from its
+``constants`` module at call time.
 """
 
 from __future__ import annotations
@@ -16,11 +22,76 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
+from engine.errors import EngineError
+
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 3.0
+DEFAULT_ENDPOINT = "https://huggingface.co"
+MIRROR_EXAMPLE = "https://hf-mirror.com"
 _lock = threading.Lock()
 _reachable: bool | None = None
+_original: tuple[str, str] | None = None  # huggingface_hub's own endpoint, before we set one
+
+
+def resolve_endpoint(explicit: str | None, setting: str | None) -> str | None:
+    """The Hub endpoint asked for: an argument (``--hub-endpoint``), then ``$HF_ENDPOINT``, then
+    the ``hub_endpoint`` setting; None when none is set (huggingface_hub's default)."""
+    for value in (explicit, os.environ.get("HF_ENDPOINT"), setting):
+        if value and value.strip():
+            return check_endpoint(value)
+    return None
+
+
+def check_endpoint(value: str) -> str:
+    """``value`` as an endpoint URL (no trailing slash); an EngineError if it is not one."""
+    url = value.strip().rstrip("/")
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise EngineError(
+            f"'{value}' is not a Hugging Face Hub address. Give a URL such as "
+            f"{DEFAULT_ENDPOINT} or a mirror like {MIRROR_EXAMPLE}.")
+    return url
+
+
+def use_endpoint(endpoint: str | None) -> None:
+    """Point huggingface_hub's downloads (and the reachability probe) at ``endpoint``; None
+    puts back huggingface_hub's own endpoint (``$HF_ENDPOINT`` at its import, or the Hub)."""
+    global _original, _reachable
+    from huggingface_hub import constants
+
+    with _lock:
+        if endpoint is None:
+            if _original is None:
+                return
+            constants.ENDPOINT, constants.HUGGINGFACE_CO_URL_TEMPLATE = _original
+            _original = None
+            _reachable = None
+            return
+        if _original is None:
+            _original = (constants.ENDPOINT, constants.HUGGINGFACE_CO_URL_TEMPLATE)
+        if endpoint != constants.ENDPOINT:
+            constants.ENDPOINT = endpoint
+            constants.HUGGINGFACE_CO_URL_TEMPLATE = (
+                endpoint + "/{repo_id}/resolve/{revision}/{filename}")
+            _reachable = None  # a new address: probe again
+            log.info("Hugging Face Hub endpoint: %s", endpoint)
+
+
+def current_endpoint() -> str:
+    """The endpoint downloads use now."""
+    from huggingface_hub import constants
+
+    return str(constants.ENDPOINT).rstrip("/")
+
+
+def endpoint_advice() -> str:
+    """What to say when the Hub cannot be reached: where we tried and how to change it."""
+    return (
+        f"PhotoSearch downloads models from {current_endpoint()}. If that address is blocked "
+        f"where you are, use a mirror: `photosearch --hub-endpoint {MIRROR_EXAMPLE} ...`, the "
+        f"HF_ENDPOINT environment variable, or the hub_endpoint setting (Settings in the app)."
+    )
 
 
 def offline_requested() -> bool:

@@ -562,12 +562,14 @@ def _check_local_dir(spec: MatcherSpec) -> None:
 
 
 def _missing_weights(spec: MatcherSpec, exc: Exception | None = None) -> ModelUnavailableError:
+    from engine.models.hub import current_endpoint, endpoint_advice
+
     cache = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
     return ModelUnavailableError(
         f"The reranking model '{spec.repo}' is not on this computer and could not be "
         "downloaded (no internet connection?). Connect to the internet and search once with "
         f"--rerank to fetch it into the Hugging Face cache ({cache}); or download "
-        f"https://huggingface.co/{spec.repo} into a folder and pass --matcher "
+        f"{current_endpoint()}/{spec.repo} into a folder and pass --matcher "
         "local-dir:/that/folder; or search without --rerank (the first stage alone works "
-        "offline).",
+        f"offline). {endpoint_advice()}",
         details=repr(exc) if exc is not None else "")

@@ -5,7 +5,8 @@
 * ``auto`` (default): ONNX Runtime on the CPU, PyTorch on a CUDA or MPS GPU. Deciding imports
   no torch unless this computer may have a GPU (an NVIDIA driver, an Apple silicon Mac): then
   torch is asked, as it will run the model anyway. If the model cannot take the ONNX path (no
-  onnxruntime, a tokenizer other than CLIP's BPE, an export that fails the fidelity check),
+  onnxruntime, a tokenizer other than CLIP's BPE such as the multilingual models' Hugging Face
+  text towers, an export that fails the fidelity check),
   ``auto`` falls back to PyTorch and says why in the log;
 * ``torch``: open_clip on the chosen device, as before (training, the reference);
 * ``onnx``: ONNX Runtime on the CPU, or a ModelUnavailableError saying why not.
@@ -114,13 +115,15 @@ def planned_runtime(runtime: str, device: str) -> str:
     return "onnx"
 
 
-def build_encoder(spec: ModelSpec, device: str, runtime: str) -> ClipEncoder | OnnxEncoder:
-    """The encoder for ``spec`` on the runtime ``runtime``/``device`` ask for (not loaded)."""
+def build_encoder(spec: ModelSpec, device: str, runtime: str,
+                  language: Callable[[], str | None] | None = None) -> ClipEncoder | OnnxEncoder:
+    """The encoder for ``spec`` on the runtime ``runtime``/``device`` ask for (not loaded);
+    ``language``: the query language the user fixed, for models that want one (NLLB)."""
     from engine.models.clip import ClipEncoder
 
     if planned_runtime(runtime, device) == "torch":
-        return ClipEncoder(spec, device)
-    return OnnxEncoder(spec, device, fallback=runtime == "auto")
+        return ClipEncoder(spec, device, language=language)
+    return OnnxEncoder(spec, device, fallback=runtime == "auto", language=language)
 
 
 def fidelity_summary(manifest: dict[str, Any] | None) -> dict[str, Any]:
@@ -151,8 +154,10 @@ class OnnxEncoder:
 
     runtime = "onnx"
 
-    def __init__(self, spec: ModelSpec, device: str = "auto", *, fallback: bool = False) -> None:
+    def __init__(self, spec: ModelSpec, device: str = "auto", *, fallback: bool = False,
+                 language: Callable[[], str | None] | None = None) -> None:
         self.spec = spec
+        self._language = language
         self.requested_device = device
         self.fallback = fallback
         self.device = "cpu"
@@ -192,6 +197,17 @@ class OnnxEncoder:
         return f"{self.spec.raw} on cpu (onnx: {self.precision})"
 
     @property
+    def language(self) -> Callable[[], str | None] | None:
+        """The user's query language (see :class:`ClipEncoder`); the torch fallback's too."""
+        return self._language
+
+    @language.setter
+    def language(self, value: Callable[[], str | None] | None) -> None:
+        self._language = value
+        if self._torch is not None and value is not None:
+            self._torch.language = value
+
+    @property
     def fidelity(self) -> dict[str, Any]:
         """The export's check against open_clip fp32 (empty for a folder without manifest)."""
         return fidelity_summary(self.manifest)
@@ -224,7 +240,8 @@ class OnnxEncoder:
         from engine.models.clip import ClipEncoder
 
         log.warning("%s cannot take the ONNX path (%s); using PyTorch", self.spec.raw, exc)
-        self._torch = ClipEncoder(self.spec, self.requested_device).load(on_progress)
+        self._torch = ClipEncoder(self.spec, self.requested_device,
+                                  language=self._language).load(on_progress)
         self.runtime = "torch"
         self.device = self._torch.device
         self.dim = self._torch.dim
@@ -242,6 +259,7 @@ class OnnxEncoder:
         own_folder = self.spec.local_dir is not None and folder == self.spec.local_dir
         if not own_folder and not (is_current_export(folder, self.spec.model_id)
                                    and is_onnx_clip_folder(folder)):
+            self._refuse_hf_text_tower()
             self._export(folder, on_progress)
         if on_progress is not None:
             on_progress(ModelProgress("load", self.spec.raw))
@@ -251,6 +269,23 @@ class OnnxEncoder:
         self.image_size = self._onnx.image_size
         self.dim = self._onnx.dim or self._probe_dim()
         log.info("ONNX towers for %s in %s", self.spec.raw, folder)
+
+    def _refuse_hf_text_tower(self) -> None:
+        """A model whose text tower is a Hugging Face model (XLM-RoBERTa, NLLB) has a tokenizer
+        the ONNX path does not implement (export_clip refuses it): say so before loading the
+        weights only to learn that (known once the config is here; built-in names at once)."""
+        from engine.models.download import model_config, text_tower_repos
+
+        try:
+            repos = text_tower_repos(model_config(self.spec))
+        except Exception:
+            return
+        if any(repos):
+            raise ModelUnavailableError(
+                f"{self.spec.raw} cannot take the ONNX path: its text tower is the Hugging Face "
+                f"model {repos[0] or repos[1]}, whose tokenizer the ONNX path does not "
+                "implement. Use PHOTOSEARCH_RUNTIME=torch.",
+                reason=ModelUnavailableError.LOAD_FAILED)
 
     def _probe_dim(self) -> int:
         assert self._onnx is not None

@@ -25,13 +25,14 @@ class ModelSession:
     """One library's model and vectors, for whoever asks first."""
 
     def __init__(self, catalog: Catalog, home: Path, spec: Callable[[], str],
-                 device: Callable[[], str], runtime: Callable[[], str] = lambda: "auto"
-                 ) -> None:
+                 device: Callable[[], str], runtime: Callable[[], str] = lambda: "auto",
+                 language: Callable[[], str | None] = lambda: None) -> None:
         self.catalog = catalog
         self.home = home
         self._spec = spec
         self._device = device
         self._runtime = runtime
+        self._language = language
         self._encoder: Encoder | None = None
         self._vectors: PhotoVectors | None = None
         self.lock = threading.RLock()
@@ -43,6 +44,9 @@ class ModelSession:
             if self._encoder is None:
                 self._encoder = build_encoder(parse_model_spec(self._spec()), self._device(),
                                               self._runtime())
+            # Set on every use: the query language is this library's (an encoder may be
+            # shared, as the tests share them).
+            self._encoder.language = self._language
             return self._encoder
 
     @property

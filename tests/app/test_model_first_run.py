@@ -198,3 +198,57 @@ def test_settings_browse_fills_in_a_local_dir_spec(qtbot, window, fake_library):
     assert dialog.model_combo.currentText() == f"local-dir:{DEMO_FOLDER}"
     assert dialog.changes() == {"model": f"local-dir:{DEMO_FOLDER}"}
     dialog.reject()
+
+
+MULTILINGUAL = "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k"
+
+
+def test_a_chinese_computer_is_offered_the_multilingual_model_on_first_run(  # type: ignore[no-untyped-def]
+    qtbot, empty_library
+):
+    library = empty_library
+    library.update_settings(model=DEFAULT_MODEL)
+    library.download_bytes = 600_000_000
+    library.download_hold_at = 120_000_000  # the English model's download is under way...
+    window = make_window(qtbot, library, load_model=False)
+    window.system_language = "zh_CN"
+    window.start()
+    page = window.first_run_page
+    qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.DOWNLOADING, timeout=5000)
+    assert page.offer_button.isVisible() and page.offer_button.text() == (
+        "Use the multilingual model")
+    text = page.offer_text.text()
+    assert "中文" in text and "54% of Chinese queries" in text and "0.7%" in text
+    assert "about 1.5 GB" in text
+
+    page.offer_button.click()  # ...and stops for the multilingual one
+    qtbot.waitUntil(lambda: library.settings.model == MULTILINGUAL, timeout=3000)
+    library.download_hold_at = None
+    qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.READY, timeout=10000)
+    assert MULTILINGUAL in library.downloaded and DEFAULT_MODEL not in library.downloaded
+    assert not page.offer_button.isVisible()
+    window.shutdown()
+
+
+@pytest.mark.parametrize("language", ["en_US", "en_GB"])
+def test_an_english_computer_is_offered_nothing(qtbot, empty_library, language):  # type: ignore[no-untyped-def]
+    library = empty_library
+    library.update_settings(model=DEFAULT_MODEL)
+    window = make_window(qtbot, library, load_model=False)
+    window.system_language = language
+    window.start()
+    qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.READY, timeout=5000)
+    assert not window.first_run_page.offer_button.isVisible()
+    assert not window.first_run_page.offer_text.isVisible()
+    window.shutdown()
+
+
+def test_no_offer_once_the_person_chose_another_model(qtbot, empty_library):  # type: ignore[no-untyped-def]
+    library = empty_library
+    library.update_settings(model="demo")
+    window = make_window(qtbot, library, load_model=False)
+    window.system_language = "ja_JP"
+    window.start()
+    qtbot.waitUntil(lambda: window.model_presenter.state == ModelState.READY, timeout=5000)
+    assert not window.first_run_page.offer_button.isVisible()
+    window.shutdown()

@@ -6,6 +6,10 @@ huggingface_hub reads (``ETag``, ``X-Repo-Commit``, ``Content-Length``; ``Range`
 repository serves the same folder (the bundled demo model), so each test can use a fresh
 repository name. ``delay_s`` throttles the body (per 64 KB) to make downloads slow enough to
 cancel. Nothing is made up: the bytes served are the real model files.
+
+``prefix`` serves the files under a path (``http://127.0.0.1:PORT/mirror/...``), the way a Hub
+mirror can; ``requests`` records every request (method, repository, file name), answered or not,
+so a test can tell which server was asked for what.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pytest
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 PIECE = 64 * 1024
-_PATH = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<name>.+)$")
+_PATH = r"/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<name>.+)$"
 
 
 class FakeHub(ThreadingHTTPServer):
@@ -31,18 +35,21 @@ class FakeHub(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, prefix: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
         self.delay_s = 0.0
         self.gets: list[str] = []
+        self.requests: list[tuple[str, str, str]] = []  # (method, repo, name); "" if no match
+        self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+        self.pattern = re.compile("^" + re.escape(self.prefix) + _PATH)
         self.lock = threading.Lock()
 
     @property
     def url(self) -> str:
-        """The endpoint to give huggingface_hub."""
+        """The endpoint to give huggingface_hub (with the path prefix, if any)."""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host}:{port}{self.prefix}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -59,7 +66,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=True)
 
     def _answer(self, send_body: bool) -> None:
-        match = _PATH.match(self.path.split("?")[0])
+        match = self.server.pattern.match(self.path.split("?")[0])
+        with self.server.lock:
+            self.server.requests.append((self.command, match["repo"] if match else "",
+                                         match["name"] if match else self.path))
         data = self.server.files.get(match["name"]) if match else None
         if data is None:
             self.send_response(404)
@@ -95,28 +105,38 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def fake_hub(folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+def serve(folder: Path, prefix: str = "") -> Iterator[FakeHub]:
+    """Serve ``folder`` as a Hub at a fresh port (and ``prefix``), without pointing anything at
+    it."""
+    server = FakeHub(folder, prefix)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def fake_hub(folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+             prefix: str = "") -> Iterator[FakeHub]:
     """Serve ``folder`` as the Hub and point huggingface_hub (and the engine's reachability
     probe) at it, with its cache under ``cache``."""
     from huggingface_hub import constants
 
     from engine.models import hub
 
-    server = FakeHub(folder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setenv("HF_HOME", str(cache))
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "ENDPOINT", server.url)
-    monkeypatch.setattr(
-        constants, "HUGGINGFACE_CO_URL_TEMPLATE",
-        server.url + "/{repo_id}/resolve/{revision}/{filename}",
-    )
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache / "hub"))
-    monkeypatch.setattr(hub, "_reachable", None)  # probe this server, not the last answer
-    try:
+    with serve(folder, prefix) as server:
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.delenv("HF_ENDPOINT", raising=False)
+        monkeypatch.setenv("HF_HOME", str(cache))
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "ENDPOINT", server.url)
+        monkeypatch.setattr(
+            constants, "HUGGINGFACE_CO_URL_TEMPLATE",
+            server.url + "/{repo_id}/resolve/{revision}/{filename}",
+        )
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache / "hub"))
+        monkeypatch.setattr(hub, "_reachable", None)  # probe this server, not the last answer
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
