@@ -31,6 +31,15 @@ def megabytes(n: int) -> str:
     return translate("model_messages", "%1 MB").replace("%1", number(round(mb)))
 
 
+def download_size(n: int) -> str:
+    """A model's size as people say it: ``605_000_000`` -> ``"605 MB"``, ``1_478_000_000``
+    -> ``"1.5 GB"``."""
+    if n >= 1_000_000_000:
+        return translate("model_messages", "%1 GB").replace(
+            "%1", QLocale().toString(n / 1e9, "f", 1))
+    return megabytes(n)
+
+
 def download_text(progress: Any) -> str:
     """"Downloading <model> — 123 MB of 600 MB" for a "download" ``ModelProgress``."""
     if progress.total_bytes:
@@ -64,7 +73,7 @@ def unavailable_text(exc: BaseException, model: str) -> str:
     name = f"\u201c{model}\u201d"
     if model in APPROX_BYTES:
         name = translate("model_messages", "%1 (about %2)").replace("%1", name).replace(
-            "%2", megabytes(APPROX_BYTES[model]))
+            "%2", download_size(APPROX_BYTES[model]))
     server = urlparse(getattr(exc, "endpoint", "") or "https://huggingface.co").netloc
     mirror = " " + translate(
         "model_messages", "If %1 is blocked where you are, enter a mirror such as "

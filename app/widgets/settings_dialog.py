@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import LANGUAGES, preferred_language, translate
-from app.model_messages import megabytes
+from app.model_messages import download_size
 from engine.api import ModelChoice, model_choices
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
@@ -62,7 +62,7 @@ def describe_model(spec: str) -> str:
     count = re.match(r"\d+", choice.languages)
     languages = (translate("SettingsDialog", "%1 languages").replace("%1", count.group(0))
                  if choice.multilingual and count else choice.languages)
-    size = megabytes(choice.download_bytes)
+    size = download_size(choice.download_bytes)
     text = translate("SettingsDialog", "a multilingual model (%1, about %2, downloaded once)"
                      ).replace("%1", languages).replace("%2", size)
     if choice.xm3600_zh_r1 is not None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QFileDialog
 
 from app.i18n import translate
-from app.model_messages import download_percent, download_text, megabytes
+from app.model_messages import download_percent, download_size, download_text
 from engine.api import DEMO_MODEL, model_choice, recommended_model
 
 ENGLISH_DEFAULT = "ViT-B-32/laion2b_s34b_b79k"
@@ -65,7 +65,7 @@ class ModelActions:
                       "understands English only; the multilingual model (%2 languages, about "
                       "%3) lets you search in your language.").replace("%1", language).replace(
                 "%2", count.group(0) if count else "100+").replace(
-                "%3", megabytes(offered.download_bytes)) + figures,
+                "%3", download_size(offered.download_bytes)) + figures,
             translate("ModelActions", "Use the multilingual model"))
 
     def use_offered_model(self, spec: str) -> None:

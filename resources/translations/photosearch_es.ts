@@ -507,6 +507,25 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     </message>
 </context>
 <context>
+    <name>ModelActions</name>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of Chinese queries; the English model for %2.</source>
+        <translation>En la prueba Crossmodal-3600 encuentra primero la foto correcta en el %1 de las búsquedas en chino; el modelo inglés, en el %2.</translation>
+    </message>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of queries in 36 languages; the English model for %2.</source>
+        <translation>En la prueba Crossmodal-3600 encuentra primero la foto correcta en el %1 de las búsquedas en 36 idiomas; el modelo inglés, en el %2.</translation>
+    </message>
+    <message>
+        <source>Your computer is set to %1. The standard model understands English only; the multilingual model (%2 languages, about %3) lets you search in your language.</source>
+        <translation>Tu ordenador está en %1. El modelo estándar solo entiende inglés; el modelo multilingüe (%2 idiomas, unos %3) te permite buscar en tu idioma.</translation>
+    </message>
+    <message>
+        <source>Use the multilingual model</source>
+        <translation>Usar el modelo multilingüe</translation>
+    </message>
+</context>
+<context>
     <name>ModelBanner</name>
     <message>
         <source>Cancel</source>
@@ -961,6 +980,18 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>un buen modelo general (unos 600 MB, se descarga una vez al usarlo por primera vez)</translation>
     </message>
     <message>
+        <source>%1 languages</source>
+        <translation>%1 idiomas</translation>
+    </message>
+    <message>
+        <source>a multilingual model (%1, about %2, downloaded once)</source>
+        <translation>un modelo multilingüe (%1, unos %2, se descarga una vez)</translation>
+    </message>
+    <message>
+        <source>; finds the right photo first for %1 of Chinese and %2 of English queries (Crossmodal-3600)</source>
+        <translation>; encuentra primero la foto correcta en el %1 de las búsquedas en chino y el %2 de las búsquedas en inglés (Crossmodal-3600)</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>Elimina todas las caras, personas, nombres y correcciones de esta biblioteca y desactiva la detección de caras. Los nombres no se conservan; no se puede deshacer.</translation>
     </message>
@@ -1025,12 +1056,24 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
 *.psd</translation>
     </message>
     <message>
+        <source>https://huggingface.co (or a mirror, e.g. https://hf-mirror.com)</source>
+        <translation>https://huggingface.co (o un espejo, p. ej. https://hf-mirror.com)</translation>
+    </message>
+    <message>
+        <source>Where models are downloaded from. If huggingface.co is blocked where you are, enter a mirror such as https://hf-mirror.com</source>
+        <translation>De dónde se descargan los modelos. Si huggingface.co está bloqueado donde estás, escribe un espejo como https://hf-mirror.com</translation>
+    </message>
+    <message>
         <source>Model:</source>
         <translation>Modelo:</translation>
     </message>
     <message>
         <source>Status:</source>
         <translation>Estado:</translation>
+    </message>
+    <message>
+        <source>Model server:</source>
+        <translation>Servidor de modelos:</translation>
     </message>
     <message>
         <source>Device:</source>
@@ -1411,6 +1454,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>%1 MB</translation>
     </message>
     <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
         <source>%1 of %2</source>
         <translation>%1 de %2</translation>
     </message>
@@ -1427,12 +1474,16 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>%1 (unos %2)</translation>
     </message>
     <message>
-        <source>PhotoSearch can&apos;t reach huggingface.co to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
-        <translation>PhotoSearch no puede conectar con huggingface.co para descargar el modelo %1. Conéctate a internet y vuelve a intentarlo, elige una carpeta que contenga el modelo o usa el pequeño modelo de demostración.</translation>
+        <source>If %1 is blocked where you are, enter a mirror such as https://hf-mirror.com as Model server in Settings….</source>
+        <translation>Si %1 está bloqueado donde estás, escribe un espejo como https://hf-mirror.com en Servidor de modelos, en Ajustes….</translation>
     </message>
     <message>
-        <source>PhotoSearch couldn&apos;t download the model %1 from huggingface.co. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
-        <translation>PhotoSearch no pudo descargar el modelo %1 de huggingface.co. Vuelve a intentarlo más tarde, elige una carpeta que contenga el modelo o usa el pequeño modelo de demostración. «Copiar detalles» explica qué salió mal.</translation>
+        <source>PhotoSearch can&apos;t reach %2 to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
+        <translation>PhotoSearch no puede conectar con %2 para descargar el modelo %1. Conéctate a internet y vuelve a intentarlo, elige una carpeta que contenga el modelo o usa el pequeño modelo de demostración.</translation>
+    </message>
+    <message>
+        <source>PhotoSearch couldn&apos;t download the model %1 from %2. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
+        <translation>PhotoSearch no pudo descargar el modelo %1 de %2. Vuelve a intentarlo más tarde, elige una carpeta que contenga el modelo o usa el pequeño modelo de demostración. Copiar detalles explica qué falló.</translation>
     </message>
     <message>
         <source>There is no model called “%1”. Pick another one in Settings…, choose a folder that holds the model, or use the small demo model.</source>

@@ -494,6 +494,25 @@ Its photos leave the search results. The files themselves are not touched.</sour
     </message>
 </context>
 <context>
+    <name>ModelActions</name>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of Chinese queries; the English model for %2.</source>
+        <translation>Crossmodal-3600 ベンチマークでは、中国語の検索の %1 で正しい写真を最初に見つけます（英語モデルは %2）。</translation>
+    </message>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of queries in 36 languages; the English model for %2.</source>
+        <translation>Crossmodal-3600 ベンチマークでは、36 言語の検索の %1 で正しい写真を最初に見つけます（英語モデルは %2）。</translation>
+    </message>
+    <message>
+        <source>Your computer is set to %1. The standard model understands English only; the multilingual model (%2 languages, about %3) lets you search in your language.</source>
+        <translation>このコンピューターは%1に設定されています。標準モデルは英語しか理解しません。多言語モデル（%2 言語、約 %3）なら、あなたの言語で検索できます。</translation>
+    </message>
+    <message>
+        <source>Use the multilingual model</source>
+        <translation>多言語モデルを使う</translation>
+    </message>
+</context>
+<context>
     <name>ModelBanner</name>
     <message>
         <source>Cancel</source>
@@ -943,6 +962,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>汎用の優れたモデル（約 600 MB、初回使用時に一度だけダウンロード）</translation>
     </message>
     <message>
+        <source>%1 languages</source>
+        <translation>%1 言語</translation>
+    </message>
+    <message>
+        <source>a multilingual model (%1, about %2, downloaded once)</source>
+        <translation>多言語モデル（%1、約 %2、ダウンロードは一度だけ）</translation>
+    </message>
+    <message>
+        <source>; finds the right photo first for %1 of Chinese and %2 of English queries (Crossmodal-3600)</source>
+        <translation>。中国語の検索の %1、英語の検索の %2 で正しい写真を最初に見つけます（Crossmodal-3600）</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>このライブラリのすべての顔・人物・名前・修正を削除し、顔の検出をオフにします。名前は残りません。元に戻すことはできません。</translation>
     </message>
@@ -1007,12 +1038,24 @@ Its photos leave the search results. The files themselves are not touched.</sour
 *.psd</translation>
     </message>
     <message>
+        <source>https://huggingface.co (or a mirror, e.g. https://hf-mirror.com)</source>
+        <translation>https://huggingface.co（またはミラー。例：https://hf-mirror.com）</translation>
+    </message>
+    <message>
+        <source>Where models are downloaded from. If huggingface.co is blocked where you are, enter a mirror such as https://hf-mirror.com</source>
+        <translation>モデルのダウンロード元です。お住まいの地域で huggingface.co に接続できない場合は、https://hf-mirror.com などのミラーを入力してください</translation>
+    </message>
+    <message>
         <source>Model:</source>
         <translation>モデル:</translation>
     </message>
     <message>
         <source>Status:</source>
         <translation>状態:</translation>
+    </message>
+    <message>
+        <source>Model server:</source>
+        <translation>モデルサーバー:</translation>
     </message>
     <message>
         <source>Device:</source>
@@ -1380,6 +1423,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>%1 MB</translation>
     </message>
     <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -1396,12 +1443,16 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>%1（約 %2）</translation>
     </message>
     <message>
-        <source>PhotoSearch can&apos;t reach huggingface.co to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
-        <translation>PhotoSearch はモデル %1 をダウンロードするための huggingface.co に接続できません。インターネットに接続してもう一度試すか、モデルのあるフォルダを選ぶか、小さなデモ用モデルを使ってください。</translation>
+        <source>If %1 is blocked where you are, enter a mirror such as https://hf-mirror.com as Model server in Settings….</source>
+        <translation>お住まいの地域で %1 に接続できない場合は、「設定…」の「モデルサーバー」に https://hf-mirror.com などのミラーを入力してください。</translation>
     </message>
     <message>
-        <source>PhotoSearch couldn&apos;t download the model %1 from huggingface.co. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
-        <translation>PhotoSearch は huggingface.co からモデル %1 をダウンロードできませんでした。後でもう一度試すか、モデルのあるフォルダを選ぶか、小さなデモ用モデルを使ってください。「詳細をコピー」で原因を確認できます。</translation>
+        <source>PhotoSearch can&apos;t reach %2 to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
+        <translation>PhotoSearch はモデル %1 をダウンロードするために %2 に接続できません。インターネットに接続してもう一度試すか、モデルのあるフォルダーを選ぶか、小さなデモモデルを使ってください。</translation>
+    </message>
+    <message>
+        <source>PhotoSearch couldn&apos;t download the model %1 from %2. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
+        <translation>PhotoSearch は %2 からモデル %1 をダウンロードできませんでした。あとでもう一度試すか、モデルのあるフォルダーを選ぶか、小さなデモモデルを使ってください。「詳細をコピー」で原因がわかります。</translation>
     </message>
     <message>
         <source>There is no model called “%1”. Pick another one in Settings…, choose a folder that holds the model, or use the small demo model.</source>

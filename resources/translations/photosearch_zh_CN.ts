@@ -494,6 +494,25 @@ Its photos leave the search results. The files themselves are not touched.</sour
     </message>
 </context>
 <context>
+    <name>ModelActions</name>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of Chinese queries; the English model for %2.</source>
+        <translation>在 Crossmodal-3600 基准测试中，它对 %1 的中文查询把正确的照片排在第一；英文模型只有 %2。</translation>
+    </message>
+    <message>
+        <source>On the Crossmodal-3600 benchmark it finds the right photo first for %1 of queries in 36 languages; the English model for %2.</source>
+        <translation>在 Crossmodal-3600 基准测试中，它对 36 种语言中 %1 的查询把正确的照片排在第一；英文模型只有 %2。</translation>
+    </message>
+    <message>
+        <source>Your computer is set to %1. The standard model understands English only; the multilingual model (%2 languages, about %3) lets you search in your language.</source>
+        <translation>你的电脑设置为%1。标准模型只懂英文；多语言模型（%2 种语言，约 %3）让你用自己的语言搜索。</translation>
+    </message>
+    <message>
+        <source>Use the multilingual model</source>
+        <translation>使用多语言模型</translation>
+    </message>
+</context>
+<context>
     <name>ModelBanner</name>
     <message>
         <source>Cancel</source>
@@ -943,6 +962,18 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>一个优秀的通用模型（约 600 MB，首次使用时下载一次）</translation>
     </message>
     <message>
+        <source>%1 languages</source>
+        <translation>%1 种语言</translation>
+    </message>
+    <message>
+        <source>a multilingual model (%1, about %2, downloaded once)</source>
+        <translation>多语言模型（%1，约 %2，只需下载一次）</translation>
+    </message>
+    <message>
+        <source>; finds the right photo first for %1 of Chinese and %2 of English queries (Crossmodal-3600)</source>
+        <translation>；对 %1 的中文查询和 %2 的英文查询把正确的照片排在第一（Crossmodal-3600）</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>删除此图库中的所有人脸、人物、名字和更正，并关闭人脸识别。名字不会保留；此操作无法撤销。</translation>
     </message>
@@ -1007,12 +1038,24 @@ Its photos leave the search results. The files themselves are not touched.</sour
 *.psd</translation>
     </message>
     <message>
+        <source>https://huggingface.co (or a mirror, e.g. https://hf-mirror.com)</source>
+        <translation>https://huggingface.co（或镜像，例如 https://hf-mirror.com）</translation>
+    </message>
+    <message>
+        <source>Where models are downloaded from. If huggingface.co is blocked where you are, enter a mirror such as https://hf-mirror.com</source>
+        <translation>模型从哪里下载。如果你所在的地方无法访问 huggingface.co，请填写镜像，例如 https://hf-mirror.com</translation>
+    </message>
+    <message>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
         <source>Status:</source>
         <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Model server:</source>
+        <translation>模型服务器：</translation>
     </message>
     <message>
         <source>Device:</source>
@@ -1380,6 +1423,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>%1 MB</translation>
     </message>
     <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
@@ -1396,12 +1443,16 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>%1（约 %2）</translation>
     </message>
     <message>
-        <source>PhotoSearch can&apos;t reach huggingface.co to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
-        <translation>PhotoSearch 无法连接 huggingface.co 来下载模型 %1。请连接互联网后重试、选择存放模型的文件夹，或使用小型演示模型。</translation>
+        <source>If %1 is blocked where you are, enter a mirror such as https://hf-mirror.com as Model server in Settings….</source>
+        <translation>如果你所在的地方无法访问 %1，请在“设置…”里把“模型服务器”改为镜像，例如 https://hf-mirror.com。</translation>
     </message>
     <message>
-        <source>PhotoSearch couldn&apos;t download the model %1 from huggingface.co. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
-        <translation>PhotoSearch 未能从 huggingface.co 下载模型 %1。请稍后重试、选择存放模型的文件夹，或使用小型演示模型。点“复制详细信息”可查看出错原因。</translation>
+        <source>PhotoSearch can&apos;t reach %2 to download the model %1. Connect to the internet and try again, choose a folder that holds the model, or use the small demo model.</source>
+        <translation>PhotoSearch 无法连接 %2 来下载模型 %1。请连上网络后重试、选择存放该模型的文件夹，或使用小型演示模型。</translation>
+    </message>
+    <message>
+        <source>PhotoSearch couldn&apos;t download the model %1 from %2. Try again later, choose a folder that holds the model, or use the small demo model. Copy details tells what went wrong.</source>
+        <translation>PhotoSearch 无法从 %2 下载模型 %1。请稍后重试、选择存放该模型的文件夹，或使用小型演示模型。“复制详细信息”会说明出了什么问题。</translation>
     </message>
     <message>
         <source>There is no model called “%1”. Pick another one in Settings…, choose a folder that holds the model, or use the small demo model.</source>

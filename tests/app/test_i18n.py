@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app import formatting, i18n
 from app.i18n import translate
 from app.presenters.search_presenter import SearchState
+from engine.api import model_choices
 
 TRANSLATIONS = ROOT / "resources" / "translations"
 FULL_LANGUAGES = ("zh_CN", "es", "ja")
@@ -137,6 +138,8 @@ ALLOWED = [
     "*/.thumbnails/*", "*.psd", "ViT-B-32/laion2b_s34b_b79k", "demo", "Ctrl+Shift+P", "Ctrl+V",
     "Ctrl", "Shift", "Esc", "GPS", "CPU", "GPU", "English", "Español", "TB", "GB", "MB", "KB",
     i18n.EXAMPLE_QUERY, "a dog on the beach at sunset", "AM", "PM",
+    "https://huggingface.co", "https://hf-mirror.com", "Crossmodal-3600",
+    *(choice.spec for choice in model_choices()),  # model names, typed as they are
 ]
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
