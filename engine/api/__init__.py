@@ -30,7 +30,7 @@ from engine.analyses.registry import AnalysisSet
 from engine.api.captions import CaptionsFacade
 from engine.api.facts import PhotoFactsFacade
 from engine.api.people import PeopleFacade
-from engine.errors import EngineError
+from engine.errors import EngineError, ModelUnavailableError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.indexer import Indexer
@@ -41,8 +41,8 @@ from engine.jobs import CancelToken, Job
 from engine.media.imaging import load_preview
 from engine.media.imaging import make_thumbnail as load_thumbnail
 from engine.models.clip import check_local_dir, parse_model_spec
-from engine.models.matcher import resolve_matcher
-from engine.models.runtime import fidelity_summary, planned_runtime, resolve_runtime
+from engine.models.matcher import matcher_unavailable_reason, resolve_matcher
+from engine.models.runtime import edition, fidelity_summary, planned_runtime, resolve_runtime
 from engine.models.session import Encoder, ModelSession
 from engine.records import (
     AnalysisCoverage,
@@ -87,6 +87,7 @@ __all__ = [
     "SearchHit", "Settings", "Watch", "WatchEvent", "load_preview", "load_thumbnail",
     "write_demo_photos",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
+    "edition",
 ]
 
 log = logging.getLogger(__name__)
@@ -366,6 +367,12 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         return self._search.similar(image, k, filters, cut_off)
 
     @property
+    def rerank_unavailable(self) -> str | None:
+        """Why this installation cannot rerank at all (the lean edition has no PyTorch), in
+        the user's words; None where it can (the matcher may still need a download)."""
+        return matcher_unavailable_reason()
+
+    @property
     def matcher_ready(self) -> bool:
         """Whether the reranking model is in memory (a rerank then starts at once)."""
         return self._reranker.stage().matcher.loaded
@@ -467,7 +474,10 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade):
         from engine.models.export import read_manifest
         from engine.models.runtime import onnx_folder_for
 
-        planned = planned_runtime(self.runtime_request, self.device_request)
+        try:
+            planned = planned_runtime(self.runtime_request, self.device_request)
+        except ModelUnavailableError:  # e.g. runtime torch in the lean edition: loading says why
+            return f"{self.runtime_request} (unavailable in the {edition()} edition)", {}
         spec = parse_model_spec(self.model_spec)
         if planned != "onnx":
             return planned, {}

@@ -67,3 +67,23 @@ def test_changing_model_or_device_reloads_the_model(qtbot, window, fake_library)
     assert changes == {"model": "ViT-B-32/laion2b_s34b_b79k", "device": GPU_DEVICE}
     qtbot.waitUntil(lambda: window.model_presenter.state == "ready", timeout=3000)
     assert window.model_presenter.text.startswith("ViT-B-32/laion2b_s34b_b79k")
+
+
+def test_lean_edition_says_why_reranking_is_off_and_keeps_the_choice(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    reason = ("Reranking is not available in this edition of PhotoSearch: its second model "
+              "needs PyTorch and transformers, which the lean edition leaves out.")
+    fake_library.rerank_unavailable = reason
+    fake_library.update_settings(rerank=True)  # chosen earlier, in a full edition
+    dialog = window.open_settings()
+    assert dialog.rerank_note.text() == reason
+    assert not dialog.rerank_note.isHidden()
+    assert not dialog.rerank_check.isEnabled() and not dialog.rerank_check.isChecked()
+    assert not dialog.matcher_edit.isEnabled() and not dialog.rerank_k_spin.isEnabled()
+    assert dialog.changes() == {}  # the full edition's choice stays stored
+    dialog.reject()
+
+
+def test_a_full_edition_shows_no_reranking_note(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    assert dialog.rerank_note.isHidden() and dialog.rerank_check.isEnabled()
+    dialog.reject()
