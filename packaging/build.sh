@@ -25,5 +25,15 @@ start=$(date +%s)
 "$PY" packaging/export_demo.py build/onnx
 PHOTOSEARCH_EDITION=$EDITION "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath "build/pyinstaller-$EDITION" packaging/photosearch.spec
+if [ "$EDITION" = lean ] && command -v strip >/dev/null; then
+  # Symbol tables that wheels and Python leave in (31 MB). Only these files: strip rewrites
+  # ELF files, and the auditwheel-repaired libraries (*.libs/, hashed names) are left alone.
+  for lib in libpython3*.so* hnswlib*.so tokenizers/tokenizers*.so pyclipper/_pyclipper*.so \
+             regex/_regex*.so python3*/lib-dynload/_decimal*.so; do
+    for path in "dist/$NAME/_internal/"$lib; do
+      [ -f "$path" ] && strip --strip-unneeded "$path"
+    done
+  done
+fi
 echo "built dist/$NAME ($EDITION edition) in $(( $(date +%s) - start )) s:" \
      "$(du -sh "dist/$NAME" | cut -f1), $(find "dist/$NAME" -type f | wc -l) files"

@@ -302,9 +302,11 @@ class OnnxEncoder:
         if not torch_available():
             raise ModelUnavailableError(
                 f"{self.spec.raw} has no ONNX export yet, and exporting needs PyTorch and "
-                "open_clip (the full edition of PhotoSearch). Export it once there, or choose a "
-                "model folder that holds visual/model.onnx and textual/model.onnx (e.g. one of "
-                "Immich's published CLIP models).",
+                "open_clip, which this lean edition of PhotoSearch leaves out. Use a model "
+                "folder that holds visual/model.onnx and textual/model.onnx, such as one of "
+                "Immich's published CLIP models (--model local-dir:/path/to/folder), the "
+                "bundled demo model (--model demo), or the full edition, which exports any "
+                "model once.",
                 reason=ModelUnavailableError.LOAD_FAILED)
         if self.spec.local_dir is not None:
             check_local_dir(self.spec)
