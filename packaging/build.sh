@@ -31,7 +31,7 @@ if [ "$EDITION" = lean ] && command -v strip >/dev/null; then
   for lib in libpython3*.so* hnswlib*.so tokenizers/tokenizers*.so pyclipper/_pyclipper*.so \
              regex/_regex*.so python3*/lib-dynload/_decimal*.so; do
     for path in "dist/$NAME/_internal/"$lib; do
-      [ -f "$path" ] && strip --strip-unneeded "$path"
+      if [ -f "$path" ] && [ ! -L "$path" ]; then strip --strip-unneeded "$path"; fi
     done
   done
 fi
