@@ -46,9 +46,12 @@ bench: setup
 	$(PY) bench/index_throughput.py
 	$(PY) bench/query_latency.py
 
-# The one-folder PyInstaller bundle dist/PhotoSearch/ (PhotoSearch + photosearch); see
-# packaging/README.md. package-test builds it and checks the frozen programs (self-test, CLI).
-.PHONY: package package-test
+# The one-folder PyInstaller bundles (PhotoSearch + photosearch); see packaging/README.md.
+# package: the lean edition dist/PhotoSearch/ (ONNX Runtime, no torch); package-full: the full
+# edition dist/PhotoSearch-full/ (CUDA torch, exporting models, reranking). Both are built from
+# this .venv (the lean spec leaves torch out). The *-test targets build, then check the frozen
+# programs (self-test, CLI, OCR, faces; the lean edition: no torch, size).
+.PHONY: package package-test package-full package-full-test
 PACKAGE_STAMP := $(VENV)/.package-done
 
 $(PACKAGE_STAMP): $(STAMP)
@@ -56,10 +59,16 @@ $(PACKAGE_STAMP): $(STAMP)
 	touch $(PACKAGE_STAMP)
 
 package: $(PACKAGE_STAMP) translations
-	PY=$(PY) packaging/build.sh
+	PY=$(PY) nice packaging/build.sh lean
 
 package-test: package
-	$(PY) packaging/check_bundle.py dist/PhotoSearch --sizes
+	$(PY) packaging/check_bundle.py dist/PhotoSearch --edition lean --sizes
+
+package-full: $(PACKAGE_STAMP)
+	PY=$(PY) nice packaging/build.sh full
+
+package-full-test: package-full
+	$(PY) packaging/check_bundle.py dist/PhotoSearch-full --edition full --sizes
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

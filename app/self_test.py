@@ -2,7 +2,9 @@
 
 Runs the whole path a user takes, with the bundled demo model and no network:
 
-1. imports torch;
+1. names the edition and checks its runtime: the full edition imports torch; the lean edition
+   (no PyTorch: ONNX Runtime only) imports onnxruntime, must run the demo model on it and
+   must never import torch;
 2. writes a small folder of demo photos with the ``photosearch demo-data`` command (the
    ``photosearch`` executable next to a frozen ``PhotoSearch``, ``python -m engine.cli`` from a
    checkout), so the CLI is exercised too;
@@ -15,9 +17,12 @@ Runs the whole path a user takes, with the bundled demo model and no network:
 
 Prints one line and returns 0 when everything works::
 
-    self-test ok: torch 2.14.1, demo on cpu (fp32), 24 photos indexed, text+image search ok,
-    video decoders h264+hevc+vp9+av1+mpeg4, window ok (zh_CN), 6.1 s (torch 1.9, photos 1.0,
-    model 0.6, index 1.2, search 0.1, video 0.1, window 1.3)
+    self-test ok: lean edition, onnxruntime 1.23.2 (no torch), demo on cpu (onnx: image fp32,
+    text fp32), 24 photos indexed, text+image search ok, video decoders h264+hevc+vp9+av1+mpeg4,
+    window ok (zh_CN), 6.1 s (runtime 0.2, photos 1.0, model 0.6, index 1.2, search 0.1,
+    video 0.1, window 1.3)
+
+(the full edition: ``full edition, torch 2.14.1, demo on cpu (...)``)
 
 (on one line), or ``self-test FAILED at <step>: <reason>`` and returns 1.
 """
@@ -40,6 +45,8 @@ PHOTOS = 24
 QUERIES = 4  # captions searched for; each must rank its own photo first
 SEED = 7
 TIMEOUT_S = 300.0
+# What the lean edition leaves out; importing any of them there is a packaging or code bug.
+TORCH_MODULES = ("torch", "torchvision", "open_clip", "transformers", "timm")
 
 
 class SelfTestError(Exception):
@@ -207,7 +214,7 @@ def run_self_test(out: Any = None) -> int:
         return 1
     total = time.perf_counter() - started
     print(
-        f"self-test ok: torch {facts['torch']}, {facts['model']}, {facts['photos']} photos "
+        f"self-test ok: {facts['runtime']}, {facts['model']}, {facts['photos']} photos "
         f"indexed, text+image search ok, video decoders {facts['video']}, window ok "
         f"({WINDOW_LANGUAGE}), {total:.1f} s ({phases.summary()})",
         file=out,
@@ -217,11 +224,23 @@ def run_self_test(out: Any = None) -> int:
 
 
 def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
-    with phases.step("torch"):
-        import torch
+    from engine.api import edition
 
-        facts["torch"] = torch.__version__.split("+")[0]
-        torch.ones(2) @ torch.ones(2)  # the native library really runs
+    lean = edition() == "lean"
+    with phases.step("runtime"):
+        if lean:
+            import numpy as np
+            import onnxruntime
+
+            facts["runtime"] = f"lean edition, onnxruntime {onnxruntime.__version__} (no torch)"
+            if "CPUExecutionProvider" not in onnxruntime.get_available_providers():
+                raise SelfTestError("ONNX Runtime has no CPU execution provider")
+            np.ones(2) @ np.ones(2)  # numpy's BLAS really runs
+        else:
+            import torch
+
+            facts["runtime"] = f"full edition, torch {torch.__version__.split('+')[0]}"
+            torch.ones(2) @ torch.ones(2)  # the native library really runs
 
     with phases.step("photos"):
         pairs = write_photos(root / "photos")
@@ -234,6 +253,9 @@ def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
         library.add_folder(root / "photos" / "test")
         with phases.step("model"):
             facts["model"] = library.load_model().result(timeout=TIMEOUT_S)
+        if lean and "(onnx:" not in facts["model"]:
+            raise SelfTestError(f"the lean edition must run the model on ONNX Runtime, but "
+                                f"it runs {facts['model']}")
         with phases.step("index"):
             report = library.index().result(timeout=TIMEOUT_S)
         indexed = report.embedded + report.reused
@@ -266,6 +288,10 @@ def _run_checks(root: Path, phases: _Phases, facts: dict[str, Any]) -> None:
     with phases.step("window"):
         path, caption = pairs[0]
         check_window(home, caption, path)
+    if lean:
+        imported = sorted(name for name in sys.modules if name.split(".")[0] in TORCH_MODULES)
+        if imported:
+            raise SelfTestError(f"the lean edition imported {', '.join(imported[:5])}")
 
 
 def _resized_copy(source: Path, target: Path) -> None:

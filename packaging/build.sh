@@ -1,17 +1,40 @@
 #!/usr/bin/env bash
-# Build the one-folder bundle dist/PhotoSearch/ from packaging/photosearch.spec.
+# Build a one-folder bundle from packaging/photosearch.spec.
 #
-#     packaging/build.sh              (make package runs this with PY=.venv/bin/python)
+#     packaging/build.sh [lean|full]     (make package / make package-full run this with
+#                                         PY=.venv/bin/python; default lean)
 #
-# Needs PyInstaller in the Python that has PhotoSearch installed (pip install -e ".[gui,package]").
-# Work files go to build/pyinstaller/, the bundle to dist/PhotoSearch/ (both git-ignored); the
-# previous bundle is replaced. Prints the build time and the bundle's size.
+# lean: dist/PhotoSearch/       ONNX Runtime, no torch (packaging/README.md, "Two editions")
+# full: dist/PhotoSearch-full/  PyTorch with CUDA, exporting new models, reranking
+#
+# Needs PyInstaller in the Python that has PhotoSearch installed (pip install -e ".[gui,package]")
+# and, for the demo model's ONNX export (packaging/export_demo.py, kept in build/onnx/ while the
+# demo model is unchanged), torch and open_clip. Work files go to build/pyinstaller-<edition>/,
+# the bundle to dist/ (both git-ignored); the previous bundle of that edition is replaced.
+# Prints the build time and the bundle's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+EDITION=${1:-lean}
+case "$EDITION" in
+  lean) NAME=PhotoSearch ;;
+  full) NAME=PhotoSearch-full ;;
+  *) echo "usage: $0 [lean|full]" >&2; exit 2 ;;
+esac
 start=$(date +%s)
 "$PY" resources/translations/build.py  # the .qm files the bundle carries (resources/translations)
-"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
-    --distpath dist --workpath build/pyinstaller packaging/photosearch.spec
-echo "built dist/PhotoSearch in $(( $(date +%s) - start )) s: $(du -sh dist/PhotoSearch | cut -f1)," \
-     "$(find dist/PhotoSearch -type f | wc -l) files"
+"$PY" packaging/export_demo.py build/onnx
+PHOTOSEARCH_EDITION=$EDITION "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath "build/pyinstaller-$EDITION" packaging/photosearch.spec
+if [ "$EDITION" = lean ] && command -v strip >/dev/null; then
+  # Symbol tables that wheels and Python leave in (31 MB). Only these files: strip rewrites
+  # ELF files, and the auditwheel-repaired libraries (*.libs/, hashed names) are left alone.
+  for lib in libpython3*.so* hnswlib*.so tokenizers/tokenizers*.so pyclipper/_pyclipper*.so \
+             regex/_regex*.so python3*/lib-dynload/_decimal*.so; do
+    for path in "dist/$NAME/_internal/"$lib; do
+      if [ -f "$path" ] && [ ! -L "$path" ]; then strip --strip-unneeded "$path"; fi
+    done
+  done
+fi
+echo "built dist/$NAME ($EDITION edition) in $(( $(date +%s) - start )) s:" \
+     "$(du -sh "dist/$NAME" | cut -f1), $(find "dist/$NAME" -type f | wc -l) files"

@@ -1,23 +1,32 @@
 """Check a built bundle the way a user would run it, and measure it.
 
     .venv/bin/python packaging/check_bundle.py [dist/PhotoSearch] [--runs 3] [--sizes]
+        [--edition lean|full]
 
 Runs, with the frozen programs only (never this checkout's Python):
 
-1. ``PhotoSearch --self-test`` (torch, the demo model, indexing, text and image search, the
-   window, offscreen);
+0. the lean edition only: no PyTorch in the bundle (no torch, torchvision, open_clip,
+   transformers or scipy folder, no libtorch*), and its size at most :data:`LEAN_MAX_MB`;
+1. ``PhotoSearch --self-test`` (the edition's runtime, the demo model, indexing, text and image
+   search, the window, offscreen); the lean edition's must run on ONNX Runtime without torch;
 2. ``photosearch --help``;
-3. a command-line session: ``demo-data``, ``add``, ``index``, ``search --json`` (the photo whose
-   caption was searched must come first) with ``--model demo``;
+3. a command-line session: ``demo-data``, ``add`` (plus a photo of a face and a photo of text),
+   ``index`` (every analysis, OCR and faces included, must finish without failures),
+   ``search --json`` (the photo whose caption was searched must come first) with ``--model
+   demo``, ``text`` (the rendered word is read back) and ``faces`` (the face is found);
 4. the default model on a computer that cannot download it (``HF_HUB_OFFLINE=1``): the error must
-   name the ways forward (``local-dir:`` and ``demo``), and nothing is downloaded;
+   name the ways forward (``local-dir:`` and ``demo``), and nothing is downloaded; in the lean
+   edition, which cannot export it, the error must say so and name the same ways; and
+   ``search --rerank`` must say that reranking needs the full edition; the full edition must
+   export a model it has not seen to ONNX (frozen torch.onnx + onnxscript) and use it;
 5. the desktop app's start-up on the library of step 3: ``PhotoSearch --query ...
    --startup-report`` offscreen, ``--runs`` times; prints the time from launch to the window's
    first paint and to the first results in the grid (the first run reads the bundle from disk,
    later ones from the page cache).
 
-``--sizes`` also prints the bundle's size and its biggest parts. Exits non-zero on the first
-failed check, with a line that says which. Used by ``make package-test`` and
+The edition is the one the bundle holds (``--edition`` insists). ``--sizes`` also prints the
+bundle's size and its biggest parts. Exits non-zero on the first failed check, with a line that
+says which. Used by ``make package-test``, ``make package-full-test`` and
 ``tests/packaging/test_bundle.py``.
 """
 
@@ -32,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +49,13 @@ sys.path.insert(0, str(ROOT))
 from app.startup_report import parse_startup_report  # noqa: E402  (stdlib only, no Qt)
 
 TIMEOUT = 600
+# The lean edition's ceiling, in decimal megabytes of files on disk. Issue 14 asks for 500; the
+# edition is 627 MB (packaging/README.md says where it goes and what would close the gap), so
+# this catches growth until OCR stops needing OpenCV's 179 MB.
+LEAN_MAX_MB = 650
+# What the lean edition must not carry: PyTorch and what needs it.
+TORCH_PARTS = ("torch", "torchvision", "open_clip", "transformers", "scipy", "triton", "nvidia")
+TEXT_WORD = "PHOTOSEARCH"
 
 
 class CheckFailed(Exception):
@@ -72,12 +89,41 @@ def run(command: list[str], *, env: dict[str, str] | None = None, expect: int = 
     return proc
 
 
-def check_self_test(gui: Path) -> str:
+def bundle_edition(bundle: Path) -> str:
+    """``full`` if the bundle carries torch, else ``lean``."""
+    internal = bundle / "_internal"
+    return "full" if (internal / "torch").is_dir() else "lean"
+
+
+def bundle_bytes(bundle: Path) -> int:
+    """Bytes of the bundle's files (links not followed)."""
+    return sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def check_lean_contents(bundle: Path, max_mb: float = LEAN_MAX_MB) -> str:
+    """No torch in the lean bundle, and its size within ``max_mb`` decimal megabytes."""
+    internal = bundle / "_internal"
+    found = [name for name in TORCH_PARTS if (internal / name).exists()]
+    found += [str(p.relative_to(bundle)) for p in internal.rglob("libtorch*")]
+    if found:
+        raise CheckFailed(f"the lean bundle carries {', '.join(found[:8])}")
+    size = bundle_bytes(bundle)
+    if size > max_mb * 10**6:
+        raise CheckFailed(f"the lean bundle is {size / 1e6:,.0f} MB, more than {max_mb:g} MB "
+                          f"(packaging/check_bundle.py --sizes shows its parts)")
+    return (f"lean bundle: no torch; {size / 1e6:,.0f} MB ({size / 2**20:,.0f} MiB) <= "
+            f"{max_mb:g} MB")
+
+
+def check_self_test(gui: Path, edition: str) -> str:
     start = time.perf_counter()
     proc = run([str(gui), "--self-test"])
     line = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    if not line.startswith("self-test ok"):
-        raise CheckFailed(f"PhotoSearch --self-test printed {proc.stdout!r}")
+    if not line.startswith(f"self-test ok: {edition} edition"):
+        raise CheckFailed(f"PhotoSearch --self-test printed {proc.stdout!r} (expected the "
+                          f"{edition} edition)")
+    if edition == "lean" and "(onnx:" not in line:
+        raise CheckFailed(f"the lean edition's self-test did not run on ONNX Runtime: {line}")
     return f"{line}  [process wall {time.perf_counter() - start:.1f} s]"
 
 
@@ -89,8 +135,37 @@ def check_help(cli: Path) -> str:
     return f"photosearch --help ok in {time.perf_counter() - start:.2f} s"
 
 
+def _text_photo(path: Path) -> None:
+    """A photo of :data:`TEXT_WORD` in black on white (a system font, else Pillow's own)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font: Any = None
+    for candidate in ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+                      "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"):
+        if Path(candidate).is_file():
+            font = ImageFont.truetype(candidate, 72)
+            break
+    if font is None:
+        font = ImageFont.load_default(size=72)
+    image = Image.new("RGB", (900, 240), "white")
+    ImageDraw.Draw(image).text((40, 70), TEXT_WORD, fill="black", font=font)
+    image.save(path, quality=95)
+
+
+def _face_photo(path: Path) -> bool:
+    """matplotlib's sample photo of Grace Hopper (the dev extra), if this Python has it."""
+    try:
+        from matplotlib import cbook
+
+        source = Path(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    except Exception:  # noqa: BLE001 - no matplotlib: the faces analysis still runs on index
+        return False
+    path.write_bytes(source.read_bytes())
+    return True
+
+
 def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
-    """demo-data, add, index, search; returns (summary, home, query, expected photo)."""
+    """demo-data, add, index, search, text, faces; returns (summary, home, query, expected)."""
     photos, home = work / "photos", work / "home"
     base = [str(cli), "--home", str(home), "--model", "demo"]
     run([*base, "demo-data", str(photos), "--test", "40", "--compositional", "0"])
@@ -98,10 +173,31 @@ def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
     image = dataset["images"][3]
     expected = photos / image["filepath"] / image["filename"]
     query = image["sentences"][0]["raw"]
+    text_photo = photos / "test" / "zz_text.jpg"
+    _text_photo(text_photo)
+    face_photo = photos / "test" / "zz_face.jpg"
+    has_face = _face_photo(face_photo)
     run([*base, "add", str(photos / "test")])
     start = time.perf_counter()
-    indexed = run([*base, "index", "--quiet"]).stdout.strip().splitlines()[-1]
+    proc = run([*base, "index", "--quiet"])
     index_s = time.perf_counter() - start
+    index_out = proc.stdout
+    indexed = index_out.strip().splitlines()[0] if index_out.strip() else ""
+    for analysis in ("text in photos", "faces"):
+        line = next((x for x in index_out.splitlines() if x.startswith(f"{analysis}:")), None)
+        if line is None or " 0 failed" not in line:
+            raise CheckFailed(f"photosearch index: the {analysis} analysis did not run cleanly:"
+                              f" {line!r}\n{index_out[-1500:]}{proc.stderr[-1500:]}")
+    read = run([*base, "text", str(text_photo)]).stdout
+    if TEXT_WORD not in read.replace(" ", "").upper():
+        raise CheckFailed(f"photosearch text read {read!r} from a photo of {TEXT_WORD!r}")
+    faces_note = "faces pass ran (no sample face photo in this Python)"
+    if has_face:
+        faces = json.loads(run([*base, "faces", str(face_photo), "--json"]).stdout)
+        if len(faces) != 1:
+            raise CheckFailed(f"photosearch faces found {len(faces)} faces in Grace Hopper's "
+                              "photo, expected 1")
+        faces_note = "faces found Grace Hopper's face"
     start = time.perf_counter()
     hits = json.loads(run([*base, "search", query, "-k", "5", "--json"]).stdout)
     search_s = time.perf_counter() - start
@@ -109,8 +205,35 @@ def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
         raise CheckFailed(f"photosearch search {query!r}: expected {expected.name} first, "
                           f"got {[Path(h['path']).name for h in hits[:3]]}")
     return (f"photosearch CLI: {indexed} (process {index_s:.1f} s); search "
-            f"'{query}' -> {expected.name} first (process {search_s:.1f} s)", home, query,
-            expected)
+            f"'{query}' -> {expected.name} first (process {search_s:.1f} s); OCR read "
+            f"{TEXT_WORD}; {faces_note}", home, query, expected)
+
+
+def check_full_export(cli: Path, work: Path) -> str:
+    """The full edition exports a model it has not seen to ONNX (open_clip + torch.onnx +
+    onnxscript, frozen) and runs it there, rather than falling back to PyTorch."""
+    import shutil
+
+    model = work / "demo-copy"  # another folder name: another model id, no shipped export
+    shutil.copytree(cli.parent / "_internal" / "resources" / "models" / "demo-clip", model)
+    cache = work / "onnx-cache"
+    start = time.perf_counter()
+    proc = run([str(cli), "--home", str(work / "export-home"), "--model", f"local-dir:{model}",
+                "search", "a red circle"], env={"PHOTOSEARCH_ONNX_CACHE": str(cache)})
+    manifests = list(cache.glob("*/photosearch_onnx.json"))
+    if not manifests or "cannot take the ONNX path" in proc.stderr:
+        raise CheckFailed(f"the full edition did not export the model to ONNX: "
+                          f"{proc.stderr[-1500:]}")
+    return f"full edition: exported a new model to ONNX in {time.perf_counter() - start:.0f} s"
+
+
+def check_lean_refusals(cli: Path, home: Path) -> str:
+    """The lean edition's second stage: one sentence naming the full edition, exit 1."""
+    proc = run([str(cli), "--home", str(home), "--model", "demo", "search", "a red circle",
+                "--rerank"], expect=1)
+    if "full edition" not in proc.stderr or "Traceback" in proc.stderr:
+        raise CheckFailed(f"search --rerank in the lean edition said {proc.stderr[-800:]!r}")
+    return f"search --rerank: exit 1, {proc.stderr.strip().splitlines()[-1][:110]}..."
 
 
 def check_offline_default_model(cli: Path, work: Path) -> str:
@@ -119,7 +242,10 @@ def check_offline_default_model(cli: Path, work: Path) -> str:
                env={"HF_HUB_OFFLINE": "1", "HF_HOME": str(work / "hf")}, expect=1)
     lines = [line for line in proc.stderr.splitlines() if line.startswith("photosearch:")]
     message = lines[-1] if lines else proc.stderr.strip()
-    for needed in ("local-dir:", "--model demo", "could not be downloaded"):
+    lean = bundle_edition(cli.parent) == "lean"
+    # The lean edition never reaches the download: it cannot export, and says so first.
+    for needed in ("local-dir:", "--model demo",
+                   "no ONNX export" if lean else "could not be downloaded"):
         if needed not in message:
             raise CheckFailed(f"the offline message lacks {needed!r}: {proc.stderr!r}")
     return f"default model offline: exit 1, {message[:120]}..."
@@ -143,6 +269,71 @@ def startup_times(gui: Path, home: Path, query: str, runs: int) -> str:
             f"{statistics.median(results):.2f} s")
 
 
+# Which component a top-level entry of _internal/ belongs to: the site-packages entry (package
+# folder, or the wheel's *.libs folder of repaired libraries) it came from, grouped.
+COMPONENTS = {
+    "cv2": "OCR: OpenCV (opencv-python-headless, with its FFmpeg, OpenBLAS, AVIF libraries)",
+    "opencv_python_headless.libs": "OCR: OpenCV (opencv-python-headless, with its FFmpeg, "
+                                   "OpenBLAS, AVIF libraries)",
+    "rapidocr": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "shapely": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "shapely.libs": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "pyclipper": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "omegaconf": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "antlr4": "OCR: RapidOCR and its two PP-OCRv6 models, shapely, pyclipper, omegaconf",
+    "face_recognition_models": "faces: dlib and its two model files",
+    "_dlib_pybind11": "faces: dlib and its two model files",
+    "dlib": "faces: dlib and its two model files",
+    "onnxruntime": "ONNX Runtime",
+    "PySide6": "Qt (PySide6-Essentials: QtCore/Gui/Widgets/Svg, ICU, plugins, translations)",
+    "shiboken6": "Qt (PySide6-Essentials: QtCore/Gui/Widgets/Svg, ICU, plugins, translations)",
+    "numpy": "numpy (with its OpenBLAS)",
+    "numpy.libs": "numpy (with its OpenBLAS)",
+    "pillow_heif": "HEIC photos (pillow-heif: libheif, x265, libde265)",
+    "pillow_heif.libs": "HEIC photos (pillow-heif: libheif, x265, libde265)",
+    "PIL": "Pillow", "pillow.libs": "Pillow",
+    "rawpy": "RAW photos (rawpy, LibRaw)", "rawpy.libs": "RAW photos (rawpy, LibRaw)",
+    "tokenizers": "tokenizers (the CLIP text tokenizer)",
+    "hnswlib": "hnswlib (the vector index)",
+    "resources": "resources/ (demo model 13 MB + its ONNX export, icons, vocabularies)",
+}
+
+
+def _site_owners() -> dict[str, str]:
+    """File name -> the top-level site-packages entry that holds it (for shared libraries)."""
+    owners: dict[str, str] = {}
+    sites = {Path(entry) for entry in sys.path if entry.endswith("site-packages")}
+    for site in sites:
+        for path in site.glob("*/**/*.so*"):
+            owners.setdefault(path.name, path.relative_to(site).parts[0])
+        for path in site.glob("*.so"):
+            owners.setdefault(path.name, path.name.split(".")[0])
+    return owners
+
+
+def components(bundle: Path) -> list[tuple[int, str]]:
+    """(bytes, component) of the bundle, biggest first: where its megabytes go."""
+    owners = _site_owners()
+    totals: dict[str, int] = {}
+    for child in (bundle / "_internal").iterdir():
+        if child.is_symlink():
+            continue
+        size = child.stat().st_size if child.is_file() else bundle_bytes(child)
+        name = child.name
+        if name.startswith(("libpython", "python3", "base_library")):
+            group = "Python 3.11 (libpython, standard library extensions)"
+        else:
+            owner = owners.get(name, name.split(".")[0] if child.is_dir() else "")
+            group = COMPONENTS.get(owner) or COMPONENTS.get(name.split(".")[0]) or (
+                "other Python packages (dateparser, reverse_geocode, sqlite-utils, ...)"
+                if child.is_dir() or name.endswith(".pyd") or ".cpython-" in name
+                else "system libraries of the build machine (X11/xcb, GLib, fontconfig, ...)")
+        totals[group] = totals.get(group, 0) + size
+    programs = sum(p.stat().st_size for p in bundle.iterdir() if p.is_file())
+    totals["the two executables (each embeds the archive of Python modules)"] = programs
+    return sorted(((size, group) for group, size in totals.items()), reverse=True)
+
+
 def sizes(bundle: Path, top: int = 25) -> str:
     """The bundle's total size and its biggest files and folders."""
 
@@ -154,7 +345,10 @@ def sizes(bundle: Path, top: int = 25) -> str:
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
     total = tree_size(bundle)
-    lines = [f"bundle {bundle}: {total / 2**20:,.0f} MiB"]
+    lines = [f"bundle {bundle}: {total / 2**20:,.0f} MiB ({total / 1e6:,.0f} MB)",
+             "  by component:"]
+    lines += [f"  {size / 1e6:9,.1f} MB  {group}" for size, group in components(bundle)]
+    lines.append("  biggest parts:")
     internal = bundle / "_internal"
     parts: list[tuple[int, str]] = []
     for child in internal.iterdir() if internal.is_dir() else bundle.iterdir():
@@ -175,15 +369,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", type=Path, nargs="?", default=ROOT / "dist" / "PhotoSearch")
     parser.add_argument("--runs", type=int, default=3, help="start-up runs (0: skip)")
     parser.add_argument("--sizes", action="store_true", help="print the size breakdown")
+    parser.add_argument("--edition", choices=("lean", "full"),
+                        help="fail unless the bundle is this edition")
+    parser.add_argument("--max-mb", type=float, default=LEAN_MAX_MB,
+                        help=f"the lean edition's size limit (default {LEAN_MAX_MB} MB)")
     args = parser.parse_args(argv)
     bundle = args.bundle.resolve()
     step = "finding the programs"
     try:
         gui, cli = programs(bundle)
+        edition = bundle_edition(bundle)
+        if args.edition and args.edition != edition:
+            raise CheckFailed(f"{bundle} is the {edition} edition, not the {args.edition}")
+        print(f"{bundle}: the {edition} edition", flush=True)
+        if edition == "lean":
+            step = "the lean bundle's contents"
+            print(check_lean_contents(bundle, args.max_mb), flush=True)
         with tempfile.TemporaryDirectory(prefix="photosearch-bundle-check-") as tmp:
             work = Path(tmp)
             step = "PhotoSearch --self-test"
-            print(check_self_test(gui), flush=True)
+            print(check_self_test(gui, edition), flush=True)
             step = "photosearch --help"
             print(check_help(cli), flush=True)
             step = "a command-line search"
@@ -191,6 +396,12 @@ def main(argv: list[str] | None = None) -> int:
             print(summary, flush=True)
             step = "the default model offline"
             print(check_offline_default_model(cli, work), flush=True)
+            if edition == "lean":
+                step = "reranking in the lean edition"
+                print(check_lean_refusals(cli, home), flush=True)
+            else:
+                step = "exporting a model in the full edition"
+                print(check_full_export(cli, work), flush=True)
             if args.runs:
                 step = "start-up times"
                 print(startup_times(gui, home, query, args.runs), flush=True)

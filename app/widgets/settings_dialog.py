@@ -93,9 +93,13 @@ class SettingsDialog(QDialog):
         model_status: str,
         parent: QWidget | None = None,
         model_in_use: str | None = None,
+        rerank_unavailable: str | None = None,
     ) -> None:
+        """``rerank_unavailable``: why this installation cannot rerank (the lean edition), shown
+        in place of the reranking options; None where it can."""
         super().__init__(parent)
         self._model_in_use = model_in_use
+        self._rerank_unavailable = rerank_unavailable
         self.setWindowTitle(translate("SettingsDialog", "Settings"))
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
@@ -177,6 +181,15 @@ class SettingsDialog(QDialog):
         for widget in (self.matcher_edit, self.rerank_k_spin):
             widget.setEnabled(self.rerank_check.isChecked())
             self.rerank_check.toggled.connect(widget.setEnabled)
+        self.rerank_note = QLabel(rerank_unavailable or "")
+        self.rerank_note.setWordWrap(True)
+        self.rerank_note.setVisible(bool(rerank_unavailable))
+        if rerank_unavailable:
+            # The lean edition: the options cannot take effect; the stored values are kept
+            # (values() reports them unchanged) for a full edition sharing this library.
+            self.rerank_check.setChecked(False)
+            for widget in (self.rerank_check, self.matcher_edit, self.rerank_k_spin):
+                widget.setEnabled(False)
         self.cache_spin = QSpinBox()
         self.cache_spin.setRange(16, 100_000)
         self.cache_spin.setSingleStep(64)
@@ -201,6 +214,7 @@ class SettingsDialog(QDialog):
         form.addRow(translate("SettingsDialog", "Model server:"), self.hub_edit)
         form.addRow(translate("SettingsDialog", "Device:"), self.device_combo)
         form.addRow(translate("SettingsDialog", "Reranking:"), self.rerank_check)
+        form.addRow("", self.rerank_note)
         form.addRow(translate("SettingsDialog", "Reranking model:"), self.matcher_edit)
         form.addRow(translate("SettingsDialog", "Reorder the top:"), self.rerank_k_spin)
         form.addRow(translate("SettingsDialog", "Thumbnail cache:"), self.cache_spin)
@@ -294,7 +308,8 @@ class SettingsDialog(QDialog):
         return {
             "model": self.model_combo.currentText().strip() or self._initial.model,
             "device": self.device_combo.currentData(),
-            "rerank": self.rerank_check.isChecked(),
+            "rerank": (bool(self._initial.rerank) if self._rerank_unavailable
+                       else self.rerank_check.isChecked()),
             "matcher": self.matcher_edit.text().strip(),
             "rerank_k": self.rerank_k_spin.value(),
             "thumbnail_cache_mb": self.cache_spin.value(),

@@ -56,6 +56,7 @@ class LibraryActions:
             self.model_presenter.text,
             self,
             model_in_use=getattr(status, "model", None),
+            rerank_unavailable=self.library.rerank_unavailable,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))

@@ -31,7 +31,7 @@ from engine.api.archive import ArchiveFacade
 from engine.api.captions import CaptionsFacade
 from engine.api.facts import PhotoFactsFacade
 from engine.api.people import PeopleFacade
-from engine.errors import EngineError
+from engine.errors import EngineError, ModelUnavailableError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.cluster import ClusterOptions
@@ -47,8 +47,8 @@ from engine.models.choices import ModelChoice, model_choice, model_choices, reco
 from engine.models.clip import check_local_dir, parse_model_spec
 from engine.models.hub import check_endpoint, current_endpoint, resolve_endpoint, use_endpoint
 from engine.models.language import detect_language, normalise_language, system_language
-from engine.models.matcher import resolve_matcher
-from engine.models.runtime import fidelity_summary, planned_runtime, resolve_runtime
+from engine.models.matcher import matcher_unavailable_reason, resolve_matcher
+from engine.models.runtime import edition, fidelity_summary, planned_runtime, resolve_runtime
 from engine.models.session import Encoder, ModelSession
 from engine.records import (
     AnalysisCoverage,
@@ -97,6 +97,7 @@ __all__ = [
     "ModelChoice", "model_choice", "model_choices", "recommended_model",
     "detect_language", "system_language", "SOURCE_OF_FIGURES",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
+    "edition",
 ]
 
 log = logging.getLogger(__name__)
@@ -442,6 +443,12 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         return self._search.similar(image, k, filters, cut_off, time_s)
 
     @property
+    def rerank_unavailable(self) -> str | None:
+        """Why this installation cannot rerank at all (the lean edition has no PyTorch), in
+        the user's words; None where it can (the matcher may still need a download)."""
+        return matcher_unavailable_reason()
+
+    @property
     def matcher_ready(self) -> bool:
         """Whether the reranking model is in memory (a rerank then starts at once)."""
         return self._reranker.stage().matcher.loaded
@@ -557,7 +564,10 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         from engine.models.export import read_manifest
         from engine.models.runtime import onnx_folder_for
 
-        planned = planned_runtime(self.runtime_request, self.device_request)
+        try:
+            planned = planned_runtime(self.runtime_request, self.device_request)
+        except ModelUnavailableError:  # e.g. runtime torch in the lean edition: loading says why
+            return f"{self.runtime_request} (unavailable in the {edition()} edition)", {}
         spec = parse_model_spec(self.model_spec)
         if planned != "onnx":
             return planned, {}

@@ -201,6 +201,8 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from engine.api import edition
+
     with library(args) as lib:
         st = lib.status()
         failures = lib.failures() if args.failures else st.failures
@@ -219,7 +221,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
                               "failures": [{"path": str(f.path), "reason": f.reason}
                                            for f in a.failures]}
                              for a in st.analyses],
-                "runtime": st.runtime, "fidelity": st.fidelity,
+                "runtime": st.runtime, "fidelity": st.fidelity, "edition": edition(),
+                "rerank_unavailable": lib.rerank_unavailable,
             }, indent=1))
             return 0
         print(f"library  {st.home}")
@@ -228,6 +231,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
               f"{st.failed} failed, {st.offline} offline")
         print(f"index    {st.index_bytes / 1e6:.1f} MB")
         print(f"runtime  {_runtime_line(st.runtime, st.fidelity)}")
+        if edition() == "lean":
+            print("edition  lean (ONNX Runtime only: no GPU, no reranking, no exporting "
+                  "new models; the full edition has them)")
         for a in st.analyses:
             state = "" if a.enabled else " (off)"
             print(f"analysis {a.title}{state}: {a.done} done, {a.pending} pending, "

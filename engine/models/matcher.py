@@ -477,9 +477,24 @@ def _read_preprocessing(folder: Path | None, default_size: int) -> tuple[int, tu
             tuple(cfg.get("image_std", CLIP_STD)))
 
 
+def matcher_unavailable_reason() -> str | None:
+    """Why this installation cannot run the matcher (None when it can), without importing
+    anything: the lean edition of PhotoSearch leaves out PyTorch and transformers."""
+    import importlib.util
+
+    if all(importlib.util.find_spec(name) is not None for name in ("torch", "transformers")):
+        return None
+    return ("Reranking is not available in this edition of PhotoSearch: its second model needs "
+            "PyTorch and transformers, which the lean edition leaves out to stay small. Search "
+            "works without it; install the full edition of PhotoSearch to rerank.")
+
+
 def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] | None = None
                ) -> tuple[Any, Any, int, tuple, tuple]:
     """(model, tokenizer, image size, mean, std) for a spec; ModelUnavailableError if missing."""
+    missing_runtime = matcher_unavailable_reason()
+    if missing_runtime is not None:
+        raise ModelUnavailableError(missing_runtime, reason=ModelUnavailableError.LOAD_FAILED)
     if spec.local_dir is not None:
         _check_local_dir(spec)
         return _from_pretrained(str(spec.local_dir), spec, local_only=True, folder=spec.local_dir)

@@ -75,14 +75,39 @@ def onnx_cache_root() -> Path:
     return cache_dir() / "onnx"
 
 
+def bundled_onnx_root() -> Path:
+    """Exports shipped with the installation, read-only: ``resources/onnx/`` (the lean edition
+    carries the demo model's export there, made at build time; see packaging/README.md)."""
+    from engine.store.paths import resources_dir
+
+    return resources_dir() / "onnx"
+
+
+def torch_available() -> bool:
+    """Whether PyTorch and open_clip can be imported (no import): False in the lean edition."""
+    return (importlib.util.find_spec("torch") is not None
+            and importlib.util.find_spec("open_clip") is not None)
+
+
+def edition() -> str:
+    """``full`` where PyTorch and open_clip are installed (GPUs, exporting models, reranking),
+    ``lean`` where only ONNX Runtime runs models (the small bundle)."""
+    return "full" if torch_available() else "lean"
+
+
 def onnx_folder_for(spec: ModelSpec) -> Path:
-    """The ONNX towers of ``spec``: the model folder itself if it holds them, else the export."""
-    from engine.models.export import export_folder_for
+    """The ONNX towers of ``spec``: the model folder itself if it holds them, else a finished
+    export shipped with the installation, else the export in the user cache."""
+    from engine.models.export import export_folder_for, is_current_export
     from engine.models.onnx_clip import is_onnx_clip_folder
 
     if spec.local_dir is not None and is_onnx_clip_folder(spec.local_dir):
         return spec.local_dir
-    return onnx_cache_root() / export_folder_for(spec.model_id, Path()).name
+    name = export_folder_for(spec.model_id, Path()).name
+    bundled = bundled_onnx_root() / name
+    if is_current_export(bundled, spec.model_id) and is_onnx_clip_folder(bundled):
+        return bundled
+    return onnx_cache_root() / name
 
 
 def _maybe_gpu() -> bool:
@@ -99,9 +124,21 @@ def _maybe_gpu() -> bool:
 def planned_runtime(runtime: str, device: str) -> str:
     """``torch`` or ``onnx`` for a runtime request and a device request (may import torch only
     where a GPU may exist, see :func:`_maybe_gpu`)."""
+    if runtime == "torch" and not torch_available():
+        raise ModelUnavailableError(
+            "This PhotoSearch is the lean edition: it runs models on ONNX Runtime and has no "
+            "PyTorch. Unset PHOTOSEARCH_RUNTIME (or set the runtime to auto or onnx), or install "
+            "the full edition for PyTorch.", reason=ModelUnavailableError.DEVICE)
     if runtime in ("torch", "onnx"):
         return runtime
     device = (device or "auto").lower()
+    if not torch_available():
+        if device not in ("auto", "cpu"):
+            raise ModelUnavailableError(
+                f"The device '{device}' needs PyTorch, which the lean edition of PhotoSearch "
+                "leaves out (it runs on the CPU with ONNX Runtime). Use --device cpu (or auto), "
+                "or install the full edition for GPUs.", reason=ModelUnavailableError.DEVICE)
+        return "onnx"
     if device != "cpu" and (device != "auto" or _maybe_gpu()):
         from engine.models.clip import choose_device
 
@@ -239,6 +276,8 @@ class OnnxEncoder:
                    on_progress: Callable[[ModelProgress], None] | None) -> None:
         from engine.models.clip import ClipEncoder
 
+        if not torch_available():
+            raise exc  # the lean edition: nothing to fall back on; the message says why
         log.warning("%s cannot take the ONNX path (%s); using PyTorch", self.spec.raw, exc)
         self._torch = ClipEncoder(self.spec, self.requested_device,
                                   language=self._language).load(on_progress)
@@ -295,12 +334,14 @@ class OnnxEncoder:
         """Export with open_clip + torch (once per model); failures become user errors."""
         from engine.models.clip import check_local_dir
 
-        if importlib.util.find_spec("torch") is None or importlib.util.find_spec(
-                "open_clip") is None:
+        if not torch_available():
             raise ModelUnavailableError(
                 f"{self.spec.raw} has no ONNX export yet, and exporting needs PyTorch and "
-                "open_clip (the full edition). Export it once there, or choose a model folder "
-                "that holds visual/model.onnx and textual/model.onnx.",
+                "open_clip, which this lean edition of PhotoSearch leaves out. Use a model "
+                "folder that holds visual/model.onnx and textual/model.onnx, such as one of "
+                "Immich's published CLIP models (--model local-dir:/path/to/folder), the "
+                "bundled demo model (--model demo), or the full edition, which exports any "
+                "model once.",
                 reason=ModelUnavailableError.LOAD_FAILED)
         if self.spec.local_dir is not None:
             check_local_dir(self.spec)

@@ -109,6 +109,8 @@ class FakeLibrary:
         self.rerank_delay = 0.0
         self.matcher_ready = True
         self.matcher_delay = 0.0
+        # Library.rerank_unavailable: the lean edition's reason (None: reranking can run)
+        self.rerank_unavailable: str | None = None
         self.captions_delay = 0.0
         # photo id -> [(text, source)]: the first photo has a caption embedded in its file
         self.captions: dict[int, list[tuple[str, str]]] = {

@@ -101,3 +101,21 @@ def test_a_model_server_set_in_settings_is_saved_and_named_when_unreachable(  # 
     text = unavailable_text(error, "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k")
     assert "can't reach hf-mirror.com" in text and "(about 1.5 GB)" in text
     assert "Model server in Settings" in text
+def test_lean_edition_says_why_reranking_is_off_and_keeps_the_choice(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    reason = ("Reranking is not available in this edition of PhotoSearch: its second model "
+              "needs PyTorch and transformers, which the lean edition leaves out.")
+    fake_library.rerank_unavailable = reason
+    fake_library.update_settings(rerank=True)  # chosen earlier, in a full edition
+    dialog = window.open_settings()
+    assert dialog.rerank_note.text() == reason
+    assert not dialog.rerank_note.isHidden()
+    assert not dialog.rerank_check.isEnabled() and not dialog.rerank_check.isChecked()
+    assert not dialog.matcher_edit.isEnabled() and not dialog.rerank_k_spin.isEnabled()
+    assert dialog.changes() == {}  # the full edition's choice stays stored
+    dialog.reject()
+
+
+def test_a_full_edition_shows_no_reranking_note(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    assert dialog.rerank_note.isHidden() and dialog.rerank_check.isEnabled()
+    dialog.reject()

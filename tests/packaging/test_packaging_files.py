@@ -54,3 +54,34 @@ def test_desktop_entry() -> None:
     assert entry["Icon"] == "photosearch"  # = packaging/icons/photosearch.{svg,png}
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";") and "Graphics" in entry["Categories"]
+
+
+def _spec_list(name: str) -> list[str]:
+    """A list of strings assigned to ``name`` at the top level of photosearch.spec."""
+    tree = ast.parse((PACKAGING / "photosearch.spec").read_text())
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name):
+            return list(ast.literal_eval(node.value))
+    raise AssertionError(f"{name} is not assigned in photosearch.spec")
+
+
+def test_lean_edition_leaves_out_everything_the_lean_tests_hide() -> None:
+    """tests/engine/lean_python.py simulates the lean bundle: what it hides must be what the
+    spec leaves out, or the lean tests prove nothing about the bundle."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "engine"))
+    try:
+        from lean_python import LEFT_OUT
+    finally:
+        sys.path.pop(0)
+    excluded = set(_spec_list("LEAN_EXCLUDES"))
+    assert excluded >= LEFT_OUT, sorted(LEFT_OUT - excluded)
+    assert {"torch", "open_clip", "transformers", "scipy"} <= excluded
+
+
+def test_build_exports_the_demo_model_before_pyinstaller() -> None:
+    build = (PACKAGING / "build.sh").read_text()
+    assert build.index("\"$PY\" packaging/export_demo.py") < build.index("-m PyInstaller")
+    assert "PHOTOSEARCH_EDITION=$EDITION" in build

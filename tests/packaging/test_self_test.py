@@ -31,10 +31,10 @@ def test_self_test_passes_unfrozen(tmp_path: Path) -> None:
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1, proc.stdout  # one summary line
     assert re.match(
-        r"self-test ok: torch [\d.]+, demo on \S+ \((fp32|bf16|fp16|onnx: image \S+, text \S+)\), "
-        r"24 photos indexed, "
+        r"self-test ok: full edition, torch [\d.]+, demo on \S+ "
+        r"\((fp32|bf16|fp16|onnx: image \S+, text \S+)\), 24 photos indexed, "
         r"text\+image search ok, video decoders h264\S*, window ok \(zh_CN\), [\d.]+ s "
-        r"\(torch [\d.]+, photos [\d.]+, model [\d.]+, index [\d.]+, search [\d.]+, "
+        r"\(runtime [\d.]+, photos [\d.]+, model [\d.]+, index [\d.]+, search [\d.]+, "
         r"video [\d.]+, window [\d.]+\)$",
         lines[0],
     ), lines[0]
