@@ -22,6 +22,10 @@ from engine.store.vector_index import exact_search
 
 # Below this many photos an exact scan is as fast as HNSW and has perfect recall.
 EXACT_SEARCH_LIMIT = 20_000
+# A filter that keeps at most this many photos is scanned exactly over their vectors (read from
+# the index's memory, not the catalog); one that keeps more is applied inside the graph search,
+# which then only returns photos that pass (bench/scale.py measured both at 1M photos).
+FILTER_EXACT_LIMIT = 20_000
 
 
 class FirstStage:
@@ -52,8 +56,18 @@ class FirstStage:
                 allowed = passing if only is None else sorted(set(passing) & set(only))
             if not allowed:
                 return []
-            ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
-            top_ids, top_scores = exact_search(vecs, ids, vector, n)
+            if len(vectors) <= EXACT_SEARCH_LIMIT:
+                ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
+                top_ids, top_scores = exact_search(vecs, ids, vector, n)
+            elif len(allowed) <= FILTER_EXACT_LIMIT:
+                ids, vecs = vectors.index.vectors_of(np.asarray(allowed, np.int64))
+                top_ids, top_scores = exact_search(vecs, ids, vector, n)
+            else:
+                allowed_ids = np.asarray(allowed, np.int64)
+                mask = np.zeros(int(allowed_ids.max()) + 1, bool)
+                mask[allowed_ids] = True
+                top_ids, top_scores = vectors.index.search(vector, n, allowed=mask)
+                vecs = None
         elif len(vectors) <= EXACT_SEARCH_LIMIT:
             ids, vecs = vectors.exact_vectors()
             top_ids, top_scores = exact_search(vecs, ids, vector, n)

@@ -275,3 +275,55 @@ def test_adding_a_parent_folder_takes_over_the_folders_inside(catalog: Catalog,
     assert count(catalog, "embeddings") == 3 and count(catalog, "photos") == 3
     assert catalog.photo_id_for_path(next(iter(other))) == next(iter(other.values()))
     assert catalog.add_folder(tmp_path / "Pictures") == parent_id  # idempotent
+
+
+# ----------------------------------------------------------------------- cached aggregates
+
+
+def test_aggregates_are_computed_once_per_write(catalog: Catalog, tmp_path: Path) -> None:
+    """What the app repaints (folders, counts, cameras, failures, a filter's photos) scans the
+    catalog once per change, not once per call; any write, from here or another connection,
+    brings the new figures."""
+    add_photos(catalog, tmp_path / "lib", ["a.jpg", "b.jpg"], camera_make="Canon")
+    statements: list[str] = []
+    catalog.conn.set_trace_callback(statements.append)
+
+    def everything() -> tuple[object, ...]:
+        return (catalog.folders(MODEL), catalog.counts(MODEL), catalog.cameras(),
+                catalog.failures(50), catalog.filtered_ids(SearchFilters(camera="canon")))
+
+    first = everything()
+    scans = [s for s in statements if "photos" in s]
+    assert scans
+    statements.clear()
+    assert everything() == first
+    assert not [s for s in statements if "photos" in s]  # only PRAGMA data_version ran
+
+    add_photos(catalog, tmp_path / "lib", ["c.jpg"], camera_make="Canon")
+    assert catalog.folders(MODEL)[0].photos == 3 and catalog.counts(MODEL)["photos"] == 3
+    assert len(catalog.filtered_ids(SearchFilters(camera="canon"))) == 3
+
+    other = Catalog(catalog.path)  # another Library or process writes
+    try:
+        with other.transaction() as conn:
+            conn.execute("UPDATE photos SET error = 'unreadable' WHERE path LIKE '%c.jpg'")
+    finally:
+        other.close()
+    assert catalog.counts(MODEL)["failed"] == 1
+    assert [f.path.name for f in catalog.failures(50)] == ["c.jpg"]
+    assert len(catalog.filtered_ids(SearchFilters(camera="canon"))) == 2
+
+
+def test_folder_and_camera_filters_read_indexes_not_every_row(catalog: Catalog,
+                                                             tmp_path: Path) -> None:
+    add_photos(catalog, tmp_path / "lib", ["x/a.jpg", "y/b.jpg"], camera_make="Canon",
+               camera_model="EOS R5")
+    statements: list[str] = []
+    catalog.conn.set_trace_callback(statements.append)
+    for filters, found in ((SearchFilters(folder=tmp_path / "lib" / "x"), 1),
+                           (SearchFilters(camera="eos"), 2)):
+        statements.clear()
+        assert len(catalog.filtered_ids(filters)) == found
+        query = next(s for s in statements if s.startswith("SELECT p.id FROM photos"))
+        plan = " | ".join(r[3] for r in catalog.conn.execute("EXPLAIN QUERY PLAN " + query))
+        assert "SCAN p" not in plan, plan
