@@ -96,9 +96,11 @@ class Events:
     def __init__(self, n: int, scenes: Scenes, seed: int) -> None:
         rng = np.random.default_rng(seed + 1)
         sizes: list[int] = []
-        while sum(sizes) < n:  # power law: most events are small, a few are huge
+        total = 0
+        while total < n:  # power law: most events are small, a few are huge
             sizes.append(int(min(5000, 3 + rng.pareto(1.3) * 20)))
-        sizes[-1] -= sum(sizes) - n
+            total += sizes[-1]
+        sizes[-1] -= total - n
         self.sizes = np.array([s for s in sizes if s > 0])
         count = len(self.sizes)
         start = date(2005, 1, 1).toordinal()
