@@ -33,7 +33,7 @@ from engine.media import imaging
 from engine.records import CaptionHit, SearchFilters, SearchHit
 from engine.search.captions import CaptionSearch
 from engine.search.first_stage import FirstStage, filtered_ids, to_hits
-from engine.search.hybrid import hybrid_order, keyword_tiers
+from engine.search.hybrid import WORD_BONUS, hybrid_order, keyword_tiers
 from engine.search.people import PersonUnderstander, photo_ids_with
 from engine.search.query import Query, QueryTerm, Understood, combine, parse_query
 from engine.search.second_stage import Candidate, Reranker, bytes_key
@@ -42,6 +42,9 @@ from engine.store.catalog import Catalog
 from engine.store.photo_vectors import PhotoVectors
 
 log = logging.getLogger(__name__)
+
+# Above this many photos added by their words, their vectors are read from the index's memory.
+LARGE_KEYWORD_MATCH = 2000
 
 
 class SearchPipeline:
@@ -173,7 +176,7 @@ class SearchPipeline:
         depth = max(k, self.reranker.k()) if rerank else k
         vector = self.embed(query)
         hits = self.hybrid(query, vector, self.first_stage().search(
-            vector, depth, filters, cut_off, only=only), filters, only)
+            vector, depth, filters, cut_off, only=only), filters, only, limit=depth)
         if rerank:
             hits = self.rerank(query, hits)
         return hits[:k]
@@ -244,9 +247,10 @@ class SearchPipeline:
 
     def hybrid(self, query: Query, vector: np.ndarray, hits: list[SearchHit],
                filters: SearchFilters | None,
-               only: list[int] | None = None) -> list[SearchHit]:
+               only: list[int] | None = None, limit: int | None = None) -> list[SearchHit]:
         """Hybrid search: add and promote photos whose captions, names, text in the photo or
-        place hold the query."""
+        place hold the query; of the photos it adds, only the ``limit`` that would rank first
+        (a common word can match tens of thousands of captions in a large library)."""
         text = query.keyword_text
         if text is None:
             return hits
@@ -272,8 +276,17 @@ class SearchPipeline:
         if only is not None:
             extra = [pid for pid in extra if pid in set(only)]
         vectors = self._vectors()
-        ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
-        ordered = hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)
+        if len(extra) <= LARGE_KEYWORD_MATCH:
+            ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
+        else:  # from the index's memory: reading 10,000 vectors from SQLite takes 100s of ms
+            ids, vecs = vectors.index.vectors_of(np.asarray(extra, np.int64))
+        scores = vecs @ vector
+        if limit is not None and len(ids) > limit:  # the ones hybrid_order would put first
+            rank = scores + np.array([WORD_BONUS if tiers.get(int(i)) == 1 else
+                                      (10.0 if tiers.get(int(i)) == 2 else 0.0) for i in ids])
+            best = np.argsort(-rank, kind="stable")[:limit]
+            ids, scores = ids[best], scores[best]
+        ordered = hybrid_order(hits + to_hits(self.catalog, ids, scores), tiers)
         return [replace(h, text_match=True) if h.photo_id in in_text else h for h in ordered]
 
     def rerank(self, query: Query, hits: list[SearchHit], k: int | None = None,
