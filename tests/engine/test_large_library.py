@@ -87,3 +87,36 @@ def test_status_folders_and_cameras_do_not_rescan_the_catalog_on_repaint(tmp_pat
         lib.catalog.delete_photos([lib.catalog.filtered_ids(SearchFilters())[0]], conn)
     assert lib.status().photos == 29 and lib.folders()[0].photos == 29
     lib.close()
+
+
+def test_a_common_caption_word_adds_only_the_best_of_its_matches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.media.caption_sources import PhotoCaption
+    from engine.models.clip import parse_model_spec
+    from engine.search import pipeline
+    from engine.store.captions import store_photo_captions
+
+    monkeypatch.setattr(pipeline, "LARGE_KEYWORD_MATCH", 10)  # read them from the index
+    lib = Library.open(tmp_path / "lib", model="demo")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    model_id = parse_model_spec("demo").model_id
+    rng = np.random.default_rng(0)
+    vecs = rng.standard_normal((300, 128)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    folder_id = lib.catalog.add_folder(folder.resolve())
+    with lib.catalog.transaction() as conn:
+        ids = lib.catalog.upsert_photos([PhotoRecord(str(folder / f"{i}.jpg"), folder_id, 1, 1,
+                                                     f"h{i}") for i in range(300)], conn)
+        lib.catalog.put_embeddings([(f"h{i}", vecs[i]) for i in range(300)], model_id, conn)
+        for i in range(0, 300, 2):  # 150 photos captioned with the query word
+            store_photo_captions(conn, ids[str(folder / f"{i}.jpg")],
+                                 [PhotoCaption("a wedding in june", "test")])
+    query = lib.embed_query("wedding")
+    hits = lib.search("wedding", k=5, rerank=False, cut_off=False)
+    assert len(hits) == 5 and all(h.keyword_match for h in hits)
+    captioned = np.arange(0, 300, 2)
+    best = captioned[np.argsort(-(vecs[captioned] @ query))[:5]]
+    by_path = {str(folder / f"{i}.jpg"): i for i in range(300)}
+    assert [by_path[str(h.path)] for h in hits] == best.tolist()
+    lib.close()
