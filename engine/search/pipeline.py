@@ -216,11 +216,10 @@ class SearchPipeline:
 
     def listing(self, k: int, filters: SearchFilters | None) -> list[SearchHit]:
         """The newest photos that pass ``filters`` (a query that was all date or place)."""
-        ids = self.filtered_ids(filters or SearchFilters())
-        rows = self.catalog.photo_rows(ids)
-        ids.sort(key=lambda i: rows[i][5] or "" if i in rows else "", reverse=True)
-        return to_hits(self.catalog, np.asarray(ids[:k], np.int64),
-                       np.zeros(min(k, len(ids)), np.float32))
+        ids = np.asarray(self.filtered_ids(filters or SearchFilters()), np.int64)
+        order = self.catalog.newest_first()  # cached: not a sort of every passing photo
+        newest = order[np.isin(order, ids)][:k]
+        return to_hits(self.catalog, newest, np.zeros(len(newest), np.float32))
 
     def filtered_ids(self, filters: SearchFilters) -> list[int]:
         """Ids of photos passing ``filters``, the place filter included."""

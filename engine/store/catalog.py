@@ -514,6 +514,18 @@ class Catalog:
 
         return list(self.cached("camera_pairs", pairs))
 
+    def newest_first(self) -> np.ndarray:
+        """Every photo id, newest capture first (undated last, ties by id); cached until the
+        next write, so listing the newest photos of a filter never sorts the library."""
+
+        def order() -> np.ndarray:
+            with self._lock:
+                cur = self.conn.execute(
+                    "SELECT id FROM photos ORDER BY COALESCE(taken_at, '') DESC, id")
+                return np.fromiter((r[0] for r in cur), np.int64)
+
+        return self.cached("newest_first", order)
+
     def hidden_ids(self) -> set[int]:
         """Photos that must not appear in results: failed, or in an offline folder."""
         rows = self._query("SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id "

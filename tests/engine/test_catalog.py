@@ -327,3 +327,18 @@ def test_folder_and_camera_filters_read_indexes_not_every_row(catalog: Catalog,
         query = next(s for s in statements if s.startswith("SELECT p.id FROM photos"))
         plan = " | ".join(r[3] for r in catalog.conn.execute("EXPLAIN QUERY PLAN " + query))
         assert "SCAN p" not in plan, plan
+
+
+def test_newest_first_orders_by_capture_date_then_id(catalog: Catalog, tmp_path: Path) -> None:
+    folder_id = catalog.add_folder(tmp_path)
+    dates = ["2020-01-01T00:00:00", None, "2024-05-01T00:00:00", "2020-01-01T00:00:00"]
+    with catalog.transaction() as conn:
+        ids = catalog.upsert_photos([PhotoRecord(str(tmp_path / f"{n}.jpg"), folder_id, 1, 1,
+                                                 f"h{n}", taken_at=t)
+                                     for n, t in enumerate(dates)], conn)
+    by_name = {Path(p).stem: i for p, i in ids.items()}
+    assert catalog.newest_first().tolist() == [by_name["2"], by_name["0"], by_name["3"],
+                                               by_name["1"]]
+    with catalog.transaction() as conn:  # a write brings a new order
+        catalog.delete_photos([by_name["2"]], conn)
+    assert catalog.newest_first().tolist()[0] == by_name["0"]
