@@ -48,11 +48,9 @@ FORMAT_VERSION = 1
 """Version of the sidecar format; a sidecar from a newer version makes the cache unusable."""
 
 REBUILD_CHURN_FRACTION = 0.1
-"""Rebuild the graph when deleted slots plus slots reused since it was built pass this fraction.
-
-Both degrade recall: at 100k clustered 512-d vectors, deleting 10% of the photos and adding as
-many (which reuse the deleted slots) cost 0.007 to 0.025 of recall@10 at the default ef over
-three runs of bench/ann_recall.py (hnswlib's multithreaded inserts are not deterministic).
+"""Rebuild the graph when its deleted slots (plus slots reused by versions before issue 15,
+which reused them) pass this fraction: deleted slots cost memory and search time, and reused
+ones cost recall (0.007 to 0.025 of recall@10 at 100k for 10% churn, bench/ann_recall.py).
 """
 
 RECONCILE_REBUILD_FRACTION = 0.3
@@ -135,7 +133,7 @@ class VectorIndex:
         self._lock = threading.Lock()  # guards every call into hnswlib and the label sets
         self._write_lock = threading.RLock()  # serialises writers among themselves
         self._live: set[int] = set()
-        self._deleted: set[int] = set()  # may hold labels whose slots were since reused
+        self._deleted: set[int] = set()  # (from older files: may hold reused slots' labels)
         self._replaced = 0  # deleted slots given to new labels (by older versions)
         # writes made while a background rebuild runs, replayed on the new graph: (ids,
         # vectors) for an add, (ids, None) for a removal; None when no rebuild runs
@@ -338,9 +336,8 @@ class VectorIndex:
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog.
 
-        True when :attr:`churn_fraction` passes :data:`REBUILD_CHURN_FRACTION` (deletions and
-        slot reuse degrade recall) or when the graph was built with another ``M`` than
-        :attr:`params` asks for.
+        True when :attr:`churn_fraction` passes :data:`REBUILD_CHURN_FRACTION` or when the
+        graph was built with another ``M`` than :attr:`params` asks for.
         """
         with self._lock:
             other_m = bool(self._live) and int(self._index.M) != self.params.M
@@ -499,8 +496,7 @@ class VectorIndex:
             missing = np.array(sorted(wanted_set - live), dtype=np.int64)
             extra = sorted(live - wanted_set)
             changes = len(missing) + len(extra)
-            # removed labels leave deleted slots, which new ones then reuse: churn grows by one
-            # for each label removed, whichever way the slot ends
+            # each removed label leaves a deleted slot: churn grows by one for each
             heavy = changes > RECONCILE_REBUILD_FRACTION * max(len(live), len(wanted), 1)
             churned = churn + len(extra) > REBUILD_CHURN_FRACTION * max(slots, len(wanted), 1)
             if allow_rebuild and (heavy or churned or self.needs_rebuild()):
