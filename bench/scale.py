@@ -369,7 +369,8 @@ def run_measure(home: Path, spec: str, work: Path, queries_n: int) -> dict[str, 
 
 
 def pick_filters(root: Path, events: Events, n: int) -> dict[str, dict[str, str]]:
-    """A folder, a year, a camera and a date window keeping about 0.1% of the photos."""
+    """A folder, a year, a camera, half the library (past FILTER_EXACT_LIMIT: filtered inside
+    the graph search) and a date window keeping about 0.1% of the photos."""
     biggest = int(np.argmax(events.sizes))
     tiny = max(1, n // 1000)
     # consecutive events from the middle of the library until 0.1% of it is covered
@@ -382,6 +383,7 @@ def pick_filters(root: Path, events: Events, n: int) -> dict[str, dict[str, str]
         "folder": {"folder": str(events.folder(root, biggest))},
         "year": {"after": f"{year}-01-01", "before": f"{year + 1}-01-01"},
         "camera": {"camera": CAMERAS[3][1].lower()},
+        "half": {"after": events.days[len(events.days) // 2].isoformat()},  # inside the graph
         "window_0.1pct": {"after": events.days[first].isoformat(),
                           "before": (events.days[last] + timedelta(days=1)).isoformat()},
     }

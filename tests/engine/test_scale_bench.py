@@ -33,7 +33,7 @@ def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     recall = float(re.search(r"vector search: recall@10 ([\d.]+)", out).group(1))
     assert 0.9 <= recall <= 1.0
     filters = re.findall(r"filtered \((\S+)\): p50 [\d.]+ ms, (\d+) hits", out)
-    assert {name for name, _ in filters} == {"folder", "year", "camera", "window_0.1pct"}
+    assert {name for name, _ in filters} == {"folder", "year", "camera", "half", "window_0.1pct"}
     assert all(int(hits) > 0 for _, hits in filters)
     churned = re.search(r"then open [\d.]+ s, recall@10 ([\d.]+)", out)
     assert churned and 0.8 <= float(churned.group(1)) <= 1.0
