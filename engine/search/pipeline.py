@@ -33,7 +33,7 @@ from engine.media import imaging
 from engine.records import CaptionHit, SearchFilters, SearchHit
 from engine.search.captions import CaptionSearch
 from engine.search.first_stage import FirstStage, filtered_ids, to_hits
-from engine.search.hybrid import WORD_BONUS, hybrid_order, keyword_tiers
+from engine.search.hybrid import hybrid_order, keyword_tiers
 from engine.search.people import PersonUnderstander, photo_ids_with
 from engine.search.query import Query, QueryTerm, Understood, combine, parse_query
 from engine.search.second_stage import Candidate, Reranker, bytes_key
@@ -43,7 +43,8 @@ from engine.store.photo_vectors import PhotoVectors
 
 log = logging.getLogger(__name__)
 
-# Above this many photos added by their words, their vectors are read from the index's memory.
+# Above this many photos added by their words, the best of them come from a graph search
+# filtered to them rather than reading all their vectors from SQLite.
 LARGE_KEYWORD_MATCH = 2000
 
 
@@ -275,16 +276,16 @@ class SearchPipeline:
         if only is not None:
             extra = [pid for pid in extra if pid in set(only)]
         vectors = self._vectors()
-        if len(extra) <= LARGE_KEYWORD_MATCH:
+        if limit is not None and len(extra) > max(limit, LARGE_KEYWORD_MATCH):
+            # a common word: the nearest of its photos, each tier apart (phrase matches rank
+            # before word matches, hybrid_order below), found inside the graph search
+            found = [vectors.index.search(vector, limit, allowed=_mask(
+                [p for p in extra if tiers.get(p) == tier])) for tier in (2, 1)]
+            ids = np.concatenate([f[0] for f in found])
+            scores = np.concatenate([f[1] for f in found])
+        else:
             ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
-        else:  # from the index's memory: reading 10,000 vectors from SQLite takes 100s of ms
-            ids, vecs = vectors.index.vectors_of(np.asarray(extra, np.int64))
-        scores = vecs @ vector
-        if limit is not None and len(ids) > limit:  # the ones hybrid_order would put first
-            rank = scores + np.array([WORD_BONUS if tiers.get(int(i)) == 1 else
-                                      (10.0 if tiers.get(int(i)) == 2 else 0.0) for i in ids])
-            best = np.argsort(-rank, kind="stable")[:limit]
-            ids, scores = ids[best], scores[best]
+            scores = vecs @ vector
         ordered = hybrid_order(hits + to_hits(self.catalog, ids, scores), tiers)
         return [replace(h, text_match=True) if h.photo_id in in_text else h for h in ordered]
 
@@ -356,3 +357,10 @@ def decode_image_bytes(data: bytes) -> Any:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InvalidQueryError("The dropped data is not an image PhotoSearch can read.",
                                 details=repr(exc)) from exc
+
+
+def _mask(ids: list[int]) -> np.ndarray:
+    """A boolean mask indexed by photo id, True for ``ids``."""
+    mask = np.zeros(max(ids, default=-1) + 1, bool)
+    mask[ids] = True
+    return mask

@@ -559,19 +559,6 @@ class VectorIndex:
 
     # ----------------------------------------------------------------------------- searching
 
-    def vectors_of(self, ids: np.ndarray) -> tuple[IdArray, npt.NDArray[np.float32]]:
-        """(ids, unit vectors) of those of ``ids`` that are live, from memory: the exact scan
-        of a filtered search reads them here rather than from the catalog."""
-        labels = _as_ids(ids)
-        with self._lock:
-            live = self._live
-            keep = np.fromiter((int(x) in live for x in labels), bool, len(labels))
-            labels = labels[keep]
-            if not len(labels):
-                return labels, np.zeros((0, self._dim), np.float32)
-            vecs = self._index.get_items(labels, return_type="numpy")
-        return labels, np.asarray(vecs, dtype=np.float32)
-
     def search(
         self, query: np.ndarray, k: int, ef: int | None = None,
         allowed: npt.NDArray[np.bool_] | None = None,
@@ -582,8 +569,8 @@ class VectorIndex:
         fewer than ``k`` when fewer are live, empty arrays for an empty index. ``ef`` (search
         breadth) defaults to ``max(params.ef_search, 2 * k)``. ``allowed`` (a boolean mask
         indexed by photo id) filters inside the graph search: only photos whose entry is True
-        are returned (meant for filters that keep a large part of the library; a small set is
-        faster scanned exactly over :meth:`vectors_of`).
+        are returned (meant for filters that keep more than a few thousand photos; fewer are
+        faster scanned exactly).
         """
         q = np.ascontiguousarray(query, dtype=np.float32)
         if q.shape != (self._dim,):

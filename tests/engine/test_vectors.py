@@ -450,18 +450,6 @@ def test_a_concurrent_rebuild_keeps_the_writes_made_meanwhile(tmp_path: Path) ->
     assert 41 not in index.search(store.vectors[41], 5)[0]
 
 
-def test_vectors_of_gives_the_live_ones_normalised(tmp_path: Path) -> None:
-    store = VectorStore(50)
-    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
-    index.add(np.arange(1, 51), 3 * store.vectors[1:51])
-    index.remove([2])
-    ids, vecs = index.vectors_of(np.array([1, 2, 3, 99]))
-    np.testing.assert_array_equal(ids, [1, 3])
-    want = store.vectors[[1, 3]]
-    np.testing.assert_allclose(vecs, want / np.linalg.norm(want, axis=1, keepdims=True),
-                               atol=1e-6)
-
-
 def test_search_with_allowed_returns_only_allowed_photos(tmp_path: Path) -> None:
     index = make_index(tmp_path, 400)
     vecs = random_vectors(401)  # row i - 1 is photo i
