@@ -341,13 +341,16 @@ def measure(home: Path, spec: str, work: Path, queries_n: int) -> dict[str, obje
         out[f"filter_{name}_p50_ms"] = _p(ftimes, 50)
         out[f"filter_{name}_hits"] = hits
 
-    for name, call in (("folders", lib.folders), ("status_api", lib.status),
-                       ("cameras", lib.cameras)):
+    calls = (("folders", lib.folders), ("status_api", lib.status), ("cameras", lib.cameras))
+    for name, call in calls:
         first = time.perf_counter()
         call()
+        out[f"{name}_first_ms"] = 1000 * (time.perf_counter() - first)
+    for _, call in calls:  # the first status() of a library built here creates the analyses'
+        call()  # tables (a write: every figure is computed again once)
+    for name, call in calls:
         again = time.perf_counter()
         call()
-        out[f"{name}_first_ms"] = 1000 * (again - first)
         out[f"{name}_repaint_ms"] = 1000 * (time.perf_counter() - again)
     lib.close()
     return out
@@ -478,8 +481,9 @@ def main() -> None:
               f"repaint {fresh[f'{name}_repaint_ms']:.2f} ms")
     parts = ", ".join(f"{k} {v:.1f}" for k, v in churned.items())
     print(f"churn {args.churn:.0%}: {churn_s:.0f} s ({parts}); "
-          f"then open {after['open_s']:.2f} s, recall@10 {after['recall_at_10']:.4f}, "
-          f"vector p50 {after['vector_p50_ms']:.2f} ms")
+          f"then open {after['open_s']:.2f} s, resident {after['rss_open_mb']:.0f} MB, "
+          f"recall@10 {after['recall_at_10']:.4f}, vector p50 {after['vector_p50_ms']:.2f} ms, "
+          f"text p50 {after['text_p50_ms']:.1f} ms")
     if args.compare:
         from ann_options import compare_options
 
