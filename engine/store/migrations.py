@@ -128,12 +128,6 @@ MIGRATIONS: list[str] = [
     CREATE INDEX photos_camera ON photos(camera_make, camera_model);
     CREATE INDEX photos_failed ON photos(path) WHERE error IS NOT NULL;
     """,
-    # 5: which photos have a model's vector, without reading the vectors: each embeddings row
-    # holds a 2 KB vector, so the join that opening a library runs read every vector (5.8 s at
-    # 100k photos); this index answers it alone.
-    """
-    CREATE INDEX embeddings_model ON embeddings(model_id, content_hash);
-    """,
 ]
 
 
