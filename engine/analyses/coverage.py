@@ -15,6 +15,13 @@ def analysis_coverage(catalog: Catalog, analysis: Analysis, enabled: bool = True
                       failure_limit: int = FAILURE_SAMPLE) -> AnalysisCoverage:
     """Counts over the library's readable photos (files that could not be read at all are the
     catalog's failures, not an analysis's)."""
+    return catalog.cached(
+        ("coverage", analysis.name, analysis.version, enabled, failure_limit),
+        lambda: _coverage(catalog, analysis, enabled, failure_limit))
+
+
+def _coverage(catalog: Catalog, analysis: Analysis, enabled: bool,
+              failure_limit: int) -> AnalysisCoverage:
     readable = int(catalog._query(
         "SELECT COUNT(*) FROM photos WHERE error IS NULL AND content_hash IS NOT NULL")[0][0])
     if analysis.keyed_by == "photo":  # read with every photo the indexing pass writes

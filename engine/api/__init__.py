@@ -521,8 +521,9 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         return self.catalog.failures()
 
     def status(self) -> LibraryStatus:
-        """Counts, model, device, index size and each analysis's coverage."""
-        spec = parse_model_spec(self.model_spec)
+        """Counts, model, device, index size and each analysis's coverage (the catalog's
+        figures are cached until the next write: the app asks on every refresh)."""
+        spec = self.encoder.spec  # not parsed again: a local model's id hashes its files
         counts = self.catalog.counts(spec.model_id)
         encoder = self._model.loaded_encoder
         device = encoder.device if encoder is not None and encoder.loaded else (
@@ -568,7 +569,7 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
             planned = planned_runtime(self.runtime_request, self.device_request)
         except ModelUnavailableError:  # e.g. runtime torch in the lean edition: loading says why
             return f"{self.runtime_request} (unavailable in the {edition()} edition)", {}
-        spec = parse_model_spec(self.model_spec)
+        spec = self.encoder.spec
         if planned != "onnx":
             return planned, {}
         return planned, fidelity_summary(read_manifest(onnx_folder_for(spec)))

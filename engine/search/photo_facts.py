@@ -54,6 +54,10 @@ def _line(line: photo_text_analysis.TextLine) -> PhotoTextLine:
 
 def library_places(catalog: Catalog) -> list[PlaceCount]:
     """The cities of the library's photos with how many photos each, most first."""
+    return list(catalog.cached("library_places", lambda: _library_places(catalog)))
+
+
+def _library_places(catalog: Catalog) -> list[PlaceCount]:
     try:
         return [PlaceCount(c, country, n) for c, country, n in place_names.place_counts(catalog)]
     except sqlite3.Error:  # the places pass never ran

@@ -44,6 +44,10 @@ from engine.store.video_frames import FrameVectors
 
 log = logging.getLogger(__name__)
 
+# Above this many photos added by their words, the best of them come from a graph search
+# filtered to them rather than reading all their vectors from SQLite.
+LARGE_KEYWORD_MATCH = 2000
+
 
 class SearchPipeline:
     """Answers queries over one library. ``encoder`` and ``vectors`` give the loaded model and
@@ -198,7 +202,7 @@ class SearchPipeline:
         depth = max(k, self.reranker.k()) if rerank else k
         vector = self.embed(query)
         hits = self.hybrid(query, vector, self.first_stage().search(
-            vector, depth, filters, cut_off, only=only), filters, only)
+            vector, depth, filters, cut_off, only=only), filters, only, limit=depth)
         if rerank:
             hits = self.rerank(query, hits)
         return hits[:k]
@@ -240,11 +244,10 @@ class SearchPipeline:
 
     def listing(self, k: int, filters: SearchFilters | None) -> list[SearchHit]:
         """The newest photos that pass ``filters`` (a query that was all date or place)."""
-        ids = self.filtered_ids(filters or SearchFilters())
-        rows = self.catalog.photo_rows(ids)
-        ids.sort(key=lambda i: rows[i][5] or "" if i in rows else "", reverse=True)
-        return to_hits(self.catalog, np.asarray(ids[:k], np.int64),
-                       np.zeros(min(k, len(ids)), np.float32))
+        ids = np.asarray(self.filtered_ids(filters or SearchFilters()), np.int64)
+        order = self.catalog.newest_first()  # cached: not a sort of every passing photo
+        newest = order[np.isin(order, ids)][:k]
+        return to_hits(self.catalog, newest, np.zeros(len(newest), np.float32))
 
     def filtered_ids(self, filters: SearchFilters) -> list[int]:
         """Ids of photos passing ``filters``, the place filter included."""
@@ -271,9 +274,10 @@ class SearchPipeline:
 
     def hybrid(self, query: Query, vector: np.ndarray, hits: list[SearchHit],
                filters: SearchFilters | None,
-               only: list[int] | None = None) -> list[SearchHit]:
+               only: list[int] | None = None, limit: int | None = None) -> list[SearchHit]:
         """Hybrid search: add and promote photos whose captions, names, text in the photo or
-        place hold the query."""
+        place hold the query; of the photos it adds, only the ``limit`` that would rank first
+        (a common word can match tens of thousands of captions in a large library)."""
         text = query.keyword_text
         if text is None:
             return hits
@@ -299,8 +303,17 @@ class SearchPipeline:
         if only is not None:
             extra = [pid for pid in extra if pid in set(only)]
         vectors = self._vectors()
-        ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
-        ordered = hybrid_order(hits + to_hits(self.catalog, ids, vecs @ vector), tiers)
+        if limit is not None and len(extra) > max(limit, LARGE_KEYWORD_MATCH):
+            # a common word: the nearest of its photos, each tier apart (phrase matches rank
+            # before word matches, hybrid_order below), found inside the graph search
+            found = [vectors.index.search(vector, limit, allowed=_mask(
+                [p for p in extra if tiers.get(p) == tier])) for tier in (2, 1)]
+            ids = np.concatenate([f[0] for f in found])
+            scores = np.concatenate([f[1] for f in found])
+        else:
+            ids, vecs = self.catalog.searchable_vectors(vectors.model_id, vectors.dim, extra)
+            scores = vecs @ vector
+        ordered = hybrid_order(hits + to_hits(self.catalog, ids, scores), tiers)
         return [replace(h, text_match=True) if h.photo_id in in_text else h for h in ordered]
 
     def rerank(self, query: Query, hits: list[SearchHit], k: int | None = None,
@@ -371,3 +384,10 @@ def decode_image_bytes(data: bytes) -> Any:
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InvalidQueryError("The dropped data is not an image PhotoSearch can read.",
                                 details=repr(exc)) from exc
+
+
+def _mask(ids: list[int]) -> np.ndarray:
+    """A boolean mask indexed by photo id, True for ``ids``."""
+    mask = np.zeros(max(ids, default=-1) + 1, bool)
+    mask[ids] = True
+    return mask

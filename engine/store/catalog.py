@@ -16,11 +16,12 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import sqlite_utils
@@ -29,6 +30,8 @@ from engine.records import FailedPhoto, FolderInfo, PhotoDetails, SearchFilters
 from engine.store.migrations import MIGRATIONS, migrate
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -76,6 +79,9 @@ class Catalog:
         conn.text_factory = _text_from_db  # file names that are not valid UTF-8 round-trip
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        # aggregates (folder counts, status, cameras, filter results) by key, with the write
+        # stamp they were computed at (see cached)
+        self._cache: dict[Hashable, tuple[tuple[int, int], object]] = {}
         with self._lock:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -119,6 +125,32 @@ class Catalog:
         """A number that changes whenever another connection (another Library or process)
         commits to the catalog; this connection's own commits leave it as it is."""
         return int(self._query("PRAGMA data_version")[0][0])
+
+    def write_stamp(self) -> tuple[int, int]:
+        """Changes whenever anything is written to the catalog: by another connection
+        (``data_version``) or by this one (``total_changes``, which triggers count in too)."""
+        with self._lock:
+            version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            return version, self.conn.total_changes
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` until the next write to the catalog.
+
+        What the app repaints (folder counts, status, cameras, the photos a filter keeps)
+        scans the whole catalog; at a million photos that is seconds, so it runs once per
+        change rather than once per repaint. A result computed while a write landed is used
+        once and not kept.
+        """
+        stamp = self.write_stamp()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]  # type: ignore[return-value]
+        value = compute()
+        if self.write_stamp() == stamp:
+            if len(self._cache) > 256:  # filters are keys too: keep the cache small
+                self._cache.clear()
+            self._cache[key] = (stamp, value)
+        return value
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -191,7 +223,11 @@ class Catalog:
                           (int(online), _db_text(str(path))))
 
     def folders(self, model_id: str) -> list[FolderInfo]:
-        """Every folder with its photo, indexed and failed counts for ``model_id``."""
+        """Every folder with its photo, indexed and failed counts for ``model_id`` (cached
+        until the next write)."""
+        return list(self.cached(("folders", model_id), lambda: self._folders(model_id)))
+
+    def _folders(self, model_id: str) -> list[FolderInfo]:
         rows = self._query(
             """
             SELECT f.path, f.paused, f.online,
@@ -332,7 +368,10 @@ class Catalog:
                                           (content_hash,))]
 
     def cameras(self) -> list[str]:
-        """Distinct "make model" names, for the camera filter."""
+        """Distinct "make model" names, for the camera filter (cached until the next write)."""
+        return list(self.cached("cameras", self._cameras))
+
+    def _cameras(self) -> list[str]:
         rows = self._query(
             "SELECT DISTINCT TRIM(COALESCE(camera_make, '') || ' ' || COALESCE(camera_model, ''))"
             " AS cam FROM photos WHERE camera_make IS NOT NULL OR camera_model IS NOT NULL "
@@ -340,14 +379,21 @@ class Catalog:
         return [r[0] for r in rows if r[0]]
 
     def failures(self, limit: int | None = None) -> list[FailedPhoto]:
-        """Photos that could not be read, with their reasons."""
+        """Photos that could not be read, with their reasons (cached until the next write)."""
+        return list(self.cached(("failures", limit), lambda: self._failures(limit)))
+
+    def _failures(self, limit: int | None) -> list[FailedPhoto]:
         sql = "SELECT path, error FROM photos WHERE error IS NOT NULL ORDER BY path"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [FailedPhoto(Path(r[0]), r[1]) for r in self._query(sql)]
 
     def counts(self, model_id: str) -> dict[str, int]:
-        """photos, indexed, pending, failed and offline counts for ``model_id``."""
+        """photos, indexed, pending, failed and offline counts for ``model_id`` (cached until
+        the next write)."""
+        return dict(self.cached(("counts", model_id), lambda: self._counts(model_id)))
+
+    def _counts(self, model_id: str) -> dict[str, int]:
         r = self._query(
             """
             SELECT COUNT(p.id),
@@ -406,6 +452,16 @@ class Catalog:
                     base + f" AND p.id IN ({','.join('?' * len(chunk))})", [model_id, *chunk]))
         return vectors_from_rows(rows, dim)
 
+    def searchable_ids(self, model_id: str) -> np.ndarray:
+        """Sorted ids of the photos :meth:`searchable_vectors` would give, without reading a
+        vector (opening a million-photo library must not read 2 GB of them)."""
+        with self._lock:
+            cur = self.conn.execute(
+                "SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id "
+                "JOIN embeddings e ON e.content_hash = p.content_hash AND e.model_id = ? "
+                "WHERE p.error IS NULL AND f.online = 1 ORDER BY p.id", (model_id,))
+            return np.fromiter((r[0] for r in cur), np.int64)
+
     def vectors_for_ids(self, ids: np.ndarray, model_id: str, dim: int) -> np.ndarray:
         """Vectors of the given photo ids, in that order (for index reconciliation)."""
         got_ids, vecs = self.searchable_vectors(model_id, dim, [int(i) for i in ids])
@@ -413,12 +469,22 @@ class Catalog:
         return np.stack([vecs[order[int(i)]] for i in ids]) if len(ids) else vecs
 
     def filtered_ids(self, filters: SearchFilters) -> list[int]:
-        """Ids of photos that satisfy ``filters`` (folder, date range, camera)."""
-        where, params = ["p.error IS NULL", "f.online = 1"], []
+        """Ids of photos that satisfy ``filters`` (folder, date range, camera), cached until
+        the next write (the same filters usually serve several queries in a row)."""
+        return list(self.cached(("filtered", filters), lambda: self._filtered_ids(filters)))
+
+    def _filtered_ids(self, filters: SearchFilters) -> list[int]:
+        where: list[str] = ["p.error IS NULL", "f.online = 1"]
+        params: list[object] = []
         if filters.folder is not None:
             folder = str(filters.folder).rstrip("/\\")
-            where.append("(p.path = ? OR p.path LIKE ? ESCAPE '\\')")
-            params += [folder, _like_prefix(folder)]
+            sep = "\\" if "\\" in folder and "/" not in folder else "/"
+            # a range over the path index (every "folder/..." sorts between "folder/" and
+            # "folder0"), not a LIKE, which scans every row
+            where.append("(p.path = CAST(? AS TEXT) OR (p.path > CAST(? AS TEXT) "
+                         "AND p.path < CAST(? AS TEXT)))")
+            params += [_db_text(folder), _db_text(folder + sep),
+                       _db_text(folder + chr(ord(sep) + 1))]
         if filters.after is not None:
             where.append("p.taken_at >= ?")
             params.append(filters.after.isoformat())
@@ -426,12 +492,39 @@ class Catalog:
             where.append("p.taken_at < ?")
             params.append(filters.before.isoformat())
         if filters.camera:
-            where.append("LOWER(COALESCE(p.camera_make,'') || ' ' || COALESCE(p.camera_model,''))"
-                         " LIKE ?")
-            params.append(f"%{filters.camera.lower()}%")
+            # the substring is matched against the few distinct cameras, then looked up by the
+            # (make, model) index instead of scanning every photo's name
+            wanted = filters.camera.lower()
+            pairs = [pair for pair in self._camera_pairs()
+                     if wanted in f"{pair[0] or ''} {pair[1] or ''}".lower()]
+            if not pairs:
+                return []
+            where.append("(" + " OR ".join(
+                "(p.camera_make IS ? AND p.camera_model IS ?)" for _ in pairs) + ")")
+            params += [x for pair in pairs for x in pair]
         sql = ("SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE "
                + " AND ".join(where))
         return [r[0] for r in self._query(sql, params)]
+
+    def _camera_pairs(self) -> list[tuple[str | None, str | None]]:
+        def pairs() -> list[tuple[str | None, str | None]]:
+            rows = self._query("SELECT DISTINCT camera_make, camera_model FROM photos "
+                               "WHERE camera_make IS NOT NULL OR camera_model IS NOT NULL")
+            return [(r[0], r[1]) for r in rows]
+
+        return list(self.cached("camera_pairs", pairs))
+
+    def newest_first(self) -> np.ndarray:
+        """Every photo id, newest capture first (undated last, ties by id); cached until the
+        next write, so listing the newest photos of a filter never sorts the library."""
+
+        def order() -> np.ndarray:
+            with self._lock:
+                cur = self.conn.execute(
+                    "SELECT id FROM photos ORDER BY COALESCE(taken_at, '') DESC, id")
+                return np.fromiter((r[0] for r in cur), np.int64)
+
+        return self.cached("newest_first", order)
 
     def hidden_ids(self) -> set[int]:
         """Photos that must not appear in results: failed, or in an offline folder."""
@@ -452,12 +545,6 @@ def _db_text(text: str) -> str | bytes:
 
 def _text_from_db(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
-
-
-def _like_prefix(folder: str) -> str:
-    escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    sep = "\\\\" if "\\" in folder and "/" not in folder else "/"
-    return f"{escaped}{sep}%"
 
 
 def chunks(items: list, size: int) -> Iterator[list]:

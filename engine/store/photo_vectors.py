@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 # Catalog setting (+ model id): when the saved vector index last matched the catalog.
 INDEX_SAVED = "index_saved_at:"
 BACKGROUND_SAMPLE = 512
+# Above this many photos a graph that needs rebuilding is rebuilt in the background after the
+# open (at a million photos a rebuild takes a quarter of an hour); below it, on the open.
+REBUILD_ON_OPEN_LIMIT = 50_000
 
 
 class VectorSink(ABC):
@@ -60,15 +63,18 @@ class PhotoVectors(VectorSink):
         self._generation = 0  # bumped by every write; a read that spans one is not kept
         self._lock = threading.Lock()
         self._sample: np.ndarray | None = None
+        self.rebuilding: threading.Thread | None = None  # a background rebuild, if one started
 
     @classmethod
     def open(cls, catalog: Catalog, home: Path, model_id: str, dim: int) -> PhotoVectors:
         """Load the model's index and reconcile it with the catalog (adding what is missing,
         dropping what is gone, refreshing photos changed after its last save)."""
         vindex = VectorIndex.open(index_path(home, model_id), dim)
-        ids, _ = catalog.searchable_vectors(model_id, dim)
+        ids = catalog.searchable_ids(model_id)
+        small = max(len(ids), len(vindex)) <= REBUILD_ON_OPEN_LIMIT
         report = vindex.reconcile(
-            ids, lambda missing: catalog.vectors_for_ids(missing, model_id, dim))
+            ids, lambda missing: catalog.vectors_for_ids(missing, model_id, dim),
+            allow_rebuild=small)
         # A photo changed in place after the file's last save (and a crash before the next
         # one) has its label in the file but an old vector: refresh those.
         saved_at = catalog.get_setting(INDEX_SAVED + model_id)
@@ -83,7 +89,29 @@ class PhotoVectors(VectorSink):
                 vectors.write()
             except OSError:
                 log.warning("could not save the vector index", exc_info=True)
+        if not small and vindex.needs_rebuild():
+            vectors.rebuild_in_background()
         return vectors
+
+    def rebuild_in_background(self) -> threading.Thread:
+        """Rebuild the graph from the catalog on a daemon thread while searches and writes
+        go on (:meth:`VectorIndex.rebuild_concurrently`), then save it."""
+
+        def work() -> None:
+            try:
+                ids = self.catalog.searchable_ids(self.model_id)
+                self.index.rebuild_concurrently(
+                    ids, lambda wanted: self.catalog.vectors_for_ids(wanted, self.model_id,
+                                                                     self.dim))
+                self.changed()
+                self.save()
+            except Exception:  # the old graph stays in use; the next open tries again
+                log.warning("background rebuild of the vector index failed", exc_info=True)
+
+        thread = threading.Thread(target=work, name="vector-index-rebuild", daemon=True)
+        self.rebuilding = thread
+        thread.start()
+        return thread
 
     def __len__(self) -> int:
         return len(self.index)

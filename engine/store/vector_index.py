@@ -48,11 +48,9 @@ FORMAT_VERSION = 1
 """Version of the sidecar format; a sidecar from a newer version makes the cache unusable."""
 
 REBUILD_CHURN_FRACTION = 0.1
-"""Rebuild the graph when deleted slots plus slots reused since it was built pass this fraction.
-
-Both degrade recall: at 100k clustered 512-d vectors, deleting 10% of the photos and adding as
-many (which reuse the deleted slots) cost 0.007 to 0.025 of recall@10 at the default ef over
-three runs of bench/ann_recall.py (hnswlib's multithreaded inserts are not deterministic).
+"""Rebuild the graph when its deleted slots (plus slots reused by versions before issue 15,
+which reused them) pass this fraction: deleted slots cost memory and search time, and reused
+ones cost recall (0.007 to 0.025 of recall@10 at 100k for 10% churn, bench/ann_recall.py).
 """
 
 RECONCILE_REBUILD_FRACTION = 0.3
@@ -135,8 +133,11 @@ class VectorIndex:
         self._lock = threading.Lock()  # guards every call into hnswlib and the label sets
         self._write_lock = threading.RLock()  # serialises writers among themselves
         self._live: set[int] = set()
-        self._deleted: set[int] = set()  # may hold labels whose slots were since reused
-        self._replaced = 0  # deleted slots given to new labels since the graph was built
+        self._deleted: set[int] = set()  # (from older files: may hold reused slots' labels)
+        self._replaced = 0  # deleted slots given to new labels (by older versions)
+        # writes made while a background rebuild runs, replayed on the new graph: (ids,
+        # vectors) for an add, (ids, None) for a removal; None when no rebuild runs
+        self._pending: list[tuple[IdArray, npt.NDArray[np.float32] | None]] | None = None
         self._index = self._new_hnsw(_INITIAL_CAPACITY)
 
     # ----------------------------------------------------------------------------- opening
@@ -253,14 +254,18 @@ class VectorIndex:
         """The deleted labels the sidecar lists, once it is shown to describe this very file.
 
         A sidecar that does not match (a crash between the two renames of :meth:`save`, or a
-        damaged index file) makes the cache unusable: a rebuild is always safe, while loading a
+        file written since) makes the cache unusable: a rebuild is always safe, while loading a
         damaged graph is not.
         """
-        if (
-            meta.get("index_bytes") != file_size
-            or meta.get("element_count") != count
-            or meta.get("index_crc32") != _file_crc32(self._path)
-        ):
+        if meta.get("index_bytes") != file_size or meta.get("element_count") != count:
+            raise _UnusableCache("index file does not match its sidecar (size)")
+        stat = self._path.stat()
+        if (meta.get("index_mtime_ns"), meta.get("index_inode")) != (stat.st_mtime_ns,
+                                                                      stat.st_ino) and meta.get(
+                "index_crc32") != _file_crc32(self._path):
+            # The very file save() wrote (same inode, untouched since) is trusted without
+            # reading it twice: the checksum of a 2 GB index costs seconds on open. Any other
+            # file (rewritten, copied, restored) must match the checksum.
             raise _UnusableCache("index file does not match its sidecar (checksum or size)")
         deleted = meta.get("deleted")
         if not isinstance(deleted, list) or not all(isinstance(x, int) for x in deleted):
@@ -331,9 +336,8 @@ class VectorIndex:
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog.
 
-        True when :attr:`churn_fraction` passes :data:`REBUILD_CHURN_FRACTION` (deletions and
-        slot reuse degrade recall) or when the graph was built with another ``M`` than
-        :attr:`params` asks for.
+        True when :attr:`churn_fraction` passes :data:`REBUILD_CHURN_FRACTION` or when the
+        graph was built with another ``M`` than :attr:`params` asks for.
         """
         with self._lock:
             other_m = bool(self._live) and int(self._index.M) != self.params.M
@@ -345,8 +349,11 @@ class VectorIndex:
         """Insert or replace the vectors of ``ids`` (an upsert).
 
         An id already present, live or deleted, gets its vector replaced and is live again. New
-        ids reuse the slots of deleted ones before the graph grows; capacity doubles as needed.
-        If an id appears twice, its last vector wins.
+        ids take fresh slots (capacity doubles as needed): reusing a deleted slot makes hnswlib
+        repair its neighbours' links, 8 to 50 times the cost of a fresh insert, and costs
+        recall, while a deleted slot left in place still routes searches (the graph is rebuilt
+        in the background once deleted slots pass :data:`REBUILD_CHURN_FRACTION`). If an id
+        appears twice, its last vector wins.
         """
         labels = _as_ids(ids)
         vecs = self._as_vectors(vectors, len(labels))
@@ -366,17 +373,12 @@ class VectorIndex:
                 with self._lock:
                     self._update_locked(old_labels[part], old_vecs[part])
             new_labels, new_vecs = labels[~known], vecs[~known]
-            reused = start = 0
-            while start < len(new_labels):
+            for start in range(0, len(new_labels), _INSERT_CHUNK):
+                part = slice(start, start + _INSERT_CHUNK)
                 with self._lock:
-                    free = int(self._index.element_count) - len(self._live)
-                    part = slice(start, start + (_UPDATE_CHUNK if free else _INSERT_CHUNK))
-                    reused += self._insert_locked(new_labels[part], new_vecs[part])
-                start = part.stop
-            if reused:
-                with self._lock:  # forget the deleted labels whose slots were just reused
-                    self._replaced += reused
-                    self._deleted &= {int(x) for x in self._index.get_ids_list()}
+                    self._insert_locked(new_labels[part], new_vecs[part])
+            if self._pending is not None:
+                self._pending.append((labels, vecs))
 
     def _update_locked(self, labels: IdArray, vecs: npt.NDArray[np.float32]) -> None:
         for label in labels.tolist():
@@ -386,14 +388,11 @@ class VectorIndex:
         self._index.add_items(vecs, labels, num_threads=self._threads)
         self._live.update(labels.tolist())
 
-    def _insert_locked(self, labels: IdArray, vecs: npt.NDArray[np.float32]) -> int:
-        """Add labels absent from the graph; returns how many deleted slots they reused."""
-        slots = int(self._index.element_count)
-        free = slots - len(self._live)
-        self._ensure_capacity(slots + max(0, len(labels) - free))
-        self._index.add_items(vecs, labels, num_threads=self._threads, replace_deleted=True)
+    def _insert_locked(self, labels: IdArray, vecs: npt.NDArray[np.float32]) -> None:
+        """Add labels absent from the graph, in fresh slots."""
+        self._ensure_capacity(int(self._index.element_count) + len(labels))
+        self._index.add_items(vecs, labels, num_threads=self._threads)
         self._live.update(labels.tolist())
-        return len(labels) - (int(self._index.element_count) - slots)
 
     def _ensure_capacity(self, needed: int) -> None:
         capacity = int(self._index.max_elements)
@@ -411,6 +410,8 @@ class VectorIndex:
                     self._index.mark_deleted(label)
                     self._live.discard(label)
                     self._deleted.add(label)
+            if self._pending is not None:
+                self._pending.append((np.asarray(labels, np.int64), None))
 
     def rebuild(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Replace the graph with a fresh one holding exactly these vectors.
@@ -431,8 +432,49 @@ class VectorIndex:
                 self._replaced = 0
         logger.info("Rebuilt vector index %s with %d vectors", self._path, len(labels))
 
-    def reconcile(
+    def rebuild_concurrently(
         self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray]
+    ) -> int:
+        """Rebuild the graph from ``ids`` while writers and searches go on (for a background
+        thread); returns the number of vectors in the new graph.
+
+        Unlike :meth:`rebuild`, writers are not held up for the minutes a large graph takes:
+        adds and removals made meanwhile go to the old graph as usual and are recorded, then
+        replayed on the new one before it replaces the old.
+        """
+        with self._write_lock:
+            if self._pending is not None:
+                raise RuntimeError("a rebuild is already running")
+            self._pending = []
+        try:
+            labels = np.unique(_as_ids(ids))
+            vecs = _checked(load_vectors(labels), len(labels), self._dim)
+            hnsw = self._new_hnsw(max(len(labels), _INITIAL_CAPACITY))
+            for start in range(0, len(labels), 10 * _INSERT_CHUNK):  # stays cancellable-ish
+                part = slice(start, start + 10 * _INSERT_CHUNK)
+                hnsw.add_items(vecs[part], labels[part], num_threads=self._threads)
+            with self._write_lock:
+                pending, self._pending = self._pending, None
+                with self._lock:
+                    self._index = hnsw
+                    self._live = set(labels.tolist())
+                    self._deleted = set()
+                    self._replaced = 0
+                for got_ids, got_vecs in pending:
+                    if got_vecs is None:
+                        self.remove(got_ids)
+                    else:
+                        self.add(got_ids, got_vecs)
+        finally:
+            with self._write_lock:
+                self._pending = None
+        logger.info("Rebuilt vector index %s with %d vectors (%d writes replayed)", self._path,
+                    len(labels), len(pending))
+        return len(labels)
+
+    def reconcile(
+        self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray],
+        allow_rebuild: bool = True,
     ) -> ReconcileReport:
         """Make the live labels equal ``ids``, the catalog's truth.
 
@@ -440,7 +482,9 @@ class VectorIndex:
         float32 array in the same order) and extra ones removed. When more than
         :data:`RECONCILE_REBUILD_FRACTION` of the labels would change, or the graph needs a
         rebuild anyway (see :meth:`needs_rebuild`), it is rebuilt from ``load_vectors(ids)``.
-        The caller saves afterwards.
+        With ``allow_rebuild`` False (opening a large library) it always updates in place; the
+        caller then rebuilds in the background (:meth:`rebuild_concurrently`) if
+        :meth:`needs_rebuild`. The caller saves afterwards.
         """
         wanted = np.unique(_as_ids(ids))
         with self._write_lock:
@@ -452,11 +496,10 @@ class VectorIndex:
             missing = np.array(sorted(wanted_set - live), dtype=np.int64)
             extra = sorted(live - wanted_set)
             changes = len(missing) + len(extra)
-            # removed labels leave deleted slots, which new ones then reuse: churn grows by one
-            # for each label removed, whichever way the slot ends
+            # each removed label leaves a deleted slot: churn grows by one for each
             heavy = changes > RECONCILE_REBUILD_FRACTION * max(len(live), len(wanted), 1)
             churned = churn + len(extra) > REBUILD_CHURN_FRACTION * max(slots, len(wanted), 1)
-            if heavy or churned or self.needs_rebuild():
+            if allow_rebuild and (heavy or churned or self.needs_rebuild()):
                 self.rebuild(wanted, _checked(load_vectors(wanted), len(wanted), self._dim))
                 report = ReconcileReport(len(missing), len(extra), len(wanted))
             else:
@@ -491,6 +534,7 @@ class VectorIndex:
                     deleted = sorted(self._deleted & {int(x) for x in self._index.get_ids_list()})
                 size, crc = _fsync_and_checksum(tmp)
                 os.replace(tmp, self._path)
+                stat = self._path.stat()
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
@@ -505,6 +549,8 @@ class VectorIndex:
                 ),
                 "index_bytes": size,
                 "index_crc32": crc,
+                "index_mtime_ns": stat.st_mtime_ns,
+                "index_inode": stat.st_ino,
                 "replaced": replaced,
                 "deleted": deleted,
             }
@@ -514,13 +560,17 @@ class VectorIndex:
     # ----------------------------------------------------------------------------- searching
 
     def search(
-        self, query: np.ndarray, k: int, ef: int | None = None
+        self, query: np.ndarray, k: int, ef: int | None = None,
+        allowed: npt.NDArray[np.bool_] | None = None,
     ) -> tuple[IdArray, ScoreArray]:
         """The ``k`` photos nearest to ``query`` (shape ``(dim,)``).
 
         Returns ``(ids, scores)``: int64 photo ids and float32 cosine similarities, best first;
         fewer than ``k`` when fewer are live, empty arrays for an empty index. ``ef`` (search
-        breadth) defaults to ``max(params.ef_search, 2 * k)``.
+        breadth) defaults to ``max(params.ef_search, 2 * k)``. ``allowed`` (a boolean mask
+        indexed by photo id) filters inside the graph search: only photos whose entry is True
+        are returned (meant for filters that keep more than a few thousand photos; fewer are
+        faster scanned exactly).
         """
         q = np.ascontiguousarray(query, dtype=np.float32)
         if q.shape != (self._dim,):
@@ -533,6 +583,8 @@ class VectorIndex:
                 return _empty_result()
             k = min(k, live)
             breadth = max(ef if ef is not None else max(self.params.ef_search, 2 * k), k)
+            if allowed is not None:
+                return self._filtered_locked(q, k, breadth, allowed)
             try:
                 self._index.set_ef(breadth)
                 labels, distances = self._index.knn_query(q, k=k, num_threads=1)
@@ -548,6 +600,25 @@ class VectorIndex:
         ids = labels[0].astype(np.int64)
         scores = (1.0 - distances[0]).astype(np.float32)
         return ids, scores
+
+    def _filtered_locked(self, q: npt.NDArray[np.float32], k: int, breadth: int,
+                         allowed: npt.NDArray[np.bool_]) -> tuple[IdArray, ScoreArray]:
+        flags = allowed.tolist()  # hnswlib calls the filter once per visited node: list lookups
+        size = len(flags)
+
+        def keep(label: int) -> bool:
+            return label < size and flags[label]
+
+        self._index.set_ef(breadth)
+        try:
+            labels, distances = self._index.knn_query(q, k=k, num_threads=1, filter=keep)
+        except RuntimeError:  # fewer than k reachable: scan the allowed live photos exactly
+            ids = np.array([x for x in self._live if x < size and flags[x]], np.int64)
+            if not len(ids):
+                return _empty_result()
+            vectors = np.asarray(self._index.get_items(ids, return_type="numpy"), np.float32)
+            return exact_search(vectors, ids, q, k)
+        return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
 
     def _exact_locked(self, query: npt.NDArray[np.float32], k: int) -> tuple[IdArray, ScoreArray]:
         ids = np.fromiter(self._live, dtype=np.int64, count=len(self._live))

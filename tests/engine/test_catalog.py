@@ -275,3 +275,70 @@ def test_adding_a_parent_folder_takes_over_the_folders_inside(catalog: Catalog,
     assert count(catalog, "embeddings") == 3 and count(catalog, "photos") == 3
     assert catalog.photo_id_for_path(next(iter(other))) == next(iter(other.values()))
     assert catalog.add_folder(tmp_path / "Pictures") == parent_id  # idempotent
+
+
+# ----------------------------------------------------------------------- cached aggregates
+
+
+def test_aggregates_are_computed_once_per_write(catalog: Catalog, tmp_path: Path) -> None:
+    """What the app repaints (folders, counts, cameras, failures, a filter's photos) scans the
+    catalog once per change, not once per call; any write, from here or another connection,
+    brings the new figures."""
+    add_photos(catalog, tmp_path / "lib", ["a.jpg", "b.jpg"], camera_make="Canon")
+    statements: list[str] = []
+    catalog.conn.set_trace_callback(statements.append)
+
+    def everything() -> tuple[object, ...]:
+        return (catalog.folders(MODEL), catalog.counts(MODEL), catalog.cameras(),
+                catalog.failures(50), catalog.filtered_ids(SearchFilters(camera="canon")))
+
+    first = everything()
+    scans = [s for s in statements if "photos" in s]
+    assert scans
+    statements.clear()
+    assert everything() == first
+    assert not [s for s in statements if "photos" in s]  # only PRAGMA data_version ran
+
+    add_photos(catalog, tmp_path / "lib", ["c.jpg"], camera_make="Canon")
+    assert catalog.folders(MODEL)[0].photos == 3 and catalog.counts(MODEL)["photos"] == 3
+    assert len(catalog.filtered_ids(SearchFilters(camera="canon"))) == 3
+
+    other = Catalog(catalog.path)  # another Library or process writes
+    try:
+        with other.transaction() as conn:
+            conn.execute("UPDATE photos SET error = 'unreadable' WHERE path LIKE '%c.jpg'")
+    finally:
+        other.close()
+    assert catalog.counts(MODEL)["failed"] == 1
+    assert [f.path.name for f in catalog.failures(50)] == ["c.jpg"]
+    assert len(catalog.filtered_ids(SearchFilters(camera="canon"))) == 2
+
+
+def test_folder_and_camera_filters_read_indexes_not_every_row(catalog: Catalog,
+                                                             tmp_path: Path) -> None:
+    add_photos(catalog, tmp_path / "lib", ["x/a.jpg", "y/b.jpg"], camera_make="Canon",
+               camera_model="EOS R5")
+    statements: list[str] = []
+    catalog.conn.set_trace_callback(statements.append)
+    for filters, found in ((SearchFilters(folder=tmp_path / "lib" / "x"), 1),
+                           (SearchFilters(camera="eos"), 2)):
+        statements.clear()
+        assert len(catalog.filtered_ids(filters)) == found
+        query = next(s for s in statements if s.startswith("SELECT p.id FROM photos"))
+        plan = " | ".join(r[3] for r in catalog.conn.execute("EXPLAIN QUERY PLAN " + query))
+        assert "SCAN p" not in plan, plan
+
+
+def test_newest_first_orders_by_capture_date_then_id(catalog: Catalog, tmp_path: Path) -> None:
+    folder_id = catalog.add_folder(tmp_path)
+    dates = ["2020-01-01T00:00:00", None, "2024-05-01T00:00:00", "2020-01-01T00:00:00"]
+    with catalog.transaction() as conn:
+        ids = catalog.upsert_photos([PhotoRecord(str(tmp_path / f"{n}.jpg"), folder_id, 1, 1,
+                                                 f"h{n}", taken_at=t)
+                                     for n, t in enumerate(dates)], conn)
+    by_name = {Path(p).stem: i for p, i in ids.items()}
+    assert catalog.newest_first().tolist() == [by_name["2"], by_name["0"], by_name["3"],
+                                               by_name["1"]]
+    with catalog.transaction() as conn:  # a write brings a new order
+        catalog.delete_photos([by_name["2"]], conn)
+    assert catalog.newest_first().tolist()[0] == by_name["0"]

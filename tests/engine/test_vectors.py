@@ -174,26 +174,29 @@ def test_capacity_grows_past_the_initial_size(tmp_path: Path) -> None:
         assert index.search(vecs[label], 1)[0][0] == label
 
 
-def test_churn_reuses_deleted_slots(tmp_path: Path) -> None:
+def test_churn_adds_in_fresh_slots_and_keeps_deleted_ones_until_a_rebuild(
+        tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     index = make_index(tmp_path, 500)
     next_id = 501
-    for round_ in range(8):
-        victims = rng.choice(index.live_ids(), 100, replace=False)
+    for round_ in range(3):
+        victims = rng.choice(index.live_ids(), 20, replace=False)
         index.remove(victims.tolist())
-        new_ids = np.arange(next_id, next_id + 100)
-        index.add(new_ids, random_vectors(100, seed=100 + round_))
-        next_id += 100
+        new_ids = np.arange(next_id, next_id + 20)
+        index.add(new_ids, random_vectors(20, seed=100 + round_))
+        next_id += 20
         assert len(index) == 500
-        assert index.element_count == 500
         live = set(index.live_ids().tolist())
         assert not live & set(victims.tolist()) and set(new_ids.tolist()) <= live
-    assert index.deleted_fraction == 0.0
-    assert index.churn_fraction == 1.0 and index.needs_rebuild()  # 800 slot reuses over 500
-    # a removed id can still come back after its slot was given to another photo
+    # new photos took fresh slots: the deleted ones stay (they still route searches)
+    assert index.element_count == 560
+    assert index.deleted_fraction == pytest.approx(60 / 560)
+    assert index.needs_rebuild()  # past REBUILD_CHURN_FRACTION
+    # a removed id can come back, with its new vector, in its old slot
     gone = int(victims[0])
     index.add(np.array([gone]), random_vectors(1, seed=1)[:1])
-    assert gone in index.live_ids() and len(index) == 501
+    assert gone in index.live_ids() and len(index) == 501 and index.element_count == 560
+    assert index.search(random_vectors(1, seed=1)[0], 1)[0][0] == gone
 
 
 def test_concurrent_searches_while_adding(tmp_path: Path) -> None:
@@ -390,18 +393,97 @@ def test_saving_leaves_no_temp_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.hnsw", "vectors.hnsw.json"]
 
 
-def test_slot_reuse_counts_as_churn_until_a_rebuild(tmp_path: Path) -> None:
+def test_deleted_slots_count_as_churn_until_a_rebuild(tmp_path: Path) -> None:
     store = VectorStore(200)
     index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
     index.add(np.arange(1, 101), store.vectors[1:101])
     index.remove(range(1, 9))
-    index.add(np.arange(101, 109), store.vectors[101:109])  # reuses the 8 deleted slots
-    assert index.deleted_fraction == 0.0 and index.churn_fraction == pytest.approx(0.08)
+    index.add(np.arange(101, 109), store.vectors[101:109])  # fresh slots: 8 of 108 deleted
+    assert index.churn_fraction == pytest.approx(8 / 108)
     assert not index.needs_rebuild()
     index.save()
     again = VectorIndex.open(index.path, DIM, FAST)
-    assert again.churn_fraction == pytest.approx(0.08)
-    catalog = np.arange(14, 114)  # 5 more gone and 5 new: churn would reach 13%
+    assert again.churn_fraction == pytest.approx(8 / 108)
+    catalog = np.arange(14, 114)  # 5 more gone and 5 new: churn would reach 12%
     assert again.reconcile(catalog, store.load) == ReconcileReport(5, 5, 100)
     assert again.churn_fraction == 0.0
     np.testing.assert_array_equal(again.live_ids(), catalog)
+
+
+def test_reconcile_without_rebuild_updates_in_place(tmp_path: Path) -> None:
+    store = VectorStore(300)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 101), store.vectors[1:101])
+    catalog = np.arange(51, 201)  # half gone, 100 new: a rebuild is due, but not allowed
+    report = index.reconcile(catalog, store.load, allow_rebuild=False)
+    assert report == ReconcileReport(100, 50, 0)
+    np.testing.assert_array_equal(index.live_ids(), catalog)
+    assert index.needs_rebuild()
+
+
+def test_a_concurrent_rebuild_keeps_the_writes_made_meanwhile(tmp_path: Path) -> None:
+    store = VectorStore(400)
+    index = VectorIndex.open(tmp_path / "v.hnsw", DIM, FAST)
+    index.add(np.arange(1, 201), store.vectors[1:201])
+    index.remove(range(1, 41))
+    assert index.needs_rebuild()
+    started, release = threading.Event(), threading.Event()
+
+    def slow_load(ids: np.ndarray) -> np.ndarray:
+        started.set()
+        release.wait(10)  # the catalog read of a big library: writes land meanwhile
+        return store.load(ids)
+
+    worker = threading.Thread(
+        target=index.rebuild_concurrently, args=(np.arange(41, 201), slow_load))
+    worker.start()
+    assert started.wait(10)
+    index.add(np.arange(201, 221), store.vectors[201:221])  # new photos
+    index.remove([41, 42])  # and two more deleted
+    assert index.search(store.vectors[205], 1)[0][0] == 205  # searches go on meanwhile
+    release.set()
+    worker.join(10)
+    assert not worker.is_alive()
+    np.testing.assert_array_equal(index.live_ids(), np.arange(43, 221))
+    assert index.deleted_fraction == pytest.approx(2 / 180) and not index.needs_rebuild()
+    assert index.search(store.vectors[210], 1)[0][0] == 210
+    assert 41 not in index.search(store.vectors[41], 5)[0]
+
+
+def test_search_with_allowed_returns_only_allowed_photos(tmp_path: Path) -> None:
+    index = make_index(tmp_path, 400)
+    vecs = random_vectors(401)  # row i - 1 is photo i
+    allowed = np.zeros(401, bool)
+    allowed[::7] = True
+    allowed[0] = False  # no photo 0
+    ids, scores = index.search(vecs[3], 10, allowed=allowed)
+    assert len(ids) == 10 and allowed[ids].all() and (np.diff(scores) <= 1e-6).all()
+    ok = np.flatnonzero(allowed)
+    exact, _ = exact_search(vecs[ok - 1], ok, vecs[3], 10)
+    assert len(set(ids.tolist()) & set(exact.tolist())) >= 9
+    few = np.zeros(401, bool)
+    few[[5, 9]] = True  # fewer allowed than k: all of them, found one way or another
+    assert sorted(index.search(vecs[3], 10, allowed=few)[0].tolist()) == [5, 9]
+    assert index.search(vecs[3], 10, allowed=np.zeros(401, bool))[0].shape == (0,)
+
+
+def test_the_file_save_wrote_opens_without_its_checksum_but_a_copy_is_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.store.vector_index as vector_index
+
+    index = make_index(tmp_path, 100)
+    index.save()
+    calls: list[Path] = []
+    real = vector_index._file_crc32
+
+    def counted(path: Path) -> int:
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(vector_index, "_file_crc32", counted)
+    assert len(VectorIndex.open(index.path, DIM, FAST)) == 100 and calls == []
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("vectors.hnsw", "vectors.hnsw.json"):
+        (copy / name).write_bytes((tmp_path / name).read_bytes())
+    assert len(VectorIndex.open(copy / "vectors.hnsw", DIM, FAST)) == 100 and len(calls) == 1

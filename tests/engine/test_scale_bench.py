@@ -1,0 +1,41 @@
+"""bench/scale.py itself, on a small library: it builds, measures and reports every figure.
+
+Times are not asserted (they depend on the machine); what the bench reports must be there and
+make sense: recall within [0, 1] and high on this easy size, every filter finding photos, the
+library reopened after churn with its vectors current.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--photos", "3000", "--model", "demo",
+         "--queries", "20", "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    lines = out.strip().splitlines()
+    assert re.fullmatch(r"p50_ms_3k: \d+\.\d", lines[-1])
+    for label in ("open:", "resident:", "text query:", "vector search:", "photosearch status:",
+                  "Library.folders():", "Library.status():", "churn 10%:"):
+        assert any(line.startswith(label) for line in lines), label
+    recall = float(re.search(r"vector search: recall@10 ([\d.]+)", out).group(1))
+    assert 0.9 <= recall <= 1.0
+    filters = re.findall(r"filtered \((\S+)\): p50 [\d.]+ ms, (\d+) hits", out)
+    assert {name for name, _ in filters} == {"folder", "year", "camera", "half", "window_0.1pct"}
+    assert all(int(hits) > 0 for _, hits in filters)
+    churned = re.search(r"then open [\d.]+ s, recall@10 ([\d.]+)", out)
+    assert churned and 0.8 <= float(churned.group(1)) <= 1.0
+    # the library stays where --work put it, reopenable by the engine
+    assert (tmp_path / "work" / "library-3000" / "catalog.db").is_file()
