@@ -66,8 +66,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     metrics = evaluate_library(images, model, open_library=Library.open, device=args.device,
                                rerank=args.rerank,
                                rerank_k=args.rerank_k, matcher=args.matcher)
-    result: dict[str, Any] = {"lang": langs[0], "t2i": metrics["t2i"], "i2t": metrics["i2t"],
+    result: dict[str, Any] = {"t2i": metrics["t2i"], "i2t": metrics["i2t"],
                               "rsum": metrics["rsum"]}
+    if langs != ["en"]:
+        result["lang"] = langs[0]  # the top-level figures' language
     if len(langs) > 1:
         result["by_lang"] = {lang: {k: m[k] for k in ("t2i", "i2t", "rsum")}
                              for lang, m in metrics["by_lang"].items()}
@@ -84,7 +86,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     print(f"{args.split} split: {n} images, {metrics['captions']} captions ({setting} test), "
           f"model {model} ({metrics['device']})")
     rows = ([(f"engine {lang}", r) for lang, r in result["by_lang"].items()]
-            if "by_lang" in result else [(f"engine {langs[0]}", result)])
+            if "by_lang" in result
+            else [("engine" if langs == ["en"] else f"engine {langs[0]}", result)])
     rows += [("open_clip", result["reference"])] if args.reference else []
     print(f"{'':10} {'t2i R@1':>8} {'R@5':>6} {'R@10':>6} {'i2t R@1':>8} {'R@5':>6} "
           f"{'R@10':>6} {'rSum':>7}")

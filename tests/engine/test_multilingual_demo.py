@@ -258,8 +258,8 @@ def _demo_lines(lang: str) -> set[str]:
 @pytest.mark.parametrize("lang", ["en", *LANGS])
 def test_describe_with_the_demo_model_uses_the_demo_vocabulary_in_that_language(
         ml_library: Library, demo: DemoSet, lang: str) -> None:
-    """"Described as" names shapes, colours and places, in the UI language, and mostly the
-    photo's own shape and colour."""
+    """"Described as" names shapes, colours and places, in the UI language, and for most
+    photos one of the three best names the photo's own shape and colour."""
     lines = _demo_lines(lang)
     table = {"zh": ZH, "ja": JA}.get(lang)
     right = 0
@@ -269,15 +269,18 @@ def test_describe_with_the_demo_model_uses_the_demo_vocabulary_in_that_language(
         vocab = [h.text for h in hits if h.source == "vocabulary"]
         assert vocab and set(vocab) <= lines, (lang, vocab)
         _, colour, shape, _, _ = demo.scenes[name].split("-", 4)
-        top = vocab[0]
-        if table is not None:
-            right += any(w in top for w in table["shape"][shape]) and any(
-                w in top for w in table["colour"][colour])
-        elif lang == "es":
-            right += any(w in top for w in ES["shape"][shape]) and ES_COLOUR_STEMS[colour] in top
-        else:
-            right += shape in top and colour in top
-    assert right >= 0.5 * len(names), (lang, right)  # chance: 1 in 48
+
+        def names_it(text: str, colour: str = colour, shape: str = shape) -> bool:
+            if table is not None:
+                return any(w in text for w in table["shape"][shape]) and any(
+                    w in text for w in table["colour"][colour])
+            if lang == "es":
+                return any(w in text for w in ES["shape"][shape]) and (
+                    ES_COLOUR_STEMS[colour] in text)
+            return shape in text and colour in text
+
+        right += any(names_it(t) for t in vocab)
+    assert right >= 0.6 * len(names), (lang, right)  # chance: about 1 in 16
 
 
 def test_the_english_demo_model_also_describes_with_the_demo_vocabulary(
