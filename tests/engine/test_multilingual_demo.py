@@ -362,13 +362,13 @@ def test_a_chinese_query_finds_the_right_scene_among_the_1k_test_split(tmp_path:
     try:
         lib.add_folder(data_dir / "test")
         assert lib.index().result().failed == 0
-        sample = images[::50]
+        sample = images[::20]  # 50 scenes; R@1 is 0.85-0.90 per language on the whole split
         for lang in LANGS:
             found = Counter()
             for image in sample:
                 top = lib.search(image["sentences_i18n"][lang][0]["raw"], k=1, rerank=False)
                 found[bool(top) and Path(top[0].path).name == image["filename"]] += 1
-            assert found[True] >= 0.8 * len(sample), (lang, found)
+            assert found[True] >= 0.7 * len(sample), (lang, found)
     finally:
         lib.close()
 
