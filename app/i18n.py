@@ -117,6 +117,13 @@ def installed_language() -> str | None:
     return _language[-1] if _language else None
 
 
+def caption_language() -> str | None:
+    """The language photos are described in: the UI's (``"zh_CN"``, ``"es"``...), or None for
+    English (the engine's own vocabulary)."""
+    language = installed_language()
+    return None if language in (None, SOURCE_LANGUAGE) else language
+
+
 def install(language: str | None = None) -> str:
     """Put the translations for ``language`` (default: the Settings override, else the system
     language) in place on the running ``QCoreApplication``, with Qt's own (standard buttons,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.bridge import EngineBridge
 from app.errors import user_text
 from app.formatting import decimal
-from app.i18n import translate
+from app.i18n import caption_language, translate
 
 if TYPE_CHECKING:
     from engine.api import CaptionHit, SearchHit
@@ -134,8 +134,9 @@ class CaptionsBox(QWidget):
             return
         path, photo_id = hit.path, hit.photo_id
         rerank = None if library.matcher_ready else False  # never load the matcher in line
+        language = caption_language()  # the photo is described in the UI's language
         self._bridge.call(
-            lambda: library.describe(path, k=DESCRIBE_K, rerank=rerank),
+            lambda: library.describe(path, k=DESCRIBE_K, rerank=rerank, lang=language),
             lambda hits: self._described(photo_id, hits),
             lambda exc: self._describe_failed(photo_id, exc),
         )

@@ -33,7 +33,7 @@ from app.bridge import EngineBridge
 from app.engine_access import load_thumbnail
 from app.errors import ErrorReporter
 from app.formatting import format_clock
-from app.i18n import example_query, translate
+from app.i18n import caption_language, example_query, translate
 from app.models.results_model import ResultsModel
 from app.models.thumbnail_cache import ThumbnailCache
 from app.models.thumbnail_loader import ThumbnailLoader
@@ -483,8 +483,9 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             return
         library, image = self.library, source.image
         rerank = None if library.matcher_ready else False  # never load the matcher in line
+        language = caption_language()
         self.bridge.call(
-            lambda: library.describe(image, k=3, rerank=rerank),
+            lambda: library.describe(image, k=3, rerank=rerank, lang=language),
             lambda hits: (self.search_presenter.similar is source
                           and self.similar_bar.show_captions([h.text for h in hits])),
             lambda exc: None,  # the similar search itself reports what is wrong with the image
@@ -558,7 +559,8 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
         captions = self.preview_pane.captions
         captions.set_ready(False)
         self.bridge.start_job(
-            lambda report: self.library.prepare_captions(on_progress=report),
+            lambda report: self.library.prepare_captions(on_progress=report,
+                                                         lang=caption_language()),
             on_done=lambda _count: captions.set_ready(True),
             on_error=lambda _exc: captions.set_ready(True),  # describe then says what is wrong
         )

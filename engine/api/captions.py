@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.api.part import _FacadePart
 from engine.jobs import CancelToken, Job
 from engine.records import CaptionHit
+from engine.search.captions import vocabulary_key
 
 
 class CaptionsFacade(_FacadePart):
@@ -17,27 +18,35 @@ class CaptionsFacade(_FacadePart):
     # -- captions -----------------------------------------------------------------------------
 
     def describe(self, image: Path | bytes, k: int = 10, rerank: bool | None = None,
-                 cancel: CancelToken | None = None) -> list[CaptionHit]:
+                 cancel: CancelToken | None = None, lang: str | None = None
+                 ) -> list[CaptionHit]:
         """The captions that best describe ``image`` (any file, or encoded image bytes), best
         first: the photos' own captions, the user's and the bundled vocabulary's.
 
-        The first call for a model embeds the vocabulary (seconds; :meth:`prepare_captions`
-        does it in the background). ``rerank`` (None: the setting) reorders the top
-        :attr:`rerank_k` with the matcher; ``cancel`` stops that early (Cancelled).
+        ``lang`` picks the vocabulary's language: en (None), zh, es or ja, or a locale name of
+        one (``zh_CN``); EngineError for others. With a bundled demo model the vocabulary is
+        the demo one (shapes, colours, places), in that language. The first call for a model
+        and language embeds its vocabulary (seconds; :meth:`prepare_captions` does it in the
+        background). ``rerank`` (None: the setting) reorders the top :attr:`rerank_k` with the
+        matcher, in English only (the matchers read English); ``cancel`` stops that early
+        (Cancelled).
         """
         self._ensure_ready()
         return self._search.describe(image, k, self._settings.rerank if rerank is None
-                                     else rerank, cancel)
+                                     else rerank, cancel, lang)
 
-    def prepare_captions(self, on_progress: Callable[[str], None] | None = None
-                         ) -> Job[int, str]:
-        """Embed the caption vocabulary and new captions for the current model, in the
-        background (so the first :meth:`describe` answers at once); returns how many."""
-
+    def prepare_captions(self, on_progress: Callable[[str], None] | None = None,
+                         lang: str | None = None) -> Job[int, str]:
+        """Embed the caption vocabulary in ``lang`` (None: English) and new captions for the
+        current model, in the background (so the first :meth:`describe` answers at once);
+        returns how many."""
         def work(token: CancelToken, report: Callable[[str], None]) -> int:
             report("embedding captions")
-            before = self._captions.store.missing_texts(self._ensure_ready().spec.model_id)
-            self._captions.index()
+            spec = self._ensure_ready().spec
+            key = vocabulary_key(spec.raw, lang)
+            self._captions.store.sync_vocabulary(key=key)
+            before = self._captions.store.missing_texts(spec.model_id, key)
+            self._captions.index(lang)
             return len(before)
 
         return Job("prepare-captions", work, on_progress).start()

@@ -32,6 +32,9 @@ def register(sub: Any) -> dict[str, Handler]:
                    help="also measure text->image recall of the two-stage search (first stage "
                    "+ matcher on the top K)")
     s.add_argument("--rerank-k", type=int, help="candidates the matcher reorders per caption")
+    s.add_argument("--lang", default="en",
+                   help="caption language(s) to measure: en, zh, es, ja (what the dataset has), "
+                   "several comma-separated, or all; the images are indexed once")
     s.add_argument("--json", action="store_true")
     return {"demo-data": _cmd_demo_data, "eval": _cmd_eval}
 
@@ -48,15 +51,28 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from engine.api import Library
-    from engine.evaluation.retrieval import evaluate_library, evaluate_reference, load_split
+    from engine.evaluation.retrieval import (
+        dataset_languages,
+        evaluate_library,
+        evaluate_reference,
+        load_split,
+    )
 
-    images = load_split(args.dataset, args.images, args.split)
+    langs = [x.strip() for x in args.lang.split(",") if x.strip()] or ["en"]
+    if langs == ["all"]:
+        langs = dataset_languages(args.dataset)
+    images = load_split(args.dataset, args.images, args.split, langs)
     model = args.model or Library.open(args.home).model_spec
     metrics = evaluate_library(images, model, open_library=Library.open, device=args.device,
                                rerank=args.rerank,
                                rerank_k=args.rerank_k, matcher=args.matcher)
     result: dict[str, Any] = {"t2i": metrics["t2i"], "i2t": metrics["i2t"],
                               "rsum": metrics["rsum"]}
+    if langs != ["en"]:
+        result["lang"] = langs[0]  # the top-level figures' language
+    if len(langs) > 1:
+        result["by_lang"] = {lang: {k: m[k] for k in ("t2i", "i2t", "rsum")}
+                             for lang, m in metrics["by_lang"].items()}
     if args.rerank:
         result["rerank"] = metrics["rerank"]
     if args.reference:
@@ -69,8 +85,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     setting = "1K" if n == 1000 else ("5K" if n == 5000 else f"{n}-image")
     print(f"{args.split} split: {n} images, {metrics['captions']} captions ({setting} test), "
           f"model {model} ({metrics['device']})")
-    rows = [("engine", result)] + ([("open_clip", result["reference"])] if args.reference
-                                   else [])
+    rows = ([(f"engine {lang}", r) for lang, r in result["by_lang"].items()]
+            if "by_lang" in result
+            else [("engine" if langs == ["en"] else f"engine {langs[0]}", result)])
+    rows += [("open_clip", result["reference"])] if args.reference else []
     print(f"{'':10} {'t2i R@1':>8} {'R@5':>6} {'R@10':>6} {'i2t R@1':>8} {'R@5':>6} "
           f"{'R@10':>6} {'rSum':>7}")
     for name, r in rows:

@@ -49,6 +49,8 @@ def register(sub: Any) -> dict[str, Handler]:
     s = sub.add_parser("captions", help="the captions that best describe an image file")
     s.add_argument("image", type=Path)
     s.add_argument("-k", type=int, default=10, help="how many captions (default 10)")
+    s.add_argument("--lang", default="en",
+                   help="language of the vocabulary captions: en (default), zh, es or ja")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     _rerank_options(s)
     return {"search": _cmd_search, "similar": _cmd_similar, "caption": _cmd_caption,
@@ -147,7 +149,7 @@ def _cmd_captions(args: argparse.Namespace) -> int:
     with library(args) as lib:
         rerank = args.rerank if args.rerank is not None else lib.settings.rerank
         hits = lib.describe(args.image, k=max(args.k, args.rerank_k or 0) if rerank
-                            else args.k, rerank=rerank)[:args.k]
+                            else args.k, rerank=rerank, lang=args.lang)[:args.k]
         if args.json:
             print(json.dumps([{"text": h.text, "score": round(h.score, 5), "source": h.source,
                                "photo_id": h.photo_id}

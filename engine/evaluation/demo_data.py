@@ -13,7 +13,9 @@ Two kinds of scene:
   positions swapped, which a dual encoder struggles to tell apart (it is blind to binding).
 
 ``write_demo_dataset`` writes the scenes as JPEG photos plus a Karpathy-format ``dataset.json``
-(the layout used for Flickr30K and COCO retrieval), which ``photosearch eval`` reads.
+(the layout used for Flickr30K and COCO retrieval), which ``photosearch eval`` reads. Captions
+come in English and, phrased by :mod:`engine.evaluation.demo_phrasing`, in Chinese, Spanish and
+Japanese (:data:`CAPTION_LANGUAGES`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+
+from engine.evaluation import demo_phrasing
+
+CAPTION_LANGUAGES: tuple[str, ...] = ("en", *demo_phrasing.LANGUAGES)
 
 SHAPES: tuple[str, ...] = ("circle", "square", "triangle", "star", "cross", "diamond")
 PLURALS: dict[str, str] = {
@@ -223,18 +229,32 @@ def _caption_pair(scene: PairScene, template: int, rng: random.Random) -> str:
     return templates[template % len(templates)]
 
 
-def captions(scene: AnyScene, rng: random.Random, n: int = 5) -> list[str]:
-    """``n`` different phrasings of the scene; each names every attribute of the scene."""
+def _caption(scene: AnyScene, template: int, rng: random.Random, lang: str) -> str:
+    if lang == "en":
+        if isinstance(scene, Scene):
+            return _caption_single(scene, template, rng)
+        return _caption_pair(scene, template, rng)
+    if lang not in demo_phrasing.LANGUAGES:
+        raise ValueError(f"no demo captions in {lang!r}; languages: {CAPTION_LANGUAGES}")
     if isinstance(scene, Scene):
-        return [_caption_single(scene, t, rng) for t in range(n)]
-    return [_caption_pair(scene, t, rng) for t in range(n)]
+        return demo_phrasing.caption_single(lang, scene.count, scene.colour, scene.shape,
+                                            scene.position, scene.background, template, rng)
+    return demo_phrasing.caption_pair(lang, scene.first, scene.second, scene.relation,
+                                      scene.background, template, rng)
 
 
-def random_caption(scene: AnyScene, rng: random.Random) -> str:
+def captions(scene: AnyScene, rng: random.Random, n: int = 5, lang: str = "en") -> list[str]:
+    """``n`` different phrasings of the scene in ``lang`` (one of :data:`CAPTION_LANGUAGES`);
+    each names every attribute of the scene."""
+    return [_caption(scene, t, rng, lang) for t in range(n)]
+
+
+def random_caption(scene: AnyScene, rng: random.Random, lang: str = "en") -> str:
     """One phrasing drawn from every template (training uses more variety than the dataset)."""
-    if isinstance(scene, Scene):
-        return _caption_single(scene, rng.randrange(7), rng)
-    return _caption_pair(scene, rng.randrange(6), rng)
+    count = (7 if isinstance(scene, Scene) else 6) if lang == "en" else (
+        demo_phrasing.SINGLE_TEMPLATES if isinstance(scene, Scene)
+        else demo_phrasing.PAIR_TEMPLATES)
+    return _caption(scene, rng.randrange(count), rng, lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +457,11 @@ def write_demo_dataset(
 
     The JSON follows the Karpathy split format used for Flickr30K/COCO retrieval:
     ``{"dataset": ..., "images": [{"filename", "filepath", "split", "imgid", "sentences":
-    [{"raw", "tokens", "sentid"}], "scene"}]}``. Returns the JSON's path.
+    [{"raw", "tokens", "sentid"}], "scene"}]}``, with the English captions in ``sentences`` as
+    every Karpathy reader expects. The other languages' captions sit beside them in
+    ``"sentences_i18n": {"zh": [{"raw", "tokens"}], "es": [...], "ja": [...]}`` (five per
+    image, drawn from their own random stream, so the English captions and the photos are the
+    same as without them). Returns the JSON's path.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     images: list[dict] = []
@@ -452,6 +476,11 @@ def write_demo_dataset(
         for raw in captions(scene, rng):
             sentences.append({"raw": raw, "tokens": _tokens(raw), "sentid": sent_id})
             sent_id += 1
+        i18n = {}
+        for lang in demo_phrasing.LANGUAGES:
+            lang_rng = random.Random(f"{seed}-{img_id}-{lang}")
+            i18n[lang] = [{"raw": raw, "tokens": _tokens(raw, lang)}
+                          for raw in captions(scene, lang_rng, lang=lang)]
         images.append(
             {
                 "filename": filename,
@@ -459,17 +488,26 @@ def write_demo_dataset(
                 "split": split,
                 "imgid": img_id,
                 "sentences": sentences,
+                "sentences_i18n": i18n,
                 "scene": scene.key,
             }
         )
     dataset_path = out_dir / "dataset.json"
     dataset_path.write_text(
-        json.dumps({"dataset": "photosearch-synthetic", "images": images}, indent=1)
+        json.dumps({"dataset": "photosearch-synthetic", "images": images}, indent=1,
+                   ensure_ascii=False),
+        encoding="utf-8",
     )
     return dataset_path
 
 
-def _tokens(raw: str) -> list[str]:
+_CJK_PUNCTUATION = "，。：、（）"
+
+
+def _tokens(raw: str, lang: str = "en") -> list[str]:
+    """Karpathy-style tokens: words, or characters for Chinese and Japanese (no spaces)."""
+    if lang in ("zh", "ja"):
+        return [c for c in raw if not c.isspace() and c not in _CJK_PUNCTUATION]
     return [t for t in raw.lower().replace(",", " ").replace(":", " ").split() if t]
 
 

@@ -34,14 +34,33 @@ SEARCH_PATH_SAMPLE = 500  # captions searched one by one through Library.search_
 
 @dataclass(frozen=True)
 class EvalImage:
-    """One image of the split with its captions."""
+    """One image of the split with its captions (in the first language asked for) and, by
+    language, every language's captions asked for."""
 
     path: Path
     captions: list[str]
+    captions_by_lang: dict[str, list[str]] | None = None
 
 
-def load_split(dataset: Path, images_dir: Path, split: str) -> list[EvalImage]:
-    """Read a Karpathy-format dataset.json and resolve the split's image files."""
+def _sentences(entry: dict[str, Any], lang: str) -> list[str]:
+    """An image's captions in ``lang``: ``sentences`` for English (Karpathy's key), else
+    ``sentences_i18n[lang]`` (``photosearch demo-data`` writes zh, es and ja there)."""
+    if lang == "en":
+        return [s["raw"] for s in entry.get("sentences", [])]
+    return [s["raw"] for s in (entry.get("sentences_i18n") or {}).get(lang, [])]
+
+
+def dataset_languages(dataset: Path) -> list[str]:
+    """The caption languages of a dataset.json: English plus those of ``sentences_i18n``."""
+    data = json.loads(Path(dataset).read_text(encoding="utf-8"))
+    found = {lang for e in data.get("images", []) for lang in (e.get("sentences_i18n") or {})}
+    return ["en", *sorted(found)]
+
+
+def load_split(dataset: Path, images_dir: Path, split: str,
+               langs: Sequence[str] = ("en",)) -> list[EvalImage]:
+    """Read a Karpathy-format dataset.json and resolve the split's image files; captions in
+    ``langs`` (``en`` reads ``sentences``, others ``sentences_i18n``)."""
     try:
         data = json.loads(Path(dataset).read_text(encoding="utf-8"))
         entries = data["images"]
@@ -62,10 +81,14 @@ def load_split(dataset: Path, images_dir: Path, split: str) -> list[EvalImage]:
         if path is None:
             raise DatasetError(f"Image {e['filename']} of the dataset is not under {images_dir}. "
                                "Pass the folder that holds the images with --images.")
-        caps = [s["raw"] for s in e.get("sentences", [])]
-        if not caps:
-            raise DatasetError(f"Image {e['filename']} has no sentences.")
-        out.append(EvalImage(path.resolve(), caps))
+        by_lang = {lang: _sentences(e, lang) for lang in langs}
+        for lang, caps in by_lang.items():
+            if not caps:
+                where = "sentences" if lang == "en" else f"sentences_i18n['{lang}']"
+                raise DatasetError(f"Image {e['filename']} has no captions in '{lang}' "
+                                   f"({where}). Write the dataset again with `photosearch "
+                                   f"demo-data`, or pick a language it has with --lang.")
+        out.append(EvalImage(path.resolve(), by_lang[langs[0]], by_lang))
     return out
 
 
@@ -99,7 +122,9 @@ def evaluate_library(images: list[EvalImage], model: str, *,
     ``open_library`` is :meth:`engine.api.Library.open` (passed in: evaluation sits below the
     facade and drives it without importing it). With ``rerank``, text->image is also measured
     for the two-stage search: every caption's first-stage top K reordered by the matcher
-    (``metrics["rerank"]``, see :func:`rerank_recall`).
+    (``metrics["rerank"]``, see :func:`rerank_recall`). Images that carry captions in several
+    languages (:func:`load_split` with ``langs``) are indexed once and measured per language
+    in ``metrics["by_lang"]``; the top-level figures are the first language's.
     """
     with tempfile.TemporaryDirectory(prefix="photosearch-eval-") as tmp:
         tmp_path = Path(tmp)
@@ -144,6 +169,12 @@ def evaluate_library(images: list[EvalImage], model: str, *,
             metrics["device"] = encoder.description
             if rerank:
                 metrics["rerank"] = rerank_recall(lib, texts, text_vecs, owner, ids, rerank_k)
+            if images and images[0].captions_by_lang:
+                metrics["by_lang"] = {}
+                for lang in images[0].captions_by_lang:
+                    lang_texts, lang_owner = _captions(images, lang)
+                    metrics["by_lang"][lang] = recall_metrics(
+                        image_vecs, lib.embed_texts(lang_texts), lang_owner)
             return metrics
         finally:
             lib.close()
@@ -157,11 +188,13 @@ def _search_path_r1(lib: Any, text_vecs: np.ndarray, owner: np.ndarray, ids: lis
     return hits / max(1, len(text_vecs))
 
 
-def _captions(images: list[EvalImage]) -> tuple[list[str], np.ndarray]:
+def _captions(images: list[EvalImage], lang: str | None = None) -> tuple[list[str], np.ndarray]:
     texts, owner = [], []
     for n, img in enumerate(images):
-        texts.extend(img.captions)
-        owner.extend([n] * len(img.captions))
+        caps = img.captions if lang is None or not img.captions_by_lang else (
+            img.captions_by_lang[lang])
+        texts.extend(caps)
+        owner.extend([n] * len(caps))
     return texts, np.asarray(owner, np.int64)
 
 
@@ -171,11 +204,11 @@ def evaluate_reference(images: list[EvalImage], model: str) -> dict[str, Any]:
     import torch
     from PIL import Image
 
-    from engine.models.clip import parse_model_spec
+    from engine.models.clip import open_clip_overrides, parse_model_spec
 
     spec = parse_model_spec(model)
-    net, _, preprocess = open_clip.create_model_and_transforms(spec.open_clip_name,
-                                                               pretrained=spec.pretrained)
+    net, _, preprocess = open_clip.create_model_and_transforms(
+        spec.open_clip_name, pretrained=spec.pretrained, **open_clip_overrides(spec))
     tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
     net.eval()
     texts, owner = _captions(images)

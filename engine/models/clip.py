@@ -8,6 +8,9 @@ and the app's window appear at once.
 Model specs (``--model``):
 
 * ``demo`` - the tiny model bundled under ``resources/models/demo-clip`` (offline demo, tests);
+* ``demo-multilingual`` - the same image tower with a Hugging Face XLM-R text tower and its own
+  tokenizer, bundled under ``resources/models/demo-multilingual`` (English, Chinese, Spanish,
+  Japanese; trained by :mod:`engine.evaluation.training.train_demo_multilingual`);
 * ``NAME/PRETRAINED`` - an open_clip architecture and pretrained tag, e.g. the default
   ``ViT-B-32/laion2b_s34b_b79k``; weights are fetched into the Hugging Face cache on first use;
 * ``hf-hub:org/repo`` - an open_clip model on the Hugging Face Hub;
@@ -27,6 +30,7 @@ fp32.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -43,7 +47,7 @@ from engine.errors import Cancelled, InvalidModelSpecError, ModelUnavailableErro
 from engine.models.download import download_model_files
 from engine.models.hub import hub_access
 from engine.records import ModelProgress
-from engine.store.paths import demo_model_dir
+from engine.store.paths import demo_model_dir, demo_multilingual_model_dir
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -52,6 +56,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+DEMO_MODELS = ("demo", "demo-multilingual")  # bundled, trained on the demo scenes only
+
+
+def is_demo_model(spec: str) -> bool:
+    """Whether ``spec`` names a bundled demo model (it knows shapes, colours and backgrounds,
+    nothing else: captions and reranking use the demo vocabulary and matcher)."""
+    return spec.strip() in DEMO_MODELS
 MIN_LOW_PRECISION_COSINE = 0.999
 
 
@@ -96,8 +107,8 @@ def parse_model_spec(spec: str) -> ModelSpec:
     spec = spec.strip()
     if not spec:
         raise InvalidModelSpecError("The model name is empty. " + _SPEC_HELP)
-    if spec == "demo":
-        folder = demo_model_dir()
+    if spec in DEMO_MODELS:
+        folder = demo_model_dir() if spec == "demo" else demo_multilingual_model_dir()
         return ModelSpec(spec, f"local-dir:{folder}", None, folder)
     if spec.startswith("local-dir:"):
         folder = Path(spec[len("local-dir:") :]).expanduser().resolve()
@@ -117,7 +128,8 @@ def parse_model_spec(spec: str) -> ModelSpec:
 _SPEC_HELP = (
     "Use an open_clip NAME/PRETRAINED pair (e.g. ViT-B-32/laion2b_s34b_b79k; "
     "`python -c \"import open_clip; print(open_clip.list_pretrained())\"` lists them), "
-    "hf-hub:ORG/REPO, local-dir:/path/to/model-folder, or demo for the bundled tiny model."
+    "hf-hub:ORG/REPO, local-dir:/path/to/model-folder, or demo (demo-multilingual) for the "
+    "bundled tiny model."
 )
 
 
@@ -266,7 +278,8 @@ class ClipEncoder:
                 if on_progress is not None:
                     on_progress(ModelProgress("load", spec.raw))
                 model, _, transform = open_clip.create_model_and_transforms(
-                    spec.open_clip_name, pretrained=spec.pretrained, device="cpu"
+                    spec.open_clip_name, pretrained=spec.pretrained, device="cpu",
+                    **open_clip_overrides(spec),
                 )
                 tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
         except Cancelled:
@@ -489,7 +502,7 @@ def check_local_dir(spec: ModelSpec) -> None:
     if not folder.is_dir():
         hint = (
             " The bundled demo model is missing from this installation; reinstall PhotoSearch."
-            if spec.raw == "demo"
+            if is_demo_model(spec.raw)
             else " Choose the folder that holds open_clip_config.json and the weights file."
         )
         raise ModelUnavailableError(
@@ -507,6 +520,31 @@ def check_local_dir(spec: ModelSpec) -> None:
             "(or open_clip_pytorch_model.bin) next to open_clip_config.json.",
             reason=ModelUnavailableError.FOLDER,
         )
+
+
+def open_clip_overrides(spec: ModelSpec) -> dict[str, Any]:
+    """Keyword arguments for ``open_clip.create_model`` that a model folder needs.
+
+    A folder whose Hugging Face text tower ships inside it names it with a path relative to the
+    folder (``"hf_model_name": "."``, as ``demo-multilingual`` does); open_clip would read that
+    relative to the working directory, so the text config is handed over with the path made
+    absolute (and no pretrained text weights: the folder's own weights load next).
+    """
+
+    folder = spec.local_dir
+    if folder is None:
+        return {}
+    try:
+        cfg = json.loads((folder / "open_clip_config.json").read_text(encoding="utf-8"))
+        text_cfg = dict(cfg["model_cfg"]["text_cfg"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # check_local_dir / open_clip report a broken folder themselves
+    name = text_cfg.get("hf_model_name")
+    if not name or Path(name).is_absolute() or not (folder / name / "config.json").is_file():
+        return {}
+    text_cfg["hf_model_name"] = str((folder / name).resolve())
+    text_cfg["hf_model_pretrained"] = False
+    return {"text_cfg": text_cfg}
 
 
 def hub_repo_for(spec: ModelSpec) -> str | None:
@@ -596,7 +634,8 @@ def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavaila
         f"The model '{spec.raw}' is not on this computer and {problem}. Connect to the "
         f"internet and run `photosearch --model {spec.raw} index` once to fetch {fetch} into "
         f"the Hugging Face cache ({cache}){manual}; or try --model demo for the bundled tiny "
-        f"demo model. {endpoint_advice()}",
+        f"demo model (demo-multilingual for one that reads Chinese, Spanish and Japanese too). "
+        f"{endpoint_advice()}",
         details=repr(exc),
         reason=reason,
         endpoint=endpoint,

@@ -273,16 +273,18 @@ def export_clip(
     start = time.perf_counter()
     images = list(images) if images is not None else calibration_images()
     texts = list(texts) if texts is not None else calibration_texts()
-    model, _, transform = open_clip.create_model_and_transforms(
-        open_clip_name, pretrained=pretrained, device="cpu"
-    )
-    model.eval()
+    # The tokenizer first: a model the ONNX path cannot serve is refused before it is built
+    # (a Hugging Face text tower, e.g. demo-multilingual's XLM-R, comes with its own).
     reference_tokenizer = open_clip.get_tokenizer(open_clip_name)
     if not isinstance(reference_tokenizer, open_clip.tokenizer.SimpleTokenizer):
         raise ExportUnsupportedError(
             f"{open_clip_name} uses {type(reference_tokenizer).__name__}; the ONNX path "
             "covers CLIP's BPE tokenizer only"
         )
+    model, _, transform = open_clip.create_model_and_transforms(
+        open_clip_name, pretrained=pretrained, device="cpu"
+    )
+    model.eval()
     preprocess_cfg = PreprocessConfig.from_dict(open_clip.get_model_preprocess_cfg(model))
     context_length = int(reference_tokenizer.context_length or 77)
     clean = _clean_mode(reference_tokenizer)

@@ -127,8 +127,10 @@ def parse_matcher_spec(spec: str) -> MatcherSpec:
 
 
 def default_matcher_for(model_spec: str) -> str:
-    """The matcher that goes with a dual-encoder model: the demo pair, or BLIP."""
-    return "demo" if model_spec.strip() == "demo" else DEFAULT_MATCHER
+    """The matcher that goes with a dual-encoder model: the demo pair, or BLIP.
+
+    Both demo models get the bundled demo matcher (offline; it reads English only)."""
+    return "demo" if model_spec.strip() in ("demo", "demo-multilingual") else DEFAULT_MATCHER
 
 
 def resolve_matcher(explicit: str | None, setting: str | None, model_spec: str) -> str:

@@ -31,7 +31,7 @@ from engine.errors import InvalidQueryError, PhotoReadError
 from engine.jobs import CancelToken
 from engine.media import imaging
 from engine.records import CaptionHit, SearchFilters, SearchHit
-from engine.search.captions import CaptionSearch
+from engine.search.captions import CaptionSearch, caption_language
 from engine.search.first_stage import FirstStage, filtered_ids, to_hits
 from engine.search.hybrid import hybrid_order, keyword_tiers
 from engine.search.people import PersonUnderstander, photo_ids_with
@@ -324,8 +324,12 @@ class SearchPipeline:
     # -- captions for an image ------------------------------------------------------------------
 
     def describe(self, image: Path | bytes, k: int, rerank: bool,
-                 cancel: CancelToken | None = None) -> list[CaptionHit]:
-        """The captions that best describe an image, best first."""
+                 cancel: CancelToken | None = None, lang: str | None = None
+                 ) -> list[CaptionHit]:
+        """The captions that best describe an image, best first; vocabulary captions in
+        ``lang`` (None: English). The matchers read English only, so other languages are
+        ranked by the dual encoder alone."""
+        rerank = rerank and caption_language(lang) == "en"
         if isinstance(image, bytes | bytearray):
             data = bytes(image)
             vector = self.bytes_vector(data)
@@ -343,7 +347,7 @@ class SearchPipeline:
                                             self.reranker.stage().matcher.image_size).image
         depth = max(k, self.reranker.k()) if rerank else k
         hits = [CaptionHit(text, score, source, photo_id) for _, score, text, source, photo_id
-                in self.captions.search(vector, depth)]
+                in self.captions.search(vector, depth, lang)]
         if rerank:
             hits = self.reranker.rerank_captions(Candidate(key, load), hits, cancel=cancel)
         return hits[:k]

@@ -8,8 +8,13 @@ full-text index (``caption_fts``, FTS5, photo captions only) next to one over fi
   indexer's single writer (:func:`store_photo_captions`) whenever a photo is (re)indexed;
 * ``user`` captions are typed by the user (``photosearch caption``, :meth:`CaptionStore.
   set_user_caption`); they survive re-indexing and follow a moved file;
-* ``vocabulary`` captions are the lines of ``resources/captions/vocabulary.txt``, loaded on
-  first use and reloaded when the file changes.
+* ``vocabulary`` captions are the lines of a bundled vocabulary, loaded on first use and
+  reloaded when the file changes. Each vocabulary has a key (:data:`VOCABULARIES`): the product
+  vocabulary per language (``en`` is ``resources/captions/vocabulary.txt``; ``zh``, ``es`` and
+  ``ja`` are ``vocabulary.<lang>.txt``) and the demo vocabulary of shapes, colours and places per
+  language (``demo-en`` ... ``demo-ja``, ``demo-vocabulary.<lang>.txt``), which is all the
+  bundled demo models can judge. A vocabulary's rows carry its key in ``origin``
+  (``vocabulary`` for ``en``, as before, ``vocabulary:<key>`` for the others).
 
 Image -> captions: every caption's text is embedded by the dual encoder (vectors stored in
 ``caption_embeddings`` by (text hash, model id), so a rebuild never re-embeds) and searched in
@@ -42,11 +47,32 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("photo", "user", "vocabulary")
 VOCABULARY_SETTING = "caption_vocabulary_hash"
+CAPTION_LANGUAGES = ("en", "zh", "es", "ja")
+VOCABULARIES = (*CAPTION_LANGUAGES, *(f"demo-{lang}" for lang in CAPTION_LANGUAGES))
 
 
-def vocabulary_path() -> Path:
-    """The bundled vocabulary file."""
-    return resources_dir() / "captions" / "vocabulary.txt"
+def vocabulary_path(key: str = "en") -> Path:
+    """The bundled vocabulary file of ``key`` (see :data:`VOCABULARIES`)."""
+    folder = resources_dir() / "captions"
+    if key == "en":
+        return folder / "vocabulary.txt"
+    if key.startswith("demo-"):
+        return folder / f"demo-vocabulary.{key[len('demo-'):]}.txt"
+    return folder / f"vocabulary.{key}.txt"
+
+
+def vocabulary_origin(key: str) -> str:
+    """The ``origin`` of a vocabulary's caption rows."""
+    return "vocabulary" if key == "en" else f"vocabulary:{key}"
+
+
+def _hash_setting(key: str) -> str:
+    return VOCABULARY_SETTING if key == "en" else f"{VOCABULARY_SETTING}:{key}"
+
+
+# Rows a caption index of vocabulary ``?`` holds: every photo and user caption, and that
+# vocabulary's lines (never another language's).
+_IN_SET = "(c.source != 'vocabulary' OR c.origin = ?)"
 
 
 def load_vocabulary(path: Path | None = None) -> list[str]:
@@ -118,22 +144,26 @@ class CaptionStore:
         with self.catalog.transaction() as c:
             store_photo_captions(c, photo_id, captions)
 
-    def sync_vocabulary(self, lines: list[str] | None = None) -> bool:
-        """Load the bundled vocabulary if it changed since last time; True if it did."""
-        lines = load_vocabulary() if lines is None else lines
+    def sync_vocabulary(self, lines: list[str] | None = None, key: str = "en") -> bool:
+        """Load the bundled vocabulary ``key`` if it changed since last time; True if it did.
+        Other vocabularies' rows stay."""
+        lines = load_vocabulary(vocabulary_path(key)) if lines is None else lines
         digest = hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=12).hexdigest()
-        if self.catalog.get_setting(VOCABULARY_SETTING) == digest:
+        setting = _hash_setting(key)
+        if self.catalog.get_setting(setting) == digest:
             return False
         now = _now()
+        origin = vocabulary_origin(key)
         with self.catalog.transaction() as c:
-            c.execute("DELETE FROM captions WHERE source = 'vocabulary'")
+            c.execute("DELETE FROM captions WHERE source = 'vocabulary' AND origin = ?",
+                      (origin,))
             c.executemany(
                 "INSERT INTO captions(photo_id, text, text_hash, source, origin, created_at) "
-                "VALUES (NULL, ?, ?, 'vocabulary', 'vocabulary', ?)",
-                [(t, text_hash(t), now) for t in lines])
+                "VALUES (NULL, ?, ?, 'vocabulary', ?, ?)",
+                [(t, text_hash(t), origin, now) for t in lines])
             c.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
-                      "UPDATE SET value = excluded.value", (VOCABULARY_SETTING, digest))
-        log.info("loaded %d vocabulary captions", len(lines))
+                      "UPDATE SET value = excluded.value", (setting, digest))
+        log.info("loaded %d vocabulary captions (%s)", len(lines), key)
         return True
 
     # -- reads --------------------------------------------------------------------------------
@@ -162,12 +192,13 @@ class CaptionStore:
         rows = self.catalog._query("SELECT source, COUNT(*) FROM captions GROUP BY source")
         return {s: 0 for s in SOURCES} | {r[0]: int(r[1]) for r in rows}
 
-    def missing_texts(self, model_id: str) -> list[tuple[str, str]]:
-        """(text hash, text) of captions without a vector from ``model_id``."""
+    def missing_texts(self, model_id: str, key: str = "en") -> list[tuple[str, str]]:
+        """(text hash, text) of captions without a vector from ``model_id`` (photo and user
+        captions, and vocabulary ``key``'s)."""
         rows = self.catalog._query(
             "SELECT c.text_hash, MIN(c.text) FROM captions c LEFT JOIN caption_embeddings e "
-            "ON e.text_hash = c.text_hash AND e.model_id = ? WHERE e.text_hash IS NULL "
-            "GROUP BY c.text_hash", (model_id,))
+            f"ON e.text_hash = c.text_hash AND e.model_id = ? WHERE e.text_hash IS NULL "
+            f"AND {_IN_SET} GROUP BY c.text_hash", (model_id, vocabulary_origin(key)))
         return [(r[0], r[1]) for r in rows]
 
     def put_vectors(self, items: Sequence[tuple[str, np.ndarray]], model_id: str) -> None:
@@ -192,11 +223,13 @@ class CaptionStore:
                     base + f" WHERE c.id IN ({','.join('?' * len(chunk))})", [model_id, *chunk]))
         return vectors_from_rows(rows, dim)
 
-    def ids_with_vectors(self, model_id: str) -> np.ndarray:
-        """Ids of captions that have a ``model_id`` vector."""
+    def ids_with_vectors(self, model_id: str, key: str = "en") -> np.ndarray:
+        """Ids of captions that have a ``model_id`` vector (photo and user captions, and
+        vocabulary ``key``'s)."""
         rows = self.catalog._query(
             "SELECT c.id FROM captions c JOIN caption_embeddings e ON e.text_hash = c.text_hash "
-            "AND e.model_id = ? ORDER BY c.id", (model_id,))
+            f"AND e.model_id = ? WHERE {_IN_SET} ORDER BY c.id",
+            (model_id, vocabulary_origin(key)))
         return np.fromiter((r[0] for r in rows), np.int64, len(rows))
 
     def drop_orphan_vectors(self) -> None:

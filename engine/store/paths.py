@@ -41,3 +41,9 @@ def resources_dir() -> Path:
 def demo_model_dir() -> Path:
     """The tiny CLIP model shipped with the repo (``--model demo``)."""
     return resources_dir() / "models" / "demo-clip"
+
+
+def demo_multilingual_model_dir() -> Path:
+    """The tiny multilingual CLIP model shipped with the repo (``--model demo-multilingual``):
+    the demo image tower with an XLM-R text tower and its own tokenizer."""
+    return resources_dir() / "models" / "demo-multilingual"

@@ -400,8 +400,8 @@ class FakeLibrary:
         head = [replace(h, match_probability=0.9) for h in reversed(hits[:k])]
         return head + list(hits[k:])
 
-    def prepare_captions(self, on_progress: Any = None) -> Job:
-        self._record("prepare_captions")
+    def prepare_captions(self, on_progress: Any = None, lang: str | None = None) -> Job:
+        self._record("prepare_captions", lang)
 
         def work(token: Any, report: Any) -> int:
             report("embedding captions")
@@ -421,11 +421,12 @@ class FakeLibrary:
         self.captions[int(photo)] = kept + ([(text, "user")] if text else [])
 
     def describe(
-        self, image: Path | bytes, k: int = 10, rerank: bool | None = None, cancel: Any = None
+        self, image: Path | bytes, k: int = 10, rerank: bool | None = None, cancel: Any = None,
+        lang: str | None = None,
     ) -> list[CaptionHit]:
         """Vocabulary captions named after the photo's colour and shape (for a library path),
         or after the image's average colour (bytes)."""
-        self._record("describe", image, k, rerank)
+        self._record("describe", image, k, rerank, lang)
         photo = next((p for p in self._photos if isinstance(image, Path) and p.path == image),
                      None)
         if photo is None:

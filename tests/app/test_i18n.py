@@ -412,3 +412,19 @@ def test_a_fresh_checkout_builds_its_translations_on_first_start(  # type: ignor
         assert translate("SearchBar", "Newest first") == "新しい順"
     finally:
         i18n.install("en")
+
+
+@pytest.mark.parametrize(("ui_language", "described_in"), [("en", None), ("zh_CN", "zh_CN")],
+                         indirect=["ui_language"])
+def test_photos_are_described_in_the_language(ui_language, described_in, qtbot, window,  # type: ignore[no-untyped-def]
+                                              fake_library):
+    """The caption vocabulary is prepared and a photo described in the UI's language."""
+    box = window.preview_pane.captions
+    qtbot.waitUntil(lambda: box.ready, timeout=3000)
+    assert fake_library.calls_named("prepare_captions")[-1] == (described_in,)
+    window.search_bar.search_box.setText("red circle")
+    window.search_presenter.search_now()
+    qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=3000)
+    window.results_view.setCurrentIndex(window.results_model.index(0, 0))
+    qtbot.waitUntil(lambda: bool(fake_library.calls_named("describe")), timeout=3000)
+    assert fake_library.calls_named("describe")[-1][-1] == described_in
