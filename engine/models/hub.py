@@ -65,6 +65,7 @@ def use_endpoint(endpoint: str | None) -> None:
             if _original is None:
                 return
             constants.ENDPOINT, constants.HUGGINGFACE_CO_URL_TEMPLATE = _original
+            _sync_default_api(constants.ENDPOINT)
             _original = None
             _reachable = None
             return
@@ -76,6 +77,24 @@ def use_endpoint(endpoint: str | None) -> None:
                 endpoint + "/{repo_id}/resolve/{revision}/{filename}")
             _reachable = None  # a new address: probe again
             log.info("Hugging Face Hub endpoint: %s", endpoint)
+        _sync_default_api(endpoint)
+
+
+def _sync_default_api(endpoint: str) -> None:
+    """Point huggingface_hub's module-level ``HfApi`` at ``endpoint`` too.
+
+    File downloads read ``constants.ENDPOINT`` on every call, but the functions exported at the
+    package's top (``list_repo_tree``, which transformers' tokenizer loading calls) are methods
+    of one ``HfApi`` made when ``huggingface_hub.hf_api`` was first imported, with the endpoint
+    of that moment. Left alone, a tokenizer load would still ask huggingface.co (or whichever
+    address was current at that import) while the weights come from the mirror.
+    """
+    import sys
+
+    module = sys.modules.get("huggingface_hub.hf_api")
+    default = getattr(module, "api", None) if module is not None else None
+    if default is not None:
+        default.endpoint = endpoint
 
 
 def current_endpoint() -> str:

@@ -138,5 +138,10 @@ def fake_hub(folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
             server.url + "/{repo_id}/resolve/{revision}/{filename}",
         )
         monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache / "hub"))
+        # The module-level HfApi (list_repo_tree, which tokenizer loading calls) keeps the
+        # endpoint of its import: point it here too (engine.models.hub.use_endpoint does so).
+        from huggingface_hub import hf_api
+
+        monkeypatch.setattr(hf_api.api, "endpoint", server.url)
         monkeypatch.setattr(hub, "_reachable", None)  # probe this server, not the last answer
         yield server

@@ -117,3 +117,22 @@ def test_a_malformed_endpoint_is_refused_with_an_example(tmp_path: Path) -> None
         library.update_settings(hub_endpoint="hf-mirror")
     assert library.settings.hub_endpoint == ""
     library.close()
+
+
+def test_the_module_level_hub_api_follows_the_endpoint() -> None:
+    """transformers lists a tokenizer's repository through huggingface_hub's module-level
+    HfApi, whose endpoint was fixed when it was imported: a mirror must reach it too."""
+    from huggingface_hub import constants, hf_api
+
+    from engine.models.hub import use_endpoint
+
+    before = constants.ENDPOINT
+    hf_api.api.endpoint = "http://127.0.0.1:9/stale"  # as if imported under another address
+    try:
+        use_endpoint("https://hf-mirror.example")
+        assert hf_api.api.endpoint == "https://hf-mirror.example"
+        use_endpoint(None)
+        assert hf_api.api.endpoint == before == constants.ENDPOINT
+    finally:
+        use_endpoint(None)
+        hf_api.api.endpoint = constants.ENDPOINT
