@@ -285,6 +285,8 @@ COMPONENTS = {
     "_dlib_pybind11": "faces: dlib and its two model files",
     "dlib": "faces: dlib and its two model files",
     "onnxruntime": "ONNX Runtime",
+    "av": "videos: PyAV and its FFmpeg libraries",
+    "av.libs": "videos: PyAV and its FFmpeg libraries",
     "PySide6": "Qt (PySide6-Essentials: QtCore/Gui/Widgets/Svg, ICU, plugins, translations)",
     "shiboken6": "Qt (PySide6-Essentials: QtCore/Gui/Widgets/Svg, ICU, plugins, translations)",
     "numpy": "numpy (with its OpenBLAS)",
