@@ -81,20 +81,23 @@ def use_endpoint(endpoint: str | None) -> None:
 
 
 def _sync_default_api(endpoint: str) -> None:
-    """Point huggingface_hub's module-level ``HfApi`` at ``endpoint`` too.
+    """Point the long-lived ``HfApi`` objects at ``endpoint`` too.
 
-    File downloads read ``constants.ENDPOINT`` on every call, but the functions exported at the
-    package's top (``list_repo_tree``, which transformers' tokenizer loading calls) are methods
-    of one ``HfApi`` made when ``huggingface_hub.hf_api`` was first imported, with the endpoint
-    of that moment. Left alone, a tokenizer load would still ask huggingface.co (or whichever
-    address was current at that import) while the weights come from the mirror.
+    File downloads read ``constants.ENDPOINT`` on every call, but two ``HfApi`` objects keep the
+    endpoint of the moment they were made: huggingface_hub's module-level one (behind
+    ``list_repo_tree`` and the other top-level functions) and the one transformers makes on its
+    first Hub call (``transformers.utils.hub.hf_api()``, through which tokenizer loading lists a
+    repository's chat templates). Left alone, a tokenizer load would still ask huggingface.co
+    (or whichever address was current then) while the weights come from the mirror.
     """
     import sys
 
-    module = sys.modules.get("huggingface_hub.hf_api")
-    default = getattr(module, "api", None) if module is not None else None
-    if default is not None:
-        default.endpoint = endpoint
+    for module_name, attribute in (("huggingface_hub.hf_api", "api"),
+                                   ("transformers.utils.hub", "_hf_api")):
+        module = sys.modules.get(module_name)
+        instance = getattr(module, attribute, None) if module is not None else None
+        if instance is not None:
+            instance.endpoint = endpoint
 
 
 def current_endpoint() -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -138,10 +139,14 @@ def fake_hub(folder: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
             server.url + "/{repo_id}/resolve/{revision}/{filename}",
         )
         monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache / "hub"))
-        # The module-level HfApi (list_repo_tree, which tokenizer loading calls) keeps the
-        # endpoint of its import: point it here too (engine.models.hub.use_endpoint does so).
+        # The long-lived HfApi objects (huggingface_hub's module-level one, transformers' shared
+        # one: tokenizer loading lists repositories through it) keep the endpoint they were made
+        # with: point them here too, as engine.models.hub.use_endpoint does.
         from huggingface_hub import hf_api
 
         monkeypatch.setattr(hf_api.api, "endpoint", server.url)
+        transformers_hub = sys.modules.get("transformers.utils.hub")
+        if getattr(transformers_hub, "_hf_api", None) is not None:
+            monkeypatch.setattr(transformers_hub._hf_api, "endpoint", server.url)
         monkeypatch.setattr(hub, "_reachable", None)  # probe this server, not the last answer
         yield server

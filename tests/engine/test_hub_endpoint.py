@@ -119,20 +119,24 @@ def test_a_malformed_endpoint_is_refused_with_an_example(tmp_path: Path) -> None
     library.close()
 
 
-def test_the_module_level_hub_api_follows_the_endpoint() -> None:
-    """transformers lists a tokenizer's repository through huggingface_hub's module-level
-    HfApi, whose endpoint was fixed when it was imported: a mirror must reach it too."""
+def test_the_long_lived_hub_api_objects_follow_the_endpoint() -> None:
+    """huggingface_hub's module-level HfApi and transformers' shared one (tokenizer loading
+    lists a repository through it) keep the endpoint they were made with: a mirror must reach
+    them too."""
     from huggingface_hub import constants, hf_api
+    from transformers.utils import hub as transformers_hub
 
     from engine.models.hub import use_endpoint
 
     before = constants.ENDPOINT
-    hf_api.api.endpoint = "http://127.0.0.1:9/stale"  # as if imported under another address
+    shared = transformers_hub.hf_api()
+    stale = "http://127.0.0.1:9/stale"  # as if made while another address was current
+    hf_api.api.endpoint = shared.endpoint = stale
     try:
         use_endpoint("https://hf-mirror.example")
-        assert hf_api.api.endpoint == "https://hf-mirror.example"
+        assert hf_api.api.endpoint == shared.endpoint == "https://hf-mirror.example"
         use_endpoint(None)
-        assert hf_api.api.endpoint == before == constants.ENDPOINT
+        assert hf_api.api.endpoint == shared.endpoint == before == constants.ENDPOINT
     finally:
         use_endpoint(None)
-        hf_api.api.endpoint = constants.ENDPOINT
+        hf_api.api.endpoint = shared.endpoint = constants.ENDPOINT
