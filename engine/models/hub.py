@@ -58,6 +58,8 @@ def use_endpoint(endpoint: str | None) -> None:
     """Point huggingface_hub's downloads (and the reachability probe) at ``endpoint``; None
     puts back huggingface_hub's own endpoint (``$HF_ENDPOINT`` at its import, or the Hub)."""
     global _original, _reachable
+    if endpoint is None and _original is None:
+        return  # nothing to put back; and a cold search must not import huggingface_hub
     from huggingface_hub import constants
 
     with _lock:
