@@ -278,7 +278,10 @@ class OnnxEncoder:
 
         if not torch_available():
             raise exc  # the lean edition: nothing to fall back on; the message says why
-        log.warning("%s cannot take the ONNX path (%s); using PyTorch", self.spec.raw, exc)
+        reason = str(getattr(exc, "user_message", None) or exc)
+        prefix = f"{self.spec.raw} cannot take the ONNX path"
+        log.warning("%s; using PyTorch", reason if reason.startswith(prefix)
+                    else f"{prefix} ({reason})")
         self._torch = ClipEncoder(self.spec, self.requested_device,
                                   language=self._language).load(on_progress)
         self.runtime = "torch"
@@ -320,10 +323,14 @@ class OnnxEncoder:
         except Exception:
             return
         if any(repos):
+            repo = repos[0] or repos[1]
+            # A tower shipped inside the model's folder is named by a relative path (".").
+            tower = (f"the Hugging Face model {repo}" if repo and not repo.startswith(".")
+                     else "a Hugging Face model shipped with it")
             raise ModelUnavailableError(
-                f"{self.spec.raw} cannot take the ONNX path: its text tower is the Hugging Face "
-                f"model {repos[0] or repos[1]}, whose tokenizer the ONNX path does not "
-                "implement. Use PHOTOSEARCH_RUNTIME=torch.",
+                f"{self.spec.raw} cannot take the ONNX path: its text tower is {tower}, whose "
+                "tokenizer the ONNX path does not implement (it runs CLIP's BPE tokenizer "
+                "only). Use PHOTOSEARCH_RUNTIME=torch.",
                 reason=ModelUnavailableError.LOAD_FAILED)
 
     def _probe_dim(self) -> int:

@@ -35,7 +35,7 @@ def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     filters = re.findall(r"filtered \((\S+)\): p50 [\d.]+ ms, (\d+) hits", out)
     assert {name for name, _ in filters} == {"folder", "year", "camera", "half", "window_0.1pct"}
     assert all(int(hits) > 0 for _, hits in filters)
-    churned = re.search(r"then open [\d.]+ s, recall@10 ([\d.]+)", out)
+    churned = re.search(r"then open [\d.]+ s, resident \d+ MB, recall@10 ([\d.]+)", out)
     assert churned and 0.8 <= float(churned.group(1)) <= 1.0
     # the library stays where --work put it, reopenable by the engine
     assert (tmp_path / "work" / "library-3000" / "catalog.db").is_file()
