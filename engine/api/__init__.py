@@ -12,6 +12,12 @@ SQLite catalog (the truth), one HNSW file per model (a rebuildable cache), setti
 The facade wires the parts together and delegates: state to :mod:`engine.store`, indexing and
 watching to :mod:`engine.ingest` (which runs the analyses of :mod:`engine.analyses`), queries
 to :mod:`engine.search`. It holds no pipeline logic of its own.
+
+Why one module past 500 lines: this is the ``Library`` core that every part's mixin
+(captions, facts, people, archive in this package) relies on: opening, settings and the model
+session they share, and the search and index entry points. What could stand alone already
+does; the next candidate to move out is the settings-and-model section (``update_settings``,
+the runtime and endpoint requests), once a second caller needs it.
 """
 
 from __future__ import annotations

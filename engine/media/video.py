@@ -16,6 +16,11 @@ Decoding goes through PyAV (FFmpeg inside its wheel). Two public calls:
 Every per-file problem (empty, not a video, audio only, codec not supported, truncated) is
 raised as :class:`~engine.errors.PhotoReadError` with a short reason for the user. A video whose
 tail is corrupt yields the frames before the damage and then stops (logged), as a player would.
+
+Why one module past 500 lines: every call here opens a PyAV container, decodes within it and
+maps FFmpeg's failures to the same per-file reasons; metadata, sampling, the frame at a moment
+and the poster frame share that container handling and the rotation and colour conversion, so
+splitting them would scatter one owner of "reading a video" over several modules.
 """
 
 from __future__ import annotations
