@@ -18,7 +18,7 @@ import math
 import re
 import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -402,34 +402,47 @@ def _gps_coordinate(value: object, ref: object, negative_ref: str, limit: float)
 
 
 @contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Turn every failure while reading ``path`` into a :class:`PhotoReadError`."""
+def reading(path: Path, format_reason: Callable[[BaseException], str | None]
+            ) -> Iterator[None]:
+    """Turn every failure while reading ``path`` into a :class:`PhotoReadError` with a reason
+    for the user: the file's own problems first (gone, a folder, no permission), then
+    ``format_reason(exc)`` (the decoder's: photos here, videos in :mod:`engine.media.video`),
+    else "file is truncated or corrupt"."""
     try:
         yield
     except PhotoReadError as exc:
         exc.details = exc.details or str(path)
         logger.debug("cannot read %s: %s (%s)", path, exc.user_message, exc.details)
         raise
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise _failure(path, "file vanished while reading", exc) from exc
-    except IsADirectoryError as exc:
-        raise _failure(path, "not a file (it is a folder)", exc) from exc
-    except PermissionError as exc:
-        raise _failure(path, "permission denied", exc) from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Exception as exc:  # OSError, SyntaxError, ValueError, struct.error... from decoders
+        reason = _file_reason(exc) or format_reason(exc) or "file is truncated or corrupt"
+        details = f"{path}: {type(exc).__name__}: {exc}"
+        logger.debug("cannot read %s: %s", path, details)
+        raise PhotoReadError(reason, details) from exc
+
+
+def _file_reason(exc: BaseException) -> str | None:
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return "file vanished while reading"
+    if isinstance(exc, IsADirectoryError):
+        return "not a file (it is a folder)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return None
+
+
+def _image_reason(exc: BaseException) -> str | None:
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(found.group(1)) // 1_000_000} megapixels" if found else "its size"
-        reason = f"image is too large: {size} exceeds the {MAX_PIXELS // 1_000_000} megapixel limit"
-        raise _failure(path, reason, exc) from exc
-    except UnidentifiedImageError as exc:
-        raise _failure(path, "not an image file", exc) from exc
-    except MemoryError as exc:
-        raise _failure(path, "not enough memory to decode the image", exc) from exc
-    except Exception as exc:  # OSError, SyntaxError, ValueError, struct.error... from decoders
-        raise _failure(path, "file is truncated or corrupt", exc) from exc
+        return f"image is too large: {size} exceeds the {MAX_PIXELS // 1_000_000} megapixel limit"
+    if isinstance(exc, UnidentifiedImageError):
+        return "not an image file"
+    if isinstance(exc, MemoryError):
+        return "not enough memory to decode the image"
+    return None
 
 
-def _failure(path: Path, reason: str, exc: BaseException) -> PhotoReadError:
-    details = f"{path}: {type(exc).__name__}: {exc}"
-    logger.debug("cannot read %s: %s", path, details)
-    return PhotoReadError(reason, details)
+def _reading(path: Path) -> AbstractContextManager[None]:
+    """:func:`reading` a photo."""
+    return reading(path, _image_reason)

@@ -29,7 +29,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -43,7 +43,7 @@ from PIL import Image
 
 from engine.errors import PhotoReadError
 from engine.media.formats import VIDEO_EXTENSIONS, poster_time
-from engine.media.imaging import DecodedPhoto, PhotoMetadata
+from engine.media.imaging import DecodedPhoto, PhotoMetadata, reading
 
 logger = logging.getLogger(__name__)
 
@@ -521,32 +521,16 @@ def _open(path: Path) -> Iterator[Any]:
         container.close()
 
 
-@contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Turn every failure while reading ``path`` into a :class:`PhotoReadError`."""
-    try:
-        yield
-    except PhotoReadError as exc:
-        exc.details = exc.details or str(path)
-        logger.debug("cannot read %s: %s (%s)", path, exc.user_message, exc.details)
-        raise
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise _failure(path, "file vanished while reading", exc) from exc
-    except IsADirectoryError as exc:
-        raise _failure(path, "not a file (it is a folder)", exc) from exc
-    except PermissionError as exc:
-        raise _failure(path, "permission denied", exc) from exc
-    except av.error.DecoderNotFoundError as exc:
-        raise _failure(path, "video codec not supported", exc) from exc
-    except av.error.InvalidDataError as exc:
-        raise _failure(path, "not a video file, or its header is damaged", exc) from exc
-    except MemoryError as exc:
-        raise _failure(path, "not enough memory to decode the video", exc) from exc
-    except Exception as exc:  # FFmpegError, OSError, ValueError... from demuxers and decoders
-        raise _failure(path, "file is truncated or corrupt", exc) from exc
+def _video_reason(exc: BaseException) -> str | None:
+    if isinstance(exc, av.error.DecoderNotFoundError):
+        return "video codec not supported"
+    if isinstance(exc, av.error.InvalidDataError):
+        return "not a video file, or its header is damaged"
+    if isinstance(exc, MemoryError):
+        return "not enough memory to decode the video"
+    return None  # FFmpegError, OSError, ValueError... from demuxers: "truncated or corrupt"
 
 
-def _failure(path: Path, reason: str, exc: BaseException) -> PhotoReadError:
-    details = f"{path}: {type(exc).__name__}: {exc}"
-    logger.debug("cannot read %s: %s", path, details)
-    return PhotoReadError(reason, details)
+def _reading(path: Path) -> AbstractContextManager[None]:
+    """:func:`~engine.media.imaging.reading` a video: the file's own problems, then FFmpeg's."""
+    return reading(path, _video_reason)
