@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(HERE), str(ROOT / "tests" / "engine")]
 
+from exif_samples import gps_ifd  # noqa: E402
 from real_faces import VARIANTS, eileen, grace, no_face_photos  # noqa: E402
 from take_screenshots import grab, new_window, search, settle, wait_until  # noqa: E402
 
@@ -36,23 +37,13 @@ LISBON, KYOTO = (38.7077, -9.1365), (35.0116, 135.7681)
 QUERY = "blue squares Lisbon 2019"
 
 
-def _gps(lat: float, lon: float) -> dict[int, object]:
-    def dms(value: float) -> tuple[float, float, float]:
-        value = abs(value)
-        d = int(value)
-        m = int((value - d) * 60)
-        return (float(d), float(m), round((value - d - m / 60) * 3600, 2))
-
-    return {1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)}
-
-
 def _tag(path: Path, taken: str, where: tuple[float, float]) -> None:
     """Rewrite the JPEG at ``path`` with a capture date and a GPS position in its EXIF."""
     with Image.open(path) as image:
         image.load()
         exif = Image.Exif()
         exif.get_ifd(0x8769)[0x9003] = taken
-        exif[0x8825] = _gps(*where)
+        exif[0x8825] = gps_ifd(*where)
         image.save(path, "JPEG", quality=92, exif=exif)
 
 

@@ -17,6 +17,7 @@ pytest.importorskip("pymilvus", reason="pip install 'photosearch[archive]'")
 pytest.importorskip("milvus_lite", reason="pip install 'photosearch[archive]'")
 
 from conftest import IndexedLibrary  # noqa: E402
+from exif_samples import gps_ifd  # noqa: E402
 
 from engine.api import Library, SearchFilters  # noqa: E402
 from engine.cli import main  # noqa: E402
@@ -272,16 +273,6 @@ def test_filter_expressions_are_exact() -> None:
         "/a/b_c/x.jpg")
 
 
-def _gps_exif(lat: float, lon: float) -> dict[int, object]:
-    def dms(value: float) -> tuple[float, float, float]:
-        value = abs(value)
-        d = int(value)
-        m = int((value - d) * 60)
-        return (float(d), float(m), round((value - d - m / 60) * 3600, 2))
-
-    return {1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)}
-
-
 @pytest.mark.cluster
 @pytest.mark.background_analyses
 def test_place_filters_run_in_milvus(tmp_path: Path, small_photos: Path,
@@ -295,7 +286,7 @@ def test_place_filters_run_in_milvus(tmp_path: Path, small_photos: Path,
         with Image.open(path) as im:
             im.load()
             exif = Image.Exif()
-            exif[0x8825] = _gps_exif(*places[n])
+            exif[0x8825] = gps_ifd(*places[n])
             im.save(path, "JPEG", quality=92, exif=exif)
     lib = open_library(tmp_path / "home")
     lib.update_settings(disabled_analyses=("text",))  # places only: no OCR here

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from exif_samples import gps_ifd
 from PIL import Image
 from text_samples import (
     CHINESE_PHRASES,
@@ -60,23 +61,13 @@ class TextLibrary:
     home: Path
 
 
-def _gps(lat: float, lon: float) -> dict[int, object]:
-    def dms(value: float) -> tuple[float, float, float]:
-        value = abs(value)
-        d = int(value)
-        m = int((value - d) * 60)
-        return (float(d), float(m), round((value - d - m / 60) * 3600, 2))
-
-    return {1: "N" if lat >= 0 else "S", 2: dms(lat), 3: "E" if lon >= 0 else "W", 4: dms(lon)}
-
-
 def _save(image: Image.Image, path: Path, taken: str | None = None,
           gps: tuple[float, float] | None = None, xmp: bytes | None = None) -> None:
     exif = Image.Exif()
     if taken:
         exif.get_ifd(0x8769)[0x9003] = taken
     if gps:
-        exif[0x8825] = _gps(*gps)
+        exif[0x8825] = gps_ifd(*gps)
     kwargs: dict[str, object] = {"exif": exif}
     if xmp:
         kwargs["xmp"] = xmp
