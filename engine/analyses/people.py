@@ -16,6 +16,10 @@ Grouping: :func:`assign_faces` puts each new face with the person of its nearest
 within ``threshold`` (or starts a new person); :func:`recluster` runs dlib's Chinese whispers over
 all faces and merges groups that belong together, never moving a face the user placed, never
 putting a face into a person it was taken out of, and never merging two people the user named.
+
+Why one module past 500 lines: grouping, re-attachment and the user's edits (name, merge,
+remove a face) all write the same two tables under the same rule (the user's rows win, and
+are never deleted by a computation); kept in one module, that rule is checked in one place.
 """
 
 from __future__ import annotations

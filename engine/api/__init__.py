@@ -12,19 +12,12 @@ SQLite catalog (the truth), one HNSW file per model (a rebuildable cache), setti
 The facade wires the parts together and delegates: state to :mod:`engine.store`, indexing and
 watching to :mod:`engine.ingest` (which runs the analyses of :mod:`engine.analyses`), queries
 to :mod:`engine.search`. It holds no pipeline logic of its own.
-
-Why one module past 500 lines: this is the ``Library`` core that every part's mixin
-(captions, facts, people, archive in this package) relies on: opening, settings and the model
-session they share, and the search and index entry points. What could stand alone already
-does; the next candidate to move out is the settings-and-model section (``update_settings``,
-the runtime and endpoint requests), once a second caller needs it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +29,9 @@ from engine.analyses.registry import AnalysisSet
 from engine.api.archive import ArchiveFacade
 from engine.api.captions import CaptionsFacade
 from engine.api.facts import PhotoFactsFacade
+from engine.api.folders import FoldersFacade
+from engine.api.models import ModelsFacade
 from engine.api.people import PeopleFacade
-from engine.errors import EngineError, ModelUnavailableError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.cluster import ClusterOptions
@@ -50,12 +44,11 @@ from engine.media.imaging import load_preview
 from engine.media.imaging import make_thumbnail as load_thumbnail
 from engine.models.choices import SOURCE as SOURCE_OF_FIGURES
 from engine.models.choices import ModelChoice, model_choice, model_choices, recommended_model
-from engine.models.clip import check_local_dir, parse_model_spec
-from engine.models.hub import check_endpoint, current_endpoint, resolve_endpoint, use_endpoint
-from engine.models.language import detect_language, normalise_language, system_language
-from engine.models.matcher import matcher_unavailable_reason, resolve_matcher
-from engine.models.runtime import edition, fidelity_summary, planned_runtime, resolve_runtime
-from engine.models.session import Encoder, ModelSession
+from engine.models.clip import parse_model_spec
+from engine.models.hub import use_endpoint
+from engine.models.language import detect_language, system_language
+from engine.models.runtime import edition
+from engine.models.session import ModelSession
 from engine.records import (
     AnalysisCoverage,
     AnalysisReport,
@@ -89,8 +82,8 @@ from engine.store.catalog import Catalog
 from engine.store.lock import WriterLock
 from engine.store.milvus_vectors import PublishReport, parse_vectors_uri
 from engine.store.paths import default_home
-from engine.store.photo_vectors import PhotoVectors, slug
-from engine.store.settings import load_settings, resolve_device, resolve_model, save_settings
+from engine.store.photo_vectors import slug
+from engine.store.settings import load_settings
 
 __all__ = [
     "AnalysisCoverage", "AnalysisReport", "CaptionHit", "DEMO_MODEL", "DuplicateGroup",
@@ -127,12 +120,15 @@ def load_video_frame(path: Path, time_s: float, size: int) -> Any:
     return frame_at(Path(path), time_s, max_side=size).image
 
 
-class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
+class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, PeopleFacade,
+              ArchiveFacade):
     """A photo library: folders, the catalog, the model and its vector index.
 
-    What the analyses found (text, places, dates, duplicates) and people are in the facade's
-    other modules (:mod:`engine.api.captions`, :mod:`engine.api.facts`,
-    :mod:`engine.api.people`), mixed in here.
+    This module holds the core: opening, indexing, watching, searching, status. The rest is in
+    the facade's other modules, mixed in here: settings and models (:mod:`engine.api.models`),
+    folders and single photos (:mod:`engine.api.folders`), captions
+    (:mod:`engine.api.captions`), what the analyses found (:mod:`engine.api.facts`), people
+    (:mod:`engine.api.people`) and archives (:mod:`engine.api.archive`).
     """
 
     def __init__(self, home: Path, model: str | None = None, device: str | None = None,
@@ -179,120 +175,6 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         parse_vectors_uri(lib.vectors_uri)  # and on a malformed (or credential-holding) URI
         return lib
 
-    # -- settings and models ------------------------------------------------------------------
-
-    @property
-    def settings(self) -> Settings:
-        """The stored user settings."""
-        return self._settings
-
-    def update_settings(self, **changes: Any) -> Settings:
-        """Change and persist settings; a new model or device applies on the next load."""
-        new = replace(self._settings, **changes)
-        if "model" in changes:
-            parse_model_spec(new.model)
-        if "vectors" in changes:  # never saves credentials: a URI holding them is refused
-            parse_vectors_uri(new.vectors)
-            self._close_store()
-        if changes.get("hub_endpoint"):
-            new = replace(new, hub_endpoint=check_endpoint(new.hub_endpoint))
-        if changes.get("query_language"):
-            new = replace(new, query_language=normalise_language(new.query_language))
-        save_settings(self.home, new)
-        if "hub_endpoint" in changes:
-            use_endpoint(resolve_endpoint(self._endpoint_override, new.hub_endpoint))
-        with self._model.lock:
-            self._settings = new
-            if ("model" in changes and self._model_override is None or "device" in changes
-                    or "runtime" in changes):
-                self._model.reset()
-        return new
-
-    @property
-    def model_spec(self) -> str:
-        """The model spec in effect (argument, environment, setting or default)."""
-        return resolve_model(self._model_override, self._settings)
-
-    @property
-    def device_request(self) -> str:
-        """The device asked for (auto, cpu, cuda, mps)."""
-        return resolve_device(self._device_override, self._settings)
-
-    @property
-    def hub_endpoint_request(self) -> str | None:
-        """The Hub address asked for (``--hub-endpoint``, ``$HF_ENDPOINT``, the setting), or
-        None for huggingface_hub's default."""
-        return resolve_endpoint(self._endpoint_override, self._settings.hub_endpoint)
-
-    @property
-    def hub_endpoint(self) -> str:
-        """The Hub address every model download of this process uses now."""
-        return current_endpoint()
-
-    @property
-    def query_language(self) -> str | None:
-        """The language queries are in, for models that ask for it (NLLB): this session's
-        choice (:meth:`set_query_language`), else the ``query_language`` setting; None: each
-        query's language is detected."""
-        return self._language_override or self._settings.query_language or None
-
-    def set_query_language(self, language: str | None) -> None:
-        """Fix the query language for this session (``zh``, ``es``, ``zho_Hant``...); None
-        detects it again. Raises EngineError for a language PhotoSearch does not know."""
-        self._language_override = normalise_language(language) if language else None
-
-    @property
-    def runtime_request(self) -> str:
-        """The runtime asked for: $PHOTOSEARCH_RUNTIME, then the setting (auto, torch, onnx)."""
-        return resolve_runtime(self._settings.runtime)
-
-    @property
-    def encoder(self) -> Encoder:
-        """The model (not necessarily loaded yet)."""
-        return self._model.encoder
-
-    @property
-    def model_ready(self) -> bool:
-        """Whether the model is loaded and searches can run at once."""
-        return self._model.ready
-
-    def load_model(self, on_progress: Callable[[ModelProgress], None] | None = None
-                   ) -> Job[str, ModelProgress]:
-        """Load the model (ONNX Runtime on the CPU, exporting it on first use; torch on a GPU)
-        and its vector index in the background; the result is the model's description.
-
-        Weights missing from the Hugging Face cache are downloaded first when the Hub is
-        reachable: ``on_progress`` then gets "download" :class:`ModelProgress` values with
-        bytes done and total, and ``cancel()`` stops the download within a chunk (the job
-        ends with ``Cancelled``; the next load starts the unfinished file again). Offline,
-        missing weights fail at once with a ModelUnavailableError whose ``reason`` is
-        "offline".
-        """
-        return self._model.load_job(on_progress)
-
-    @staticmethod
-    def check_model_folder(path: Path) -> str:
-        """The ``local-dir:`` model spec for ``path`` if the folder holds an open_clip model
-        (config and weights) or ONNX towers (our export, Immich's layout); raises
-        ModelUnavailableError saying what is missing."""
-        spec = parse_model_spec(f"local-dir:{Path(path).expanduser().resolve()}")
-        from engine.models.onnx_clip import is_onnx_clip_folder
-
-        if spec.local_dir is None or not is_onnx_clip_folder(spec.local_dir):  # ONNX towers
-            check_local_dir(spec)
-        return spec.raw
-
-    def _ensure_ready(self, on_progress: Callable[[ModelProgress], None] | None = None
-                      ) -> Encoder:
-        return self._model.ensure_ready(on_progress)
-
-    def _photo_vectors(self) -> PhotoVectors:
-        return self._model.vectors()
-
-    def _vector_index(self) -> Any:
-        """The current model's HNSW index (for tests and benchmarks)."""
-        return self._photo_vectors().index
-
     def _analyses(self, *, bound: bool) -> AnalysisSet:
         """The registered analyses; ``bound`` ties the CLIP analysis to the loaded model and
         its vector index (for a pass), else to the model spec alone (for status)."""
@@ -301,44 +183,6 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
             if bound:
                 services = {"encoder": self._ensure_ready(), "vectors": self._photo_vectors()}
         return AnalysisSet(AnalysisContext(self.catalog, self._settings, self.home, services))
-
-    # -- folders ------------------------------------------------------------------------------
-
-    def add_folder(self, path: Path) -> FolderInfo:
-        """Remember a folder to index (and watch); raises EngineError if it does not exist.
-
-        A folder that holds library folders takes them over (their photos are kept).
-        """
-        folder = Path(path).expanduser().resolve()
-        if not folder.is_dir():
-            raise EngineError(f"The folder {folder} does not exist or is not a folder.")
-        for existing in self.catalog.folder_ids():
-            other = Path(existing)
-            if folder.is_relative_to(other) and folder != other:
-                raise EngineError(f"{folder} is already part of the library (inside {other}).")
-        self.catalog.add_folder(folder)
-        return next(f for f in self.folders() if f.path == folder)
-
-    def remove_folder(self, path: Path) -> None:
-        """Forget a folder and everything learned about its photos (files are not touched)."""
-        folder = Path(path).expanduser().resolve()
-        if not any(Path(p) == folder for p in self.catalog.folder_ids()):
-            raise EngineError(f"{folder} is not a library folder.")
-        with self._runs.write_mutex:  # not in the middle of a watch batch
-            ids = self.catalog.filtered_ids(SearchFilters(folder=folder))
-            self.catalog.remove_folder(folder)
-        vectors = self._model.open_vectors
-        if vectors is not None:
-            vectors.remove(ids)
-            vectors.save()
-
-    def set_folder_paused(self, path: Path, paused: bool) -> None:
-        """Pause or resume indexing and watching of a folder."""
-        self.catalog.set_folder_flags(Path(path).expanduser().resolve(), paused=paused)
-
-    def folders(self) -> list[FolderInfo]:
-        """The library's folders with their counts."""
-        return self.catalog.folders(self.encoder.spec.model_id)
 
     # -- indexing -----------------------------------------------------------------------------
 
@@ -448,84 +292,6 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
         self._ensure_ready()
         return self._search.similar(image, k, filters, cut_off, time_s)
 
-    @property
-    def rerank_unavailable(self) -> str | None:
-        """Why this installation cannot rerank at all (the lean edition has no PyTorch), in
-        the user's words; None where it can (the matcher may still need a download)."""
-        return matcher_unavailable_reason()
-
-    @property
-    def matcher_ready(self) -> bool:
-        """Whether the reranking model is in memory (a rerank then starts at once)."""
-        return self._reranker.stage().matcher.loaded
-
-    def load_matcher(self, on_progress: Callable[[ModelProgress], None] | None = None
-                     ) -> Job[str, ModelProgress]:
-        """Load (downloading on first use, with byte progress) the reranking model in the
-        background, so that no caller waits for it in line with searches; the job's result is
-        its description. Cancelling the job stops a download."""
-
-        def work(token: CancelToken, report: Callable[[ModelProgress], None]) -> str:
-            report(ModelProgress("load", self.matcher_spec))
-            return self._reranker.matcher(on_progress=report).description
-
-        return Job("load-matcher", work, on_progress).start()
-
-    @property
-    def rerank_k(self) -> int:
-        """How many first-stage results the second stage reorders (setting, else measured
-        default for the matcher's device; loads the matcher)."""
-        return self._reranker.k()
-
-    @property
-    def matcher_spec(self) -> str:
-        """The reranking model in effect (argument, $PHOTOSEARCH_MATCHER, setting, default)."""
-        return resolve_matcher(self._matcher_override, self._settings.matcher, self.model_spec)
-
-    @property
-    def matcher_description(self) -> str:
-        """E.g. ``demo on cpu (fp32)`` (loads the matcher)."""
-        return self._reranker.matcher().description
-
-    def _photo_id(self, photo: int | Path) -> int:
-        if isinstance(photo, int):
-            return photo
-        photo_id = self.catalog.photo_id_for_path(str(Path(photo).expanduser().resolve()))
-        if photo_id is None:
-            raise EngineError(f"{photo} is not a photo of this library (add its folder and "
-                              "index it first).")
-        return photo_id
-
-    # -- inspection ---------------------------------------------------------------------------
-
-    def motion_of(self, photo: int | Path) -> Path | None:
-        """The motion of a Live Photo or motion photo as a playable video file (the MOV beside
-        the still, or the MP4 inside it, copied out once under the library folder); None for
-        other photos."""
-        from engine.media.motion_photos import motion_of
-
-        path = self.photo(self._photo_id(photo)).path
-        try:
-            return motion_of(path, self.home / "motion")
-        except OSError as exc:
-            log.info("no motion for %s: %s", path, exc)
-            return None
-
-    def photo(self, photo_id: int) -> PhotoDetails:
-        """Everything known about one photo."""
-        details = self.catalog.photo(photo_id)
-        if details is None:
-            raise EngineError(f"Photo {photo_id} is no longer in the library.")
-        return details
-
-    def cameras(self) -> list[str]:
-        """Distinct camera names in the library."""
-        return self.catalog.cameras()
-
-    def failures(self) -> list[FailedPhoto]:
-        """Photos that could not be indexed, with reasons."""
-        return self.catalog.failures()
-
     def status(self) -> LibraryStatus:
         """Counts, model, device, index size and each analysis's coverage (the catalog's
         figures are cached until the next write: the app asks on every refresh)."""
@@ -562,20 +328,3 @@ class Library(CaptionsFacade, PhotoFactsFacade, PeopleFacade, ArchiveFacade):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- runtime (ONNX Runtime or PyTorch) ----------------------------------------------------
-
-    def _runtime_status(self, encoder: Encoder | None) -> tuple[str, dict[str, Any]]:
-        """The runtime in use (or planned) and the ONNX export's fidelity figures."""
-        if encoder is not None and encoder.loaded:
-            return encoder.runtime, dict(encoder.fidelity)
-        from engine.models.export import read_manifest
-        from engine.models.runtime import onnx_folder_for
-
-        try:
-            planned = planned_runtime(self.runtime_request, self.device_request)
-        except ModelUnavailableError:  # e.g. runtime torch in the lean edition: loading says why
-            return f"{self.runtime_request} (unavailable in the {edition()} edition)", {}
-        spec = self.encoder.spec
-        if planned != "onnx":
-            return planned, {}
-        return planned, fidelity_summary(read_manifest(onnx_folder_for(spec)))

@@ -7,6 +7,11 @@ from here.
 
 One ``Catalog`` may be used from several threads: every statement runs under one lock; writes
 are batched by the indexer's single writer.
+
+Why one module past 500 lines: it is the one owner of the core tables' SQL (folders, photos,
+embeddings, failures) and of the lock every statement runs under. The analyses' own tables are
+already outside it (``apply_schema`` in each analysis); splitting the core tables' statements
+across modules would spread that lock's rules with them.
 """
 
 from __future__ import annotations
