@@ -179,3 +179,35 @@ def format_index_report(report: Any) -> str:
     duration = format_duration(report.seconds) or format_duration(0)
     return translate("formatting", "%1 in %2.").replace("%1", translate(
         "formatting", ", ", "list separator").join(parts)).replace("%2", duration)
+
+
+# The engine's runtime names (LibraryStatus.runtime), as people know the products.
+RUNTIME_NAMES = {"onnx": "ONNX Runtime", "torch": "PyTorch"}
+FIDELITY_TOWERS = {
+    "image": QT_TRANSLATE_NOOP("formatting", "image"),
+    "text": QT_TRANSLATE_NOOP("formatting", "text"),
+}
+
+
+def format_runtime(runtime: str, fidelity: dict[str, Any]) -> str:
+    """``LibraryStatus.runtime`` and ``.fidelity`` in one line, as ``photosearch status`` gives
+    them: ``"ONNX Runtime · image int8_u8u8 (min. cosine 0.99982) · text fp32 (min. cosine
+    1.00000)"``; a runtime this edition lacks (``"torch (unavailable in the lean edition)"``)
+    says so."""
+    name, _, rest = runtime.partition(" ")
+    if not name:
+        return "—"
+    text = RUNTIME_NAMES.get(name, name)
+    if "unavailable" in rest:
+        return translate("formatting", "%1 (not available in this edition)").replace("%1", text)
+    parts = [text]
+    for tower, title in FIDELITY_TOWERS.items():
+        figures = fidelity.get(tower)
+        if not figures:
+            continue
+        part = translate("formatting", title) + " " + str(figures["precision"])
+        if figures.get("min_cosine") is not None:
+            part += " " + translate("formatting", "(min. cosine %1)").replace(
+                "%1", decimal(figures["min_cosine"], 5))
+        parts.append(part)
+    return " · ".join(parts)

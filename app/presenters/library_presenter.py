@@ -50,6 +50,11 @@ class LibraryPresenter(QObject):
         if hasattr(lib, "places"):
             self._bridge.call(lib.places, self.places_changed.emit, self.error.emit)
 
+    def refresh_status(self) -> None:
+        """Ask for the library's status alone (``status_changed`` carries it)."""
+        lib = self._bridge.library
+        self._bridge.call(lib.status, self._set_status, self.error.emit)
+
     def refresh_failures(self) -> None:
         """Ask for the list of files that could not be indexed."""
         self._bridge.call(self._bridge.library.failures, self._set_failures, self.error.emit)

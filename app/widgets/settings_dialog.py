@@ -1,4 +1,4 @@
-"""Settings: model, device, reranking, thumbnail cache size, excluded patterns, faces."""
+"""Settings: model, device, runtime, reranking, thumbnail cache size, excluded patterns, faces."""
 
 from __future__ import annotations
 
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.formatting import format_runtime
 from app.i18n import LANGUAGES, preferred_language, translate
 from app.model_messages import download_size
-from engine.api import ModelChoice, model_choices
+from engine.api import ModelChoice, edition, model_choices
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 # Hand-written descriptions of the two models most people meet; the others are described from
@@ -73,6 +74,29 @@ def describe_model(spec: str) -> str:
     return text
 GPU_DEVICE = "mps" if sys.platform == "darwin" else "cuda"
 
+# The runtime setting's values (engine.models.runtime.RUNTIMES), what they are called and what
+# each means.
+RUNTIMES = (
+    ("auto", QT_TRANSLATE_NOOP("SettingsDialog", "Automatic (recommended)"),
+     QT_TRANSLATE_NOOP("SettingsDialog", "ONNX Runtime on the CPU, PyTorch on a GPU")),
+    ("onnx", "ONNX Runtime",
+     QT_TRANSLATE_NOOP("SettingsDialog", "Always ONNX Runtime, on the CPU: searches start "
+                       "fastest; each model is converted once, on first use, and checked "
+                       "against the original")),
+    ("torch", "PyTorch",
+     QT_TRANSLATE_NOOP("SettingsDialog", "Always PyTorch (open_clip), the original model: on a "
+                       "GPU, or on the CPU as the reference; slower to start")),
+)
+
+
+def pytorch_unavailable() -> str | None:
+    """Why this installation cannot run PyTorch (the lean edition), in the UI language; None
+    where it can."""
+    if edition() != "lean":
+        return None
+    return translate("SettingsDialog", "PyTorch is not part of this edition of PhotoSearch: "
+                     "the lean edition runs models on ONNX Runtime only.")
+
 
 DELETE_FACES_TEXT = QT_TRANSLATE_NOOP(
     "SettingsDialog",
@@ -94,10 +118,17 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         model_in_use: str | None = None,
         rerank_unavailable: str | None = None,
+        runtime_in_use: str | None = None,
+        pytorch_unavailable: str | None = None,
     ) -> None:
         """``rerank_unavailable``: why this installation cannot rerank (the lean edition), shown
-        in place of the reranking options; None where it can."""
+        in place of the reranking options; None where it can. ``runtime_in_use``: the runtime
+        this session asks for (``Library.runtime_request``: PHOTOSEARCH_RUNTIME overrides the
+        setting). ``pytorch_unavailable``: why PyTorch cannot be chosen (the lean edition).
+        The runtime's figures arrive later, through :meth:`show_runtime`."""
         super().__init__(parent)
+        self._runtime_in_use = runtime_in_use
+        self._pytorch_unavailable = pytorch_unavailable
         self._model_in_use = model_in_use
         self._rerank_unavailable = rerank_unavailable
         self.setWindowTitle(translate("SettingsDialog", "Settings"))
@@ -150,6 +181,7 @@ class SettingsDialog(QDialog):
             self.device_combo.addItem(settings.device, settings.device)
             index = self.device_combo.count() - 1
         self.device_combo.setCurrentIndex(index)
+        self._build_runtime(settings.runtime)
 
         self.rerank_check = QCheckBox(translate(
             "SettingsDialog", "Re-rank the best results with a second, more precise model"))
@@ -213,6 +245,9 @@ class SettingsDialog(QDialog):
         form.addRow(translate("SettingsDialog", "Status:"), self.model_status)
         form.addRow(translate("SettingsDialog", "Model server:"), self.hub_edit)
         form.addRow(translate("SettingsDialog", "Device:"), self.device_combo)
+        form.addRow(translate("SettingsDialog", "Runtime:"), self.runtime_combo)
+        form.addRow("", self.runtime_status)
+        form.addRow("", self.runtime_note)
         form.addRow(translate("SettingsDialog", "Reranking:"), self.rerank_check)
         form.addRow("", self.rerank_note)
         form.addRow(translate("SettingsDialog", "Reranking model:"), self.matcher_edit)
@@ -262,6 +297,62 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._update_note(self.model_combo.currentText())
 
+    def _build_runtime(self, current: str) -> None:
+        """The runtime choice, the line saying what runs now, and a note for what it changes."""
+        self.runtime_combo = QComboBox()
+        self.runtime_combo.setObjectName("runtimeCombo")
+        for value, label, hint in RUNTIMES:
+            self.runtime_combo.addItem(translate("SettingsDialog", label), value)
+            self.runtime_combo.setItemData(self.runtime_combo.count() - 1,
+                                           translate("SettingsDialog", hint),
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.runtime_combo.setToolTip(translate(
+            "SettingsDialog", "What runs the model. Both give the same results within a cosine "
+            "of 0.999, so switching needs no re-indexing."))
+        if self._pytorch_unavailable:
+            # The lean edition: PyTorch cannot be picked; a choice stored by a full edition
+            # sharing this library stays selected (and unchanged) until the user picks another.
+            torch_index = self.runtime_combo.findData("torch")
+            item = self.runtime_combo.model().item(torch_index)  # type: ignore[attr-defined]
+            item.setEnabled(False)
+            item.setToolTip(self._pytorch_unavailable)
+        index = self.runtime_combo.findData(current or "auto")
+        if index < 0:
+            self.runtime_combo.addItem(current, current)
+            index = self.runtime_combo.count() - 1
+        self.runtime_combo.setCurrentIndex(index)
+        self.runtime_status = QLabel(translate("SettingsDialog", "Runs on: …"))
+        self.runtime_status.setObjectName("runtimeStatus")
+        self.runtime_status.setWordWrap(True)
+        self.runtime_status.setToolTip(translate(
+            "SettingsDialog", "For each part of the model converted to ONNX: its precision and "
+            "the lowest cosine similarity of its output to the original (1 = identical)"))
+        self.runtime_note = QLabel()
+        self.runtime_note.setWordWrap(True)
+        self.runtime_combo.currentIndexChanged.connect(self._update_runtime_note)
+        self._update_runtime_note()
+
+    def show_runtime(self, status: Any) -> None:
+        """Show the runtime a ``LibraryStatus`` names, with its ONNX fidelity figures."""
+        self.runtime_status.setText(translate("SettingsDialog", "Runs on: %1").replace(
+            "%1", format_runtime(status.runtime, status.fidelity)))
+
+    def _update_runtime_note(self) -> None:
+        chosen = self.runtime_combo.currentData()
+        notes = []
+        if self._pytorch_unavailable:
+            notes.append(self._pytorch_unavailable)
+        in_use = self._runtime_in_use
+        if in_use and in_use != (self._initial.runtime or "auto"):
+            notes.append(translate(
+                "SettingsDialog", "This session uses “%1” (given with PHOTOSEARCH_RUNTIME); this "
+                "setting applies when PhotoSearch starts without it.").replace("%1", in_use))
+        elif chosen != self._initial.runtime:
+            notes.append(translate(
+                "SettingsDialog", "The model loads again on the new runtime when you press OK."))
+        self.runtime_note.setText(" ".join(notes))
+        self.runtime_note.setVisible(bool(notes))
+
     def browse_model_folder(self) -> None:
         """Pick a model folder; the model field becomes ``local-dir:<folder>`` (checked when
         it loads)."""
@@ -308,6 +399,7 @@ class SettingsDialog(QDialog):
         return {
             "model": self.model_combo.currentText().strip() or self._initial.model,
             "device": self.device_combo.currentData(),
+            "runtime": self.runtime_combo.currentData(),
             "rerank": (bool(self._initial.rerank) if self._rerank_unavailable
                        else self.rerank_check.isChecked()),
             "matcher": self.matcher_edit.text().strip(),

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from app.i18n import set_preferred_language, translate
 from app.widgets.failures_dialog import FailuresDialog
 from app.widgets.people_view import PeopleView
-from app.widgets.settings_dialog import SettingsDialog
+from app.widgets.settings_dialog import SettingsDialog, pytorch_unavailable
+from engine.errors import EngineError
 
 
 class LibraryActions:
@@ -51,13 +52,25 @@ class LibraryActions:
     def open_settings(self) -> SettingsDialog:
         """Show the settings dialog (non-blocking); OK applies the changes."""
         status = self.library_presenter.status
+        try:
+            runtime_in_use: str | None = self.library.runtime_request
+        except EngineError:  # a PHOTOSEARCH_RUNTIME the engine does not know: loading says so
+            runtime_in_use = None
         dialog = SettingsDialog(
             self.library.settings,
             self.model_presenter.text,
             self,
             model_in_use=getattr(status, "model", None),
             rerank_unavailable=self.library.rerank_unavailable,
+            runtime_in_use=runtime_in_use,
+            pytorch_unavailable=pytorch_unavailable(),
         )
+        # The runtime and its figures: the last status at once, then a fresh one (asked for off
+        # the GUI thread, like every status; the connection ends with the dialog).
+        if status is not None:
+            dialog.show_runtime(status)
+        self.library_presenter.status_changed.connect(dialog.show_runtime)
+        self.library_presenter.refresh_status()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.changes()))
         dialog.accepted.connect(lambda: self.apply_language(dialog))
@@ -67,7 +80,7 @@ class LibraryActions:
         return dialog
 
     def apply_settings(self, changes: dict[str, Any]) -> None:
-        """Save changed settings; reload the model if it or the device changed."""
+        """Save changed settings; reload the model if it, the device or the runtime changed."""
         if not changes:
             return
         if "thumbnail_cache_mb" in changes and self.thumbnail_cache is not None:
@@ -75,7 +88,7 @@ class LibraryActions:
 
         def saved(_settings: Any) -> None:
             self.statusBar().showMessage(translate("MainWindow", "Settings saved"), 4000)
-            if "model" in changes or "device" in changes:
+            if changes.keys() & {"model", "device", "runtime"}:
                 self.index_on_start = "model" in changes  # embed the photos with the new model
                 self.model_presenter.switch()
             elif "hub_endpoint" in changes and self.model_presenter.state != "ready":

@@ -32,6 +32,7 @@ from engine.api.facts import PhotoFactsFacade
 from engine.api.folders import FoldersFacade
 from engine.api.models import ModelsFacade
 from engine.api.people import PeopleFacade
+from engine.errors import ModelUnavailableError
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.cluster import ClusterOptions
@@ -295,7 +296,13 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
     def status(self) -> LibraryStatus:
         """Counts, model, device, index size and each analysis's coverage (the catalog's
         figures are cached until the next write: the app asks on every refresh)."""
-        spec = self.encoder.spec  # not parsed again: a local model's id hashes its files
+        try:
+            spec = self.encoder.spec  # not parsed again: a local model's id hashes its files
+            analyses: AnalysisSet | None = self._analyses(bound=False)
+        except ModelUnavailableError:
+            # The runtime or device asked for cannot run here (PyTorch in the lean edition):
+            # loading says why; the status still gives the counts and names the runtime.
+            spec, analyses = parse_model_spec(self.model_spec), None
         counts = self.catalog.counts(spec.model_id)
         encoder = self._model.loaded_encoder
         device = encoder.device if encoder is not None and encoder.loaded else (
@@ -303,7 +310,6 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
         index_dir = self.home / "index"
         index_bytes = sum(p.stat().st_size for p in index_dir.glob(
             f"{slug(spec.model_id)}.hnsw*")) if index_dir.is_dir() else 0
-        analyses = self._analyses(bound=False)
         runtime, fidelity = self._runtime_status(encoder)
         return LibraryStatus(
             home=self.home, photos=counts["photos"], indexed=counts["indexed"],
@@ -311,7 +317,7 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
             model=self.model_spec, device=device, index_bytes=index_bytes,
             folders=self.catalog.folders(spec.model_id), failures=self.catalog.failures(50),
             analyses=[analysis_coverage(self.catalog, a, a in analyses.enabled())
-                      for a in analyses],
+                      for a in analyses] if analyses is not None else [],
             runtime=runtime, fidelity=fidelity,
         )
 

@@ -992,6 +992,26 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>; encuentra primero la foto correcta en el %1 de las búsquedas en chino y el %2 de las búsquedas en inglés (Crossmodal-3600)</translation>
     </message>
     <message>
+        <source>Automatic (recommended)</source>
+        <translation>Automático (recomendado)</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime on the CPU, PyTorch on a GPU</source>
+        <translation>ONNX Runtime en la CPU, PyTorch en una GPU</translation>
+    </message>
+    <message>
+        <source>Always ONNX Runtime, on the CPU: searches start fastest; each model is converted once, on first use, and checked against the original</source>
+        <translation>Siempre ONNX Runtime, en la CPU: las búsquedas empiezan lo más rápido posible; cada modelo se convierte una vez, la primera vez que se usa, y se comprueba frente al original</translation>
+    </message>
+    <message>
+        <source>Always PyTorch (open_clip), the original model: on a GPU, or on the CPU as the reference; slower to start</source>
+        <translation>Siempre PyTorch (open_clip), el modelo original: en una GPU, o en la CPU como referencia; tarda más en arrancar</translation>
+    </message>
+    <message>
+        <source>PyTorch is not part of this edition of PhotoSearch: the lean edition runs models on ONNX Runtime only.</source>
+        <translation>PyTorch no forma parte de esta edición de PhotoSearch: la edición ligera ejecuta los modelos solo con ONNX Runtime.</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>Elimina todas las caras, personas, nombres y correcciones de esta biblioteca y desactiva la detección de caras. Los nombres no se conservan; no se puede deshacer.</translation>
     </message>
@@ -1080,6 +1100,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>Dispositivo:</translation>
     </message>
     <message>
+        <source>Runtime:</source>
+        <translation>Motor de ejecución:</translation>
+    </message>
+    <message>
         <source>Reranking:</source>
         <translation>Reordenación:</translation>
     </message>
@@ -1126,6 +1150,30 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>Language:</source>
         <translation>Idioma:</translation>
+    </message>
+    <message>
+        <source>What runs the model. Both give the same results within a cosine of 0.999, so switching needs no re-indexing.</source>
+        <translation>Lo que ejecuta el modelo. Ambos dan los mismos resultados con un coseno de al menos 0,999, así que cambiar no obliga a volver a indexar.</translation>
+    </message>
+    <message>
+        <source>Runs on: …</source>
+        <translation>Se ejecuta con: …</translation>
+    </message>
+    <message>
+        <source>For each part of the model converted to ONNX: its precision and the lowest cosine similarity of its output to the original (1 = identical)</source>
+        <translation>Para cada parte del modelo convertida a ONNX: su precisión y la menor similitud coseno entre su salida y la del original (1 = idénticas)</translation>
+    </message>
+    <message>
+        <source>Runs on: %1</source>
+        <translation>Se ejecuta con: %1</translation>
+    </message>
+    <message>
+        <source>This session uses “%1” (given with PHOTOSEARCH_RUNTIME); this setting applies when PhotoSearch starts without it.</source>
+        <translation>Esta sesión usa «%1» (indicado con PHOTOSEARCH_RUNTIME); este ajuste se aplica cuando PhotoSearch se inicia sin él.</translation>
+    </message>
+    <message>
+        <source>The model loads again on the new runtime when you press OK.</source>
+        <translation>Al pulsar Aceptar, el modelo se vuelve a cargar con el nuevo motor de ejecución.</translation>
     </message>
     <message>
         <source>Choose the folder that holds the model</source>
@@ -1445,6 +1493,22 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <source>, </source>
         <comment>list separator</comment>
         <translation>, </translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>imagen</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>texto</translation>
+    </message>
+    <message>
+        <source>%1 (not available in this edition)</source>
+        <translation>%1 (no disponible en esta edición)</translation>
+    </message>
+    <message>
+        <source>(min. cosine %1)</source>
+        <translation>(coseno mín. %1)</translation>
     </message>
 </context>
 <context>

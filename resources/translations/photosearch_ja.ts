@@ -974,6 +974,26 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>。中国語の検索の %1、英語の検索の %2 で正しい写真を最初に見つけます（Crossmodal-3600）</translation>
     </message>
     <message>
+        <source>Automatic (recommended)</source>
+        <translation>自動（推奨）</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime on the CPU, PyTorch on a GPU</source>
+        <translation>CPU では ONNX Runtime、GPU では PyTorch</translation>
+    </message>
+    <message>
+        <source>Always ONNX Runtime, on the CPU: searches start fastest; each model is converted once, on first use, and checked against the original</source>
+        <translation>常に CPU 上の ONNX Runtime：検索の開始が最も速くなります。各モデルは初回使用時に一度だけ変換され、元のモデルと照合されます</translation>
+    </message>
+    <message>
+        <source>Always PyTorch (open_clip), the original model: on a GPU, or on the CPU as the reference; slower to start</source>
+        <translation>常に PyTorch（open_clip）、つまり元のモデル：GPU で、または CPU 上で基準として実行します。起動は遅めです</translation>
+    </message>
+    <message>
+        <source>PyTorch is not part of this edition of PhotoSearch: the lean edition runs models on ONNX Runtime only.</source>
+        <translation>この PhotoSearch のエディションには PyTorch が含まれていません。軽量版はモデルを ONNX Runtime だけで実行します。</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>このライブラリのすべての顔・人物・名前・修正を削除し、顔の検出をオフにします。名前は残りません。元に戻すことはできません。</translation>
     </message>
@@ -1062,6 +1082,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>デバイス:</translation>
     </message>
     <message>
+        <source>Runtime:</source>
+        <translation>ランタイム:</translation>
+    </message>
+    <message>
         <source>Reranking:</source>
         <translation>再ランク付け:</translation>
     </message>
@@ -1108,6 +1132,30 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Language:</source>
         <translation>言語:</translation>
+    </message>
+    <message>
+        <source>What runs the model. Both give the same results within a cosine of 0.999, so switching needs no re-indexing.</source>
+        <translation>モデルを実行するソフトウェアです。どちらもコサイン類似度 0.999 以内で同じ結果になるため、切り替えてもインデックスの作り直しは不要です。</translation>
+    </message>
+    <message>
+        <source>Runs on: …</source>
+        <translation>実行環境: …</translation>
+    </message>
+    <message>
+        <source>For each part of the model converted to ONNX: its precision and the lowest cosine similarity of its output to the original (1 = identical)</source>
+        <translation>ONNX に変換したモデルの各部分について：その精度と、出力と元のモデルの出力との最小コサイン類似度（1 = 完全に同一）</translation>
+    </message>
+    <message>
+        <source>Runs on: %1</source>
+        <translation>実行環境: %1</translation>
+    </message>
+    <message>
+        <source>This session uses “%1” (given with PHOTOSEARCH_RUNTIME); this setting applies when PhotoSearch starts without it.</source>
+        <translation>今回は「%1」（PHOTOSEARCH_RUNTIME で指定）を使っています。この設定は、それを指定せずに PhotoSearch を起動したときに適用されます。</translation>
+    </message>
+    <message>
+        <source>The model loads again on the new runtime when you press OK.</source>
+        <translation>OK を押すと、新しいランタイムでモデルを読み込み直します。</translation>
     </message>
     <message>
         <source>Choose the folder that holds the model</source>
@@ -1414,6 +1462,22 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <source>, </source>
         <comment>list separator</comment>
         <translation>、</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>画像</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>テキスト</translation>
+    </message>
+    <message>
+        <source>%1 (not available in this edition)</source>
+        <translation>%1（このエディションでは使えません）</translation>
+    </message>
+    <message>
+        <source>(min. cosine %1)</source>
+        <translation>（最小コサイン類似度 %1）</translation>
     </message>
 </context>
 <context>

@@ -974,6 +974,26 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>；对 %1 的中文查询和 %2 的英文查询把正确的照片排在第一（Crossmodal-3600）</translation>
     </message>
     <message>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
+    </message>
+    <message>
+        <source>ONNX Runtime on the CPU, PyTorch on a GPU</source>
+        <translation>在 CPU 上用 ONNX Runtime，在 GPU 上用 PyTorch</translation>
+    </message>
+    <message>
+        <source>Always ONNX Runtime, on the CPU: searches start fastest; each model is converted once, on first use, and checked against the original</source>
+        <translation>始终在 CPU 上用 ONNX Runtime：搜索启动最快；每个模型在首次使用时转换一次，并与原模型核对</translation>
+    </message>
+    <message>
+        <source>Always PyTorch (open_clip), the original model: on a GPU, or on the CPU as the reference; slower to start</source>
+        <translation>始终用 PyTorch（open_clip），即原模型：在 GPU 上运行，或在 CPU 上作为参照；启动较慢</translation>
+    </message>
+    <message>
+        <source>PyTorch is not part of this edition of PhotoSearch: the lean edition runs models on ONNX Runtime only.</source>
+        <translation>此版本的 PhotoSearch 不含 PyTorch：精简版只用 ONNX Runtime 运行模型。</translation>
+    </message>
+    <message>
         <source>Deletes every face, person, name and correction from this library and switches finding faces off. Names are not kept; this cannot be undone.</source>
         <translation>删除此图库中的所有人脸、人物、名字和更正，并关闭人脸识别。名字不会保留；此操作无法撤销。</translation>
     </message>
@@ -1062,6 +1082,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>设备：</translation>
     </message>
     <message>
+        <source>Runtime:</source>
+        <translation>运行环境：</translation>
+    </message>
+    <message>
         <source>Reranking:</source>
         <translation>重排序：</translation>
     </message>
@@ -1108,6 +1132,30 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Language:</source>
         <translation>语言：</translation>
+    </message>
+    <message>
+        <source>What runs the model. Both give the same results within a cosine of 0.999, so switching needs no re-indexing.</source>
+        <translation>运行模型的软件。两者的结果在余弦相似度 0.999 以内一致，因此切换后无需重新索引。</translation>
+    </message>
+    <message>
+        <source>Runs on: …</source>
+        <translation>运行于：…</translation>
+    </message>
+    <message>
+        <source>For each part of the model converted to ONNX: its precision and the lowest cosine similarity of its output to the original (1 = identical)</source>
+        <translation>模型中每个转换为 ONNX 的部分：其精度，以及其输出与原模型输出之间的最低余弦相似度（1 = 完全相同）</translation>
+    </message>
+    <message>
+        <source>Runs on: %1</source>
+        <translation>运行于：%1</translation>
+    </message>
+    <message>
+        <source>This session uses “%1” (given with PHOTOSEARCH_RUNTIME); this setting applies when PhotoSearch starts without it.</source>
+        <translation>本次运行使用的是“%1”（由 PHOTOSEARCH_RUNTIME 指定）；不指定它启动 PhotoSearch 时，此设置才会生效。</translation>
+    </message>
+    <message>
+        <source>The model loads again on the new runtime when you press OK.</source>
+        <translation>按“确定”后，模型会在新的运行环境上重新加载。</translation>
     </message>
     <message>
         <source>Choose the folder that holds the model</source>
@@ -1414,6 +1462,22 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <source>, </source>
         <comment>list separator</comment>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>%1 (not available in this edition)</source>
+        <translation>%1（此版本不可用）</translation>
+    </message>
+    <message>
+        <source>(min. cosine %1)</source>
+        <translation>（最低余弦相似度 %1）</translation>
     </message>
 </context>
 <context>

@@ -183,6 +183,10 @@ class FakeLibrary:
     def model_spec(self) -> str:
         return self._settings.model
 
+    @property
+    def runtime_request(self) -> str:
+        return self._settings.runtime or "auto"
+
     check_model_folder = staticmethod(Library.check_model_folder)  # the engine's own check
 
     def load_model(self, on_progress: Any = None) -> Job:
@@ -513,6 +517,8 @@ class FakeLibrary:
             index_bytes=1024,
             folders=self.folders(),
             failures=failures,
+            # what the engine plans on a CPU; the fake exports nothing, so no fidelity figures
+            runtime="torch" if self.runtime_request == "torch" else "onnx",
         )
 
     def close(self) -> None:

@@ -139,6 +139,7 @@ ALLOWED = [
     "Ctrl", "Shift", "Esc", "GPS", "CPU", "GPU", "English", "Español", "TB", "GB", "MB", "KB",
     i18n.EXAMPLE_QUERY, "a dog on the beach at sunset", "AM", "PM",
     "https://huggingface.co", "https://hf-mirror.com", "Crossmodal-3600",
+    "ONNX Runtime", "ONNX", "PHOTOSEARCH_RUNTIME",  # the runtimes' product names, the variable
     *(choice.spec for choice in model_choices()),  # model names, typed as they are
 ]
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
+from typing import Any
+
+import pytest
+from conftest import make_window
+from PySide6.QtCore import Qt
+
 from app.widgets.settings_dialog import GPU_DEVICE
 
 
@@ -120,3 +127,117 @@ def test_a_full_edition_shows_no_reranking_note(qtbot, window, fake_library):  #
     dialog = window.open_settings()
     assert dialog.rerank_note.isHidden() and dialog.rerank_check.isEnabled()
     dialog.reject()
+
+
+# -- the runtime (ONNX Runtime or PyTorch) -------------------------------------------------------
+
+
+def test_the_runtime_choice_is_saved_and_the_model_loads_again(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    combo = dialog.runtime_combo
+    assert combo.currentData() == "auto" and combo.currentText() == "Automatic (recommended)"
+    assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "onnx", "torch"]
+    assert "PyTorch on a GPU" in combo.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    qtbot.waitUntil(lambda: dialog.runtime_status.text() == "Runs on: ONNX Runtime", timeout=3000)
+    assert dialog.runtime_note.isHidden()
+    combo.setCurrentIndex(combo.findData("torch"))
+    assert "loads again" in dialog.runtime_note.text() and not dialog.runtime_note.isHidden()
+    loads = len(fake_library.calls_named("load_model"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(fake_library.calls_named("load_model")) == loads + 1, timeout=3000)
+    assert fake_library.calls_named("update_settings")[-1] == ({"runtime": "torch"},)
+    assert fake_library.runtime_request == "torch"
+    assert not window.index_on_start  # the same vectors: nothing is indexed again
+
+
+def test_a_runtime_set_in_the_environment_is_named(qtbot, window, fake_library, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(type(fake_library), "runtime_request", property(lambda self: "onnx"))
+    dialog = window.open_settings()
+    assert "PHOTOSEARCH_RUNTIME" in dialog.runtime_note.text()
+    assert not dialog.runtime_note.isHidden()
+    dialog.reject()
+
+
+@pytest.fixture
+def demo_library(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A real library on the bundled demo model, no photos (the runtime needs none)."""
+    from engine.api import Library
+
+    for name in ("PHOTOSEARCH_MODEL", "PHOTOSEARCH_DEVICE", "PHOTOSEARCH_RUNTIME"):
+        monkeypatch.delenv(name, raising=False)
+    library = Library.open(home=tmp_path / "home", model="demo")
+    library.update_settings(device="cpu")
+    yield library
+    library.close()
+
+
+@pytest.mark.slow
+def test_the_real_runtime_and_its_fidelity_show_and_the_choice_applies(qtbot, demo_library):  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_library)  # exports the demo model to ONNX on first use
+    status = demo_library.status()
+    assert status.runtime == "onnx" and set(status.fidelity) >= {"image", "text"}
+    dialog = window.open_settings()
+    image, text = status.fidelity["image"], status.fidelity["text"]
+    expected = (f"Runs on: ONNX Runtime · image {image['precision']} (min. cosine "
+                f"{image['min_cosine']:.5f}) · text {text['precision']} (min. cosine "
+                f"{text['min_cosine']:.5f})")
+    qtbot.waitUntil(lambda: dialog.runtime_status.text() == expected, timeout=10000)
+    assert 0.999 <= image["min_cosine"] <= 1.0
+
+    for runtime in ("onnx", "torch"):
+        dialog.runtime_combo.setCurrentIndex(dialog.runtime_combo.findData(runtime))
+        dialog.accept()
+        qtbot.waitUntil(lambda r=runtime: demo_library.settings.runtime == r, timeout=5000)
+        assert demo_library.runtime_request == runtime
+        qtbot.waitUntil(lambda: window.model_presenter.state == "ready", timeout=120000)
+        qtbot.waitUntil(lambda r=runtime: demo_library.status().runtime == r, timeout=10000)
+        dialog = window.open_settings()
+        assert dialog.runtime_combo.currentData() == runtime
+    qtbot.waitUntil(lambda: dialog.runtime_status.text() == "Runs on: PyTorch", timeout=10000)
+    dialog.reject()
+    window.shutdown()
+
+
+def test_the_lean_edition_cannot_choose_pytorch_and_says_why(qtbot, demo_library, monkeypatch):  # type: ignore[no-untyped-def]
+    # As tests/engine/lean_python.py (and the lean bundle) do: PyTorch cannot be found.
+    find_spec = importlib.util.find_spec
+
+    def lean_find_spec(name: str, package: str | None = None) -> Any:
+        return None if name.partition(".")[0] in ("torch", "open_clip") else find_spec(
+            name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", lean_find_spec)
+    from engine.api import edition
+
+    assert edition() == "lean"
+    demo_library.update_settings(runtime="torch")  # chosen earlier, in a full edition
+    window = make_window(qtbot, demo_library, load_model=False)
+    dialog = window.open_settings()
+    combo = dialog.runtime_combo
+    torch_item = combo.model().item(combo.findData("torch"))
+    assert not torch_item.isEnabled() and "lean edition" in torch_item.toolTip()
+    assert combo.model().item(combo.findData("onnx")).isEnabled()
+    assert "lean edition runs models on ONNX Runtime only" in dialog.runtime_note.text()
+    assert not dialog.runtime_note.isHidden()
+    # the engine's own status: the stored choice cannot run here
+    qtbot.waitUntil(lambda: dialog.runtime_status.text()
+                    == "Runs on: PyTorch (not available in this edition)", timeout=10000)
+    assert dialog.changes() == {}  # the full edition's choice stays until another is picked
+    combo.setCurrentIndex(combo.findData("auto"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: demo_library.settings.runtime == "auto", timeout=5000)
+    assert demo_library.runtime_request == "auto"
+    window.shutdown()
+
+
+@pytest.mark.parametrize("ui_language", ["es"], indirect=True)
+def test_the_fidelity_figures_read_in_the_ui_language(ui_language):  # type: ignore[no-untyped-def]
+    from app.formatting import format_runtime
+
+    fidelity = {"image": {"precision": "int8_u8u8", "min_cosine": 0.999815},
+                "text": {"precision": "fp32", "min_cosine": 1.0}, "calibration": {"images": 200}}
+    assert format_runtime("onnx", fidelity) == (
+        "ONNX Runtime · imagen int8_u8u8 (coseno mín. 0,99982) · texto fp32 (coseno mín. 1,00000)")
+    assert format_runtime("torch", {}) == "PyTorch"
+    assert format_runtime("torch (unavailable in the lean edition)", {}) == (
+        "PyTorch (no disponible en esta edición)")

@@ -192,6 +192,28 @@ def test_library_on_onnx_keeps_the_model_id_and_shows_figures(
     assert "onnx" in lib.encoder.description
 
 
+def test_status_names_a_runtime_the_lean_edition_lacks(
+        open_library: Callable[..., Library], monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyTorch chosen in a full edition, the library opened by the lean one: the status still
+    answers (the app asks on every refresh) and says so; loading says what to do."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.delenv("PHOTOSEARCH_RUNTIME", raising=False)
+    lib = open_library()
+    lib.update_settings(runtime="torch")
+    # As tests/engine/lean_python.py and the lean bundle do: PyTorch cannot be found.
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: (
+        None if name.partition(".")[0] in ("torch", "open_clip") else find_spec(name, package)))
+    status = lib.status()
+    assert status.runtime == "torch (unavailable in the lean edition)"
+    assert status.model == "demo" and status.fidelity == {}
+    with pytest.raises(ModelUnavailableError, match="lean edition"):
+        lib.load_model().result(timeout=60)
+    lib.update_settings(runtime="auto")
+    assert lib.status().runtime == "onnx"
+
+
 def test_a_library_indexed_on_torch_searches_on_onnx_without_reembedding(
         tmp_path: Path, small_photos: Path, demo: DemoSet,
         monkeypatch: pytest.MonkeyPatch) -> None:
