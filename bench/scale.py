@@ -177,6 +177,7 @@ def build_library(home: Path, root: Path, model_id: str, n: int, scenes: Scenes,
         if written % 100_000 == 0:
             print(f"  built {written:,} photos (rows {t_rows:.0f} s, vectors {t_vectors:.0f} s)",
                   flush=True)
+    vectors.record_match()  # as closing the library does
     catalog.close()
     return {"rows_s": t_rows, "vectors_s": t_vectors}
 
@@ -249,6 +250,7 @@ def churn(home: Path, root: Path, model_id: str, n: int, scenes: Scenes, events:
             catalog.move_photo(pid, str(root / "sorted" / Path(path).name), folder_id, 1, 1, conn)
     t3 = time.perf_counter()
     vectors.save()
+    vectors.record_match()  # as closing the library does
     catalog.close()
     return {"delete_s": t1 - t0, "add_s": t2 - t1, "move_s": t3 - t2,
             "save_s": time.perf_counter() - t3}

@@ -53,11 +53,13 @@ class LibraryRuns:
         def work(token: CancelToken, report: Callable[[IndexProgress], None]) -> IndexReport:
             try:
                 indexer = (new_indexer or self._new_indexer)()
-                try:
-                    with self.write_mutex:  # a running watch waits for this pass
+                with self.write_mutex:  # a running watch waits for this pass
+                    try:
                         result = indexer.run(token, report, retry_failed=retry_failed)
-                finally:
-                    self._save_index()
+                    finally:
+                        # under the mutex: no watch batch is between its commit and its
+                        # vectors while the index is saved and found to match the catalog
+                        self._save_index()
                 if background:
                     passes = self._new_background()
                     with self.write_mutex:

@@ -99,6 +99,8 @@ class ModelSession:
         return Job("load-model", work, on_progress).start()
 
     def save(self) -> None:
-        """Write the vector index if it changed."""
+        """Write the vector index if it changed, and record whether it matches the catalog
+        (called when the library's writes have reached the index: a run's end, closing)."""
         if self._vectors is not None:
             self._vectors.save()
+            self._vectors.record_match()

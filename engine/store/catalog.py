@@ -87,6 +87,9 @@ class Catalog:
         # aggregates (folder counts, status, cameras, filter results) by key, with the write
         # stamp they were computed at (see cached)
         self._cache: dict[Hashable, tuple[tuple[int, int], object]] = {}
+        # vector_changes made by this object's transactions (see vector_changes)
+        self.own_vector_changes = 0
+        self.closed = False
         with self._lock:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -115,12 +118,16 @@ class Catalog:
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                before = self._vector_changes_locked()
                 yield self.conn
+                own = self._vector_changes_locked() - before
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
             else:
                 self.conn.execute("COMMIT")
+                # Only this connection writes inside BEGIN IMMEDIATE: the difference is ours.
+                self.own_vector_changes += own
 
     def _query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -130,6 +137,17 @@ class Catalog:
         """A number that changes whenever another connection (another Library or process)
         commits to the catalog; this connection's own commits leave it as it is."""
         return int(self._query("PRAGMA data_version")[0][0])
+
+    def vector_changes(self) -> int:
+        """A count of the writes, by any connection, that can change which photos are
+        searchable or their vectors (kept by triggers, migration 5). The part this object's
+        transactions made is :attr:`own_vector_changes`."""
+        with self._lock:
+            return self._vector_changes_locked()
+
+    def _vector_changes_locked(self) -> int:
+        row = self.conn.execute("SELECT n FROM vector_changes WHERE id = 1").fetchone()
+        return int(row[0]) if row is not None else 0
 
     def write_stamp(self) -> tuple[int, int]:
         """Changes whenever anything is written to the catalog: by another connection
@@ -163,6 +181,7 @@ class Catalog:
             with contextlib.suppress(sqlite3.Error):  # a busy WAL is checkpointed next time
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.conn.close()
+            self.closed = True
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -176,6 +195,11 @@ class Catalog:
         with self.transaction() as c:
             c.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
                       "UPDATE SET value = excluded.value", (key, value))
+
+    def delete_setting(self, key: str) -> None:
+        """Forget a stored key/value."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM settings WHERE key = ?", (key,))
 
     # -- folders ------------------------------------------------------------------------------
 

@@ -128,6 +128,40 @@ MIGRATIONS: list[str] = [
     CREATE INDEX photos_camera ON photos(camera_make, camera_model);
     CREATE INDEX photos_failed ON photos(path) WHERE error IS NOT NULL;
     """,
+    # 5: opening a large library without reading every searchable id (engine.store.
+    # photo_vectors): one counter, bumped by every write that can change which photos are
+    # searchable or their vectors; a saved vector index records the count it matches.
+    """
+    CREATE TABLE vector_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+    INSERT INTO vector_changes(id, n) VALUES (1, 0);
+    CREATE TRIGGER vector_changes_photo_insert AFTER INSERT ON photos BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_photo_delete AFTER DELETE ON photos BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_photo_update AFTER UPDATE OF folder_id, content_hash, error
+        ON photos WHEN old.folder_id IS NOT new.folder_id
+            OR old.content_hash IS NOT new.content_hash OR old.error IS NOT new.error BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_folder_online AFTER UPDATE OF online ON folders
+        WHEN old.online IS NOT new.online BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_folder_delete AFTER DELETE ON folders BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_embedding_insert AFTER INSERT ON embeddings BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_embedding_update AFTER UPDATE ON embeddings BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    CREATE TRIGGER vector_changes_embedding_delete AFTER DELETE ON embeddings BEGIN
+        UPDATE vector_changes SET n = n + 1;
+    END;
+    """,
 ]
 
 
