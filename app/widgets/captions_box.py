@@ -10,6 +10,8 @@ that is no longer shown are dropped.
 from __future__ import annotations
 
 import html
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.bridge import EngineBridge
+from app.engine_access import load_video_frame
 from app.errors import user_text
 from app.formatting import decimal
 from app.i18n import caption_language, translate
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from engine.api import CaptionHit, SearchHit
 
 DESCRIBE_K = 5
+VIDEO_FRAME_SIDE = 512  # as engine/analyses/video.py samples frames
 DESCRIBE_DELAY_MS = 250  # arrowing through the grid must not queue a describe per photo
 SOURCE_NAMES = {
     "photo": QT_TRANSLATE_NOOP("CaptionsBox", "from the file"),
@@ -53,6 +57,13 @@ def caption_lines(hits: list[CaptionHit], *, with_scores: bool) -> str:
         detail = f"{source}, {decimal(hit.score, 2)}" if with_scores else source
         lines.append(f"{html.escape(hit.text)} <span style='color:gray'>({detail})</span>")
     return "<br>".join(lines)
+
+
+def _frame_png(path: Path, time_s: float) -> bytes:
+    """A video's frame at ``time_s`` as PNG bytes, at the size the video pass embeds frames."""
+    buffer = io.BytesIO()
+    load_video_frame(path, time_s, VIDEO_FRAME_SIDE).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 class CaptionsBox(QWidget):
@@ -133,10 +144,14 @@ class CaptionsBox(QWidget):
                 "CaptionsBox", "Shown once the model and the caption vocabulary are ready."))
             return
         path, photo_id = hit.path, hit.photo_id
+        # A video is described at the moment the preview shows (its best one for the search),
+        # not by its poster frame, which may show another scene.
+        moment = hit.time_s if getattr(hit, "kind", "photo") == "video" else None
         rerank = None if library.matcher_ready else False  # never load the matcher in line
         language = caption_language()  # the photo is described in the UI's language
         self._bridge.call(
-            lambda: library.describe(path, k=DESCRIBE_K, rerank=rerank, lang=language),
+            lambda: library.describe(path if moment is None else _frame_png(path, moment),
+                                     k=DESCRIBE_K, rerank=rerank, lang=language),
             lambda hits: self._described(photo_id, hits),
             lambda exc: self._describe_failed(photo_id, exc),
         )

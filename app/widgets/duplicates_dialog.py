@@ -1,6 +1,7 @@
 """Review duplicates: groups of copies side by side, keep one or more, trash the rest.
 
-Each group shows its photos with size, resolution, date and folder; the copy the engine
+Each group shows its photos with size, resolution, date and folder (the one holding the copy,
+from the library folder's name on; the full path in the tooltip); the copy the engine
 suggests keeping is pre-selected, with the reason. "Move to trash" sends every photo that is
 not kept (in any group) to the system trash, never deleting; the window asks first.
 :class:`DuplicateSelection` holds the choices (tests drive it without the widgets).
@@ -9,12 +10,13 @@ not kept (in any group) to the system trash, never deleting; the window asks fir
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFontMetrics, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -34,6 +36,7 @@ from app.i18n import translate
 from app.qt_images import pil_to_qimage
 
 THUMB = 160
+INFO_WIDTH = THUMB + 40  # a card's text column
 KIND_TITLES = {
     "exact": QT_TRANSLATE_NOOP("DuplicatesDialog", "Identical files"),
     "near": QT_TRANSLATE_NOOP("DuplicatesDialog", "Near-duplicates"),
@@ -70,6 +73,15 @@ def keeper_reason_text(reason: str) -> str:
             "DuplicatesDialog", "same resolution; the original format (%1) over a re-saved %2"
         ).replace("%1", match[1]).replace("%2", match[2])
     return reason
+
+
+def folder_text(path: Path, folder: Path | None) -> str:
+    """Where a copy lies, short enough for its card: the folder holding it from the library
+    folder's name on (``Pictures/WhatsApp Images``: copies of one library told apart), or the
+    whole folder path outside the library."""
+    if folder is not None and path.parent.is_relative_to(folder):
+        return str(Path(folder.name) / path.parent.relative_to(folder))
+    return str(path.parent)
 
 
 class DuplicateSelection:
@@ -180,9 +192,16 @@ class DuplicatesDialog(QDialog):
             self.thumbnails[photo.path] = thumb
             self._load_thumbnail(photo.path, thumb)
             size = f"{photo.width}\u00d7{photo.height}" if photo.width and photo.height else "?"
-            info = QLabel(f"<b>{photo.path.name}</b><br>{size}, {format_bytes(photo.size_bytes)}"
-                          f"<br>{format_taken_at(photo.taken_at)}"
-                          f"<br>{photo.folder or photo.path.parent}")
+            # One width for every card's text (long names and folders shortened in the
+            # middle, whole in the tooltip), so the cards line up and none pushes the row wide.
+            metrics = QFontMetrics(card.font())
+            lines = [metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, INFO_WIDTH)
+                     for text in (photo.path.name, folder_text(photo.path, photo.folder))]
+            info = QLabel(f"<b>{html.escape(lines[0])}</b><br>{size}, "
+                          f"{format_bytes(photo.size_bytes)}"
+                          f"<br>{format_taken_at(photo.taken_at)}<br>{html.escape(lines[1])}")
+            info.setToolTip(str(photo.path))
+            info.setFixedWidth(INFO_WIDTH)
             info.setWordWrap(True)
             info.setTextFormat(Qt.TextFormat.RichText)
             keep = QCheckBox(translate("DuplicatesDialog", "Keep"))

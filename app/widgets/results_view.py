@@ -44,6 +44,14 @@ def duration_badge(hit: SearchHit) -> str:
     return f"{PLAY_MARK} {format_clock(getattr(hit, 'duration_s', None) or 0)}"
 
 
+def picture_rect(size: QSize, box: QRect) -> QRect:
+    """Where a picture of ``size`` is drawn in the thumbnail ``box``: scaled to fit, centred."""
+    fitted = size.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    target = QRect(0, 0, fitted.width(), fitted.height())
+    target.moveCenter(box.center())
+    return target
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Paints a thumbnail (or a placeholder while it loads) over the file name."""
 
@@ -77,21 +85,20 @@ class ResultDelegate(QStyledItemDelegate):
             rect.x() + CELL_PADDING, rect.y() + CELL_PADDING, self.thumb_side, self.thumb_side
         )
         pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        # Badges sit on the picture's corners: a wide video frame or a portrait photo leaves
+        # empty bands in the square box, and a badge there would float beside the picture.
+        picture = box
         if pixmap is not None and not pixmap.isNull():
-            dpr = pixmap.devicePixelRatio() or 1.0
-            size = pixmap.size() / dpr
-            size.scale(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, size.width(), size.height())
-            target.moveCenter(box.center())
-            painter.drawPixmap(target, pixmap)
+            picture = picture_rect(pixmap.size() / (pixmap.devicePixelRatio() or 1.0), box)
+            painter.drawPixmap(picture, pixmap)
         else:
             self._placeholder(painter, palette, box, index.data(THUMBNAIL_STATE_ROLE) == "failed")
 
         hit: SearchHit | None = index.data(HIT_ROLE)
         if hit is not None and getattr(hit, "text_match", False):
-            self._text_badge(painter, palette, box)
+            self._text_badge(painter, palette, picture)
         if hit is not None and getattr(hit, "kind", "photo") == "video":
-            self._duration_badge(painter, box, duration_badge(hit))
+            self._duration_badge(painter, picture, duration_badge(hit))
         text_rect = QRect(rect.x() + 4, box.bottom() + 2, rect.width() - 8, LABEL_HEIGHT)
         # The selection tint is translucent, so the normal text colour stays readable on it.
         painter.setPen(palette.color(QPalette.ColorRole.Text))
@@ -106,7 +113,7 @@ class ResultDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _duration_badge(painter: QPainter, box: QRect, text: str) -> None:
-        """The video's length with a play mark, in the thumbnail's lower right corner."""
+        """The video's length with a play mark, in the picture's lower right corner."""
         metrics = painter.fontMetrics()
         width = metrics.horizontalAdvance(text) + 10
         badge = QRect(box.right() - width - 4, box.bottom() - 22, width, 18)
@@ -118,7 +125,7 @@ class ResultDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _text_badge(painter: QPainter, palette: QPalette, box: QRect) -> None:
-        """A small "T" badge in the thumbnail's corner: found by the text in the photo."""
+        """A small "T" badge in the picture's corner: found by the text in the photo."""
         badge = QRect(box.right() - 22, box.top() + 4, 18, 18)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(palette.color(QPalette.ColorRole.Highlight)))

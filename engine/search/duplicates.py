@@ -280,7 +280,7 @@ class CopyFacts:
     width: int
     height: int
     file_format: str  # lower-case suffix without the dot
-    has_camera_metadata: bool  # EXIF make/model or capture time
+    has_camera_metadata: bool  # make/model, or a capture time the file holds (not its mtime)
     file_size: int
     mtime: float
 
@@ -372,7 +372,7 @@ def find_duplicates(catalog: Catalog, model_id: str, similar: bool = False,
     pairs, cos = _stored_neighbours(catalog, model_id, row_of, tables)
     groups = group_duplicates(facts, pairs, cos, _catalog_cosine(catalog, model_id, content),
                               thresholds, similar)
-    details = _details(catalog, [ids[m] for g in groups for m in g.members])
+    details = _details(catalog, [ids[m] for g in groups for m in g.members], tables)
     out = [_group_record(g.kind, [details[ids[m]] for m in g.members]) for g in groups]
     order = {k.value: i for i, k in enumerate(DuplicateKind)}
     out.sort(key=lambda g: (order[g.kind], str(g.keeper.path)))
@@ -417,21 +417,29 @@ def _catalog_cosine(catalog: Catalog, model_id: str, content: Sequence[str]) -> 
     return cosine
 
 
-def _details(catalog: Catalog, ids: list[int]) -> dict[int, tuple[DuplicatePhoto, CopyFacts]]:
+def _details(catalog: Catalog, ids: list[int], tables: set[str]
+             ) -> dict[int, tuple[DuplicatePhoto, CopyFacts]]:
     """What a person compares copies by, and what the keeper choice looks at, per photo."""
     out: dict[int, tuple[DuplicatePhoto, CopyFacts]] = {}
     folders: dict[str, Path] = {}
+    # A date read from the file's own time is no camera metadata: every copy has one, so
+    # counting it would never let the camera's original win over a stripped copy.
+    camera_date = ("d.source IS NOT NULL AND d.source != 'file'"
+                   if "photo_dates" in tables else "p.taken_at IS NOT NULL")
+    dates_join = ("LEFT JOIN photo_dates d ON d.photo_id = p.id"
+                  if "photo_dates" in tables else "")
     for chunk in chunks(sorted(set(ids)), 500):
         for r in catalog._query(
                 "SELECT p.id, p.path, f.path, p.size, p.mtime_ns, p.width, p.height, "
-                "p.taken_at, p.camera_make, p.camera_model FROM photos p JOIN folders f ON "
-                f"f.id = p.folder_id WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
+                f"p.taken_at, p.camera_make, p.camera_model, {camera_date} FROM photos p "
+                f"JOIN folders f ON f.id = p.folder_id {dates_join} "
+                f"WHERE p.id IN ({','.join('?' * len(chunk))})", chunk):
             path = Path(r[1])
             folder = folders.get(r[2]) or folders.setdefault(r[2], Path(r[2]))
             fmt = path.suffix.lower().lstrip(".")
             photo = DuplicatePhoto(int(r[0]), path, folder, int(r[3]), r[5], r[6], r[7], fmt)
-            facts = CopyFacts(r[5] or 0, r[6] or 0, fmt, bool(r[7] or r[8] or r[9]), int(r[3]),
-                              int(r[4]) / 1e9)
+            facts = CopyFacts(r[5] or 0, r[6] or 0, fmt, bool(r[10] or r[8] or r[9]),
+                              int(r[3]), int(r[4]) / 1e9)
             out[int(r[0])] = (photo, facts)
     return out
 

@@ -82,3 +82,48 @@ def test_review_keeps_the_suggested_copy_and_trashes_the_rest(  # type: ignore[n
     assert trashed not in {h.path for h in library.search("a photo", k=50, cut_off=False)}
     dialog.close()
     window.shutdown()
+
+
+def test_each_card_says_which_folder_of_the_library_holds_the_copy(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """Copies in subfolders of one library folder are told apart by their own folder (from the
+    library folder's name on), long names are shortened to the card, and nothing in a file
+    name is read as markup."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.widgets.duplicates_dialog import INFO_WIDTH, DuplicatesDialog
+    from engine.api import DuplicateGroup, DuplicatePhoto
+
+    library_folder = tmp_path / "a folder with a rather long name" / "Pictures"
+    long_name = "IMG_20230611_091200_an_edit_exported_for_printing_at_a_large_size.jpg"
+    copies = [library_folder / "Camera" / "IMG_2041.jpg",
+              library_folder / "WhatsApp Images" / "IMG-WA0003 <sent>.jpg",
+              library_folder / long_name, tmp_path / "elsewhere" / "IMG_2041.png"]
+    photos = [DuplicatePhoto(n, path, None if n == 3 else library_folder, 1000, 640, 427,
+                             "2023-06-10T09:12:00", path.suffix[1:])
+              for n, path in enumerate(copies)]
+    dialog = DuplicatesDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_groups([DuplicateGroup("near", photos, "largest resolution (640\u00d7427)")])
+    info = {label.toolTip(): label for label in dialog.findChildren(QLabel)
+            if label.toolTip()}
+    assert set(info) == {str(p) for p in copies}
+    camera, whatsapp, printed, elsewhere = (info[str(p)] for p in copies)
+
+    def lines(label: QLabel) -> tuple[str, str]:  # the name and the folder, as shown
+        text = label.text()
+        return text.split("</b>")[0].removeprefix("<b>"), text.split("<br>")[-1]
+
+    assert lines(camera) == ("IMG_2041.jpg", "Pictures/Camera")
+    assert lines(whatsapp)[0] == "IMG-WA0003 &lt;sent&gt;.jpg"
+    folder = lines(whatsapp)[1]
+    assert folder == "Pictures/WhatsApp Images" or (
+        "\u2026" in folder and folder.startswith("Pictures/W") and folder.endswith("Images"))
+    name, folder = lines(printed)
+    assert folder == "Pictures"
+    assert "\u2026" in name and name.startswith("IMG_2023") and name.endswith(".jpg")
+    name, folder = lines(elsewhere)  # outside the library: the folder's whole path, shortened
+    assert "\u2026" in folder and folder.endswith("elsewhere") and folder.startswith("/")
+    for label in (camera, whatsapp, printed, elsewhere):
+        assert label.width() == INFO_WIDTH
+        assert all(label.fontMetrics().horizontalAdvance(line) <= INFO_WIDTH
+                   for line in lines(label))

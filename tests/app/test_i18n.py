@@ -237,6 +237,7 @@ def test_the_window_and_its_dialogs_show_no_english(ui_language, qtbot, fake_lib
     # what comes from the library and the engine, not from the app: paths, names, the model's
     # own description, the test's query and error
     dynamic = [str(fake_library.photo_root), str(fake_library.home), window.model_presenter.text,
+               hit.path.parent.name,  # the duplicates' folder, named from the library folder
                "Canon EOS 5D", "FUJIFILM X100V", "broken", "boom", "RuntimeError", "red circle",
                *(c.text for c in fake_library.photo_captions(hit.photo_id)),
                *(c.text for c in fake_library.describe(hit.path, k=10))]

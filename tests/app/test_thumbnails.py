@@ -133,3 +133,51 @@ def test_thumbnail_folder_is_the_platform_cache_only_for_the_default_library(qtb
     data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
     cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     assert thumbnail_folder(Path(data)) == Path(cache) / "thumbnails"
+
+
+def test_badges_sit_on_a_wide_picture_not_in_the_band_beside_it(qtbot):  # type: ignore[no-untyped-def]
+    """A 16:9 video frame fills only the middle of the square thumbnail box: its duration badge
+    (and the text badge) go on the frame's corners, and the bands above and below stay empty."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+
+    from app.models.results_model import HIT_ROLE
+    from app.widgets.results_view import CELL_PADDING, ResultDelegate
+
+    view = QListView()  # the option's palette and font, as the grid paints them
+    qtbot.addWidget(view)
+    frame = QPixmap(320, 180)
+    frame.fill(QColor(0, 200, 0))
+    item = QStandardItem()
+    item.setData(frame, Qt.ItemDataRole.DecorationRole)
+    item.setData(SearchHit(1, Path("clip.mp4"), 0.3, None, 320, 180, None, 1000,
+                           text_match=True, kind="video", time_s=61.0, duration_s=70.0),
+                 HIT_ROLE)
+    model = QStandardItemModel()
+    model.appendRow(item)
+    delegate = ResultDelegate(160)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    size = delegate.sizeHint(option, model.index(0, 0))
+    option.rect = QRect(0, 0, size.width(), size.height())
+    canvas = QImage(size, QImage.Format.Format_RGB32)
+    canvas.fill(QColor(255, 255, 255))
+    painter = QPainter(canvas)
+    delegate.paint(painter, option, model.index(0, 0))
+    painter.end()
+
+    box = QRect(CELL_PADDING, CELL_PADDING, 160, 160)
+    picture = QRect(box.left(), box.top() + 35, 160, 90)  # 16:9 scaled to the box, centred
+    assert canvas.pixel(picture.center()) == QColor(0, 200, 0).rgb()
+    white, green = QColor(255, 255, 255).rgb(), QColor(0, 200, 0).rgb()
+    for y in range(box.top(), box.bottom() + 1):
+        for x in range(box.left(), box.right() + 1):
+            if not picture.contains(x, y):
+                assert canvas.pixel(x, y) == white, (x, y)
+    lower_right = [canvas.pixel(x, y) for x in range(picture.right() - 20, picture.right())
+                   for y in range(picture.bottom() - 15, picture.bottom() - 5)]
+    upper_right = [canvas.pixel(x, y) for x in range(picture.right() - 18, picture.right() - 6)
+                   for y in range(picture.top() + 6, picture.top() + 18)]
+    assert any(p != green for p in lower_right)  # the duration badge, on the frame
+    assert any(p != green for p in upper_right)  # the "T" badge, on the frame

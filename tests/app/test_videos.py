@@ -4,6 +4,7 @@ like that frame, and a Live Photo's preview plays its motion."""
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
 import shutil
@@ -127,6 +128,24 @@ def test_live_photo_is_one_photo_whose_preview_plays_its_motion(qtbot, video_lib
     window.results_view.setCurrentIndex(window.results_model.index(_row_of(window, names[0]), 0))
     qtbot.wait(300)
     assert not pane.play.isVisible()
+    window.shutdown()
+
+
+def test_a_video_is_described_at_the_moment_the_preview_shows(qtbot, video_library):  # type: ignore[no-untyped-def]
+    """The preview shows the third scene (the best moment); "Described as" must describe that
+    frame, not the poster frame (1 s in, the first scene)."""
+    library, folder, names, captions, _ = video_library
+    moment_words = library.describe(folder / names[2], k=1, rerank=False)[0].text
+    poster_words = library.describe(folder / "clip.mp4", k=1, rerank=False)[0].text
+    assert moment_words != poster_words  # the two scenes read differently
+    window = make_window(qtbot, library)
+    _search(qtbot, window, captions[names[2]])
+    window.results_view.setCurrentIndex(window.results_model.index(_row_of(window, "clip.mp4"),
+                                                                   0))
+    described = window.preview_pane.captions.describe_label
+    qtbot.waitUntil(lambda: "(vocabulary," in described.text(), timeout=20000)
+    first_line = described.text().split("<br>")[0]
+    assert html.escape(moment_words) in first_line
     window.shutdown()
 
 

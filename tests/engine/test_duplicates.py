@@ -299,3 +299,26 @@ def test_the_command_line_lists_groups_and_trashes(
     assert not paths["WebP quality 80"].exists()
     assert main([*common, "trash", str(paths["WebP quality 80"])]) == 1
     assert "not a photo of this library" in capsys.readouterr().err
+
+
+def test_the_camera_original_is_kept_over_a_larger_copy_dated_only_by_its_file(
+        tmp_path: Path, open_library: Callable[..., Library]) -> None:
+    """A copy that lost its EXIF (a messenger's, an editor's) still has a date, its file's
+    time; that is no camera metadata, so the original wins by that rule, not by file size."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    image = ps.distinct_photos()[COPIED]
+    original, copy = folder / "IMG_2041.jpg", folder / "IMG_2041 copy.jpg"
+    image.save(original, quality=80)
+    write_exif(original, taken=BURST_START, make="Google", model="Pixel 7")
+    image.save(copy, quality=98)  # the same pixels, re-saved larger, without EXIF
+    assert copy.stat().st_size > original.stat().st_size
+    for name in DISTINCT[:3]:
+        ps.distinct_photos()[name].save(folder / f"{name}.jpg", quality=95)
+    lib = open_library()
+    lib.add_folder(folder)
+    lib.index().result()
+    assert lib.capture_date(copy) is not None  # dated, by the file's time
+    [group] = lib.duplicates()
+    assert group.kind == "near" and [p.path for p in group.photos] == [original, copy]
+    assert group.keeper_reason == "same resolution and format; the one with camera metadata"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 SCENE_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")
 
@@ -165,13 +165,14 @@ def fake_unknown_codec(source: Path, target: Path) -> None:
 
 
 def write_image_video(path: Path, images: list[Image.Image], seconds: float = 3.0,
-                      metadata: dict[str, str] | None = None) -> list[tuple[float, float]]:
+                      metadata: dict[str, str] | None = None,
+                      size: tuple[int, int] = (256, 256)) -> list[tuple[float, float]]:
     """An H.264 video showing each image for ``seconds`` with a slight zoom (footage is
-    never still), hard cuts between them; returns each scene's (start, end)."""
+    never still), hard cuts between them; returns each scene's (start, end). An image of
+    another shape than ``size`` is cropped to its centre (as a phone frames a 16:9 video)."""
     fps = 10
     per_scene = round(seconds * fps)
     spans = []
-    size = (256, 256)
     with av.open(str(path), "w") as out:
         for key, value in (metadata or {}).items():
             out.metadata[key] = value
@@ -181,7 +182,7 @@ def write_image_video(path: Path, images: list[Image.Image], seconds: float = 3.
         index = 0
         for image in images:
             spans.append((index / fps, (index + per_scene) / fps))
-            rgb = image.convert("RGB").resize(size)
+            rgb = ImageOps.fit(image.convert("RGB"), size)
             for i in range(per_scene):
                 crop = 6 * i // per_scene  # a slow zoom of a few pixels
                 frame_image = rgb.crop((crop, crop, size[0] - crop, size[1] - crop)).resize(size)
