@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.api import set_message_language
 from engine.cli import duplicates, evaluation, library, models, people, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
@@ -78,6 +79,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    set_message_language(None)  # the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # file names that are not valid UTF-8 print as is
