@@ -201,3 +201,24 @@ def test_a_photos_failure_reason_is_in_the_language(language: str, tmp_path: Pat
         imaging.decode_photo(empty, 224)
     expected = {"es": "el archivo está vacío (0 bytes)", "ja": "ファイルが空です（0 バイト）"}
     assert caught.value.user_message == expected[language]
+
+
+def test_make_translations_compiles_the_catalogs_from_their_sources(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone has only the .po files: the build writes the .mo files gettext reads."""
+    import shutil
+
+    locale = tmp_path / "locale"
+    for code in i18n.LANGUAGES:
+        (locale / code / "LC_MESSAGES").mkdir(parents=True)
+        shutil.copy(BUILD.po_file(code), locale / code / "LC_MESSAGES" / "photosearch.po")
+    monkeypatch.setattr(BUILD, "LOCALE", locale)
+    built = BUILD.build_catalogs()
+    assert sorted(p.relative_to(locale).as_posix() for p in built) == [
+        f"{code}/LC_MESSAGES/photosearch.mo" for code in sorted(i18n.LANGUAGES)]
+    monkeypatch.setattr(i18n, "locale_dir", lambda: locale)
+    try:
+        assert set_message_language("es") == "es"
+        assert i18n._("permission denied") == "permiso denegado"
+    finally:
+        set_message_language("en")
