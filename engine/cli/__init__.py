@@ -16,6 +16,7 @@ from engine.api import set_message_language
 from engine.cli import duplicates, evaluation, library, models, people, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
+from engine.i18n import _
 
 EXAMPLES = """\
 examples:
@@ -97,5 +98,5 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.details, file=sys.stderr)
         return 1
     except (Cancelled, KeyboardInterrupt):
-        print("photosearch: cancelled", file=sys.stderr)
+        print("photosearch: " + _("cancelled"), file=sys.stderr)
         return 130
