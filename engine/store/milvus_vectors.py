@@ -320,8 +320,8 @@ class MilvusVectors:
             raise
         except Exception as exc:
             reason = self.scrub(f"{exc.__class__.__name__}: {exc}")
+            log.warning("%s: %s", what.format(where=self._where()), reason)  # the log: English
             failure = _(what).format(where=self._where())
-            log.warning("%s: %s", failure, reason)
             raise VectorStoreError(
                 _("{failure} ({reason}). Check that the server runs and the address, TLS and "
                   "credentials are right; the local index works meanwhile (--vectors "
