@@ -9,8 +9,11 @@ STAMP := $(VENV)/.setup-done
 setup: $(STAMP) translations
 
 # The app's translations: resources/translations/*.ts (committed) -> *.qm (built, git-ignored),
-# with lrelease from the PySide6 wheel. translations-update re-extracts app/'s strings into
-# the .ts files (then translate the new entries; tests/app/test_i18n.py fails until they are).
+# with lrelease from the PySide6 wheel; the engine's messages: resources/locale/<lang>/
+# LC_MESSAGES/photosearch.po (committed) -> .mo (built, git-ignored), with Babel (dev extra).
+# translations-update re-extracts app/'s strings into the .ts files and engine/'s _() messages
+# into the .po files (then translate the new entries; tests/app/test_i18n.py and
+# tests/engine/test_engine_i18n.py fail until they are).
 translations: $(STAMP)
 	$(PY) resources/translations/build.py
 

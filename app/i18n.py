@@ -9,7 +9,9 @@ holds only the plural forms ("1 photo", "2 photos").
 The app follows the system language (``QLocale.system()``) unless the Settings dialog's
 Language field names one; that choice is kept in the user's QSettings (it belongs to the
 person, not to a library) and applies when PhotoSearch next starts. Numbers and dates are
-formatted with ``QLocale()``, which :func:`install` sets to the language in use.
+formatted with ``QLocale()``, which :func:`install` sets to the language in use. :func:`install`
+also sets the language of the engine's own messages (``engine.errors.set_message_language``),
+so an error or a photo's failure reason reaches the window in the UI's language.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from engine.errors import set_message_language
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +57,23 @@ def translations_dir() -> Path:
     return resources_dir() / "translations"
 
 
+def _built(source: Path, suffix: str) -> bool:
+    target = source.with_suffix(suffix)
+    return target.is_file() and target.stat().st_mtime >= source.stat().st_mtime
+
+
 def build_if_stale() -> None:
     """In a source checkout, compile the ``.qm`` files that are missing or older than their
-    ``.ts`` (what ``make`` does), so ``python -m app`` from a fresh clone is translated too.
-    A frozen bundle carries its ``.qm`` files and no sources."""
+    ``.ts``, and the engine's ``.mo`` files likewise from their ``.po`` (what ``make`` does),
+    so ``python -m app`` from a fresh clone is translated too. A frozen bundle carries its
+    ``.qm`` and ``.mo`` files and no sources."""
     folder = translations_dir()
     script = folder / "build.py"
     if getattr(sys, "frozen", False) or not script.is_file():
         return
-    if all(ts.with_suffix(".qm").is_file()
-           and ts.with_suffix(".qm").stat().st_mtime >= ts.stat().st_mtime
-           for ts in folder.glob("*.ts")):
+    qm_ready = all(_built(ts, ".qm") for ts in folder.glob("*.ts"))
+    mo_ready = all(_built(po, ".mo") for po in folder.parent.glob("locale/*/LC_MESSAGES/*.po"))
+    if qm_ready and mo_ready:
         return
     spec = importlib.util.spec_from_file_location("photosearch_translations_build", script)
     if spec is None or spec.loader is None:
@@ -71,8 +81,11 @@ def build_if_stale() -> None:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-        module.build()
-    except (OSError, RuntimeError, subprocess.CalledProcessError):
+        if not qm_ready:
+            module.build()
+        if not mo_ready:
+            module.build_catalogs()  # needs Babel (the dev extra), as make does
+    except (OSError, RuntimeError, ImportError, subprocess.CalledProcessError):
         log.warning("cannot build the translations in %s", folder, exc_info=True)
 
 
@@ -146,6 +159,9 @@ def install(language: str | None = None) -> str:
             locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     QLocale.setDefault(locale)
     _language.append(chosen)
+    # The engine's messages (errors, photos' failure reasons) in the same language, by gettext
+    # (engine/i18n.py; engine.errors, not engine.api, so the window still paints first).
+    set_message_language(chosen)
     ours = QTranslator(app)
     if ours.load(f"photosearch_{chosen}", str(translations_dir())):
         app.installTranslator(ours)

@@ -2,9 +2,27 @@
 
 Every error the engine raises on purpose is an :class:`EngineError` whose ``user_message`` says
 what happened and what to do next. The CLI prints it on one line; the app shows it in a dialog.
+Messages are written in the language :func:`set_message_language` chose (engine/i18n.py).
 """
 
 from __future__ import annotations
+
+from engine import i18n
+
+
+def set_message_language(language: str | None) -> str:
+    """Write user messages in ``language`` (``"zh_CN"``, ``"es"``, ``"ja"``, ``"en"``, or a
+    locale name); None follows the system locale. Returns the language in use.
+
+    Here beside the errors (and re-exported by :mod:`engine.api`) so that the app can set it
+    before the window paints, without loading the facade; see :func:`engine.i18n.set_language`.
+    """
+    return i18n.set_language(language)
+
+
+def message_language() -> str:
+    """The language user messages are written in now (``"en"`` unless set)."""
+    return i18n.current_language()
 
 
 class EngineError(Exception):

@@ -9,7 +9,8 @@ Runs, with the frozen programs only (never this checkout's Python):
    transformers or scipy folder, no libtorch*), and its size at most :data:`LEAN_MAX_MB`;
 1. ``PhotoSearch --self-test`` (the edition's runtime, the demo model, indexing, text and image
    search, the window, offscreen); the lean edition's must run on ONNX Runtime without torch;
-2. ``photosearch --help``;
+2. ``photosearch --help``, and an error from the engine in Chinese (``LANGUAGE=zh_CN``: the
+   bundled gettext catalogs);
 3. a command-line session: ``demo-data``, ``add`` (plus a photo of a face and a photo of text),
    ``index`` (every analysis, OCR and faces included, must finish without failures),
    ``search --json`` (the photo whose caption was searched must come first) with ``--model
@@ -76,7 +77,9 @@ def programs(bundle: Path) -> tuple[Path, Path]:
 def run(command: list[str], *, env: dict[str, str] | None = None, expect: int = 0,
         timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run a frozen program; fail unless it exits with ``expect``."""
-    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    # English unless a check asks otherwise: the checks read the programs' English words, and the
+    # engine's messages follow the system locale (LANGUAGE first, as for gettext).
+    full_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LANGUAGE": "en", **(env or {})}
     full_env.pop("PHOTOSEARCH_MODEL", None)
     full_env.pop("PHOTOSEARCH_HOME", None)
     proc = subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=timeout,
@@ -236,6 +239,19 @@ def check_lean_refusals(cli: Path, home: Path) -> str:
     return f"search --rerank: exit 1, {proc.stderr.strip().splitlines()[-1][:110]}..."
 
 
+def check_message_language(cli: Path, work: Path) -> str:
+    """The engine's messages come from the bundled catalogs (resources/locale/*.mo under
+    sys._MEIPASS): a missing folder is reported in Chinese under LANGUAGE=zh_CN."""
+    missing = work / "nowhere"
+    proc = run([str(cli), "--home", str(work / "zh-home"), "add", str(missing)],
+               env={"LANGUAGE": "zh_CN"}, expect=1)
+    expected = f"photosearch: 文件夹 {missing} 不存在，或者不是文件夹。"
+    if expected not in proc.stderr:
+        raise CheckFailed(f"LANGUAGE=zh_CN photosearch add printed {proc.stderr!r}, not "
+                          f"{expected!r}: are resources/locale/*/LC_MESSAGES/*.mo bundled?")
+    return "engine messages in Chinese under LANGUAGE=zh_CN: ok"
+
+
 def check_offline_default_model(cli: Path, work: Path) -> str:
     home = work / "offline-home"
     proc = run([str(cli), "--home", str(home), "search", "a dog on a beach"],
@@ -393,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
             print(check_self_test(gui, edition), flush=True)
             step = "photosearch --help"
             print(check_help(cli), flush=True)
+            step = "the engine's messages in another language"
+            print(check_message_language(cli, work), flush=True)
             step = "a command-line search"
             summary, home, query, _ = check_cli_search(cli, work)
             print(summary, flush=True)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.i18n import _
 from engine.records import Person, PhotoFace
 
 if TYPE_CHECKING:
@@ -596,8 +597,8 @@ class PeopleBook:
         from engine.errors import EngineError
 
         if conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
-            raise EngineError(f"There is no person {person_id} ('photosearch people' lists "
-                              "them).")
+            raise EngineError(_("There is no person {person_id} ('photosearch people' "
+                                "lists them).").format(person_id=person_id))
 
     def listed(self, include_hidden: bool = False, min_faces: int = 2) -> list[Person]:
         """People with at least ``min_faces`` faces (named people always)."""
@@ -627,8 +628,8 @@ class PeopleBook:
                 "SELECT LOWER(TRIM(name)) FROM people WHERE id IN (?, ?) AND name IS NOT NULL",
                 (keep_id, gone_id))}
             if len(names) > 1:
-                raise EngineError("These two people have different names: rename one first "
-                                  "if they are the same person.")
+                raise EngineError(_("These two people have different names: rename one "
+                                    "first if they are the same person."))
             merge_people(conn, keep_id, gone_id)
 
     def _hash(self, photo_id: int) -> str:
@@ -636,7 +637,7 @@ class PeopleBook:
 
         rows = self.catalog._query("SELECT content_hash FROM photos WHERE id = ?", (photo_id,))
         if not rows or rows[0][0] is None:
-            raise EngineError("This photo has not been indexed yet.")
+            raise EngineError(_("This photo has not been indexed yet."))
         return str(rows[0][0])
 
     def remove_face(self, photo_id: int, face_index: int) -> int | None:
@@ -646,8 +647,9 @@ class PeopleBook:
         content_hash = self._hash(photo_id)
         with self.catalog.transaction() as conn:
             if person_of(conn, content_hash, face_index) is None:
-                raise EngineError(f"Face {face_index} of this photo belongs to no person "
-                                  "('photosearch faces PHOTO' lists its faces).")
+                raise EngineError(_("Face {face_index} of this photo belongs to no person "
+                                    "('photosearch faces PHOTO' lists its faces).").format(
+                                      face_index=face_index))
             return remove_face(conn, content_hash, face_index)
 
     def faces(self, photo_id: int) -> list[PhotoFace]:

@@ -32,7 +32,7 @@ from engine.api.facts import PhotoFactsFacade
 from engine.api.folders import FoldersFacade
 from engine.api.models import ModelsFacade
 from engine.api.people import PeopleFacade
-from engine.errors import ModelUnavailableError
+from engine.errors import ModelUnavailableError, message_language, set_message_language
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.cluster import ClusterOptions
@@ -97,7 +97,7 @@ __all__ = [
     "ModelChoice", "model_choice", "model_choices", "recommended_model",
     "detect_language", "system_language", "SOURCE_OF_FIGURES",
     "CaptureDate", "PhotoPlace", "PhotoText", "PhotoTextLine", "PlaceCount", "Understood",
-    "edition",
+    "edition", "set_message_language", "message_language",
 ]
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.api.part import _FacadePart
+from engine.i18n import _
 from engine.ingest.cluster import ClusterOptions, RayIndexer
 from engine.ingest.scan import DEFAULT_EXCLUDES
 from engine.jobs import Job
@@ -70,8 +71,8 @@ class ArchiveFacade(_FacadePart):
         store = self._vector_store()
         if store is None:
             raise VectorStoreError(
-                "No vector server is set for this library: give --vectors milvus://HOST:PORT "
-                "or set the 'vectors' setting.")
+                _("No vector server is set for this library: give --vectors "
+                  "milvus://HOST:PORT or set the 'vectors' setting."))
         lock = WriterLock(self.home)
         lock.acquire()
         try:

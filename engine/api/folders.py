@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.api.part import _FacadePart
 from engine.errors import EngineError
+from engine.i18n import _
 from engine.records import FailedPhoto, FolderInfo, PhotoDetails, SearchFilters
 
 log = logging.getLogger("engine.api")
@@ -25,11 +26,13 @@ class FoldersFacade(_FacadePart):
         """
         folder = Path(path).expanduser().resolve()
         if not folder.is_dir():
-            raise EngineError(f"The folder {folder} does not exist or is not a folder.")
+            raise EngineError(_("The folder {folder} does not exist or is not a folder.").format(
+                                  folder=folder))
         for existing in self.catalog.folder_ids():
             other = Path(existing)
             if folder.is_relative_to(other) and folder != other:
-                raise EngineError(f"{folder} is already part of the library (inside {other}).")
+                raise EngineError(_("{folder} is already part of the library (inside "
+                                    "{other}).").format(folder=folder, other=other))
         self.catalog.add_folder(folder)
         return next(f for f in self.folders() if f.path == folder)
 
@@ -37,7 +40,7 @@ class FoldersFacade(_FacadePart):
         """Forget a folder and everything learned about its photos (files are not touched)."""
         folder = Path(path).expanduser().resolve()
         if not any(Path(p) == folder for p in self.catalog.folder_ids()):
-            raise EngineError(f"{folder} is not a library folder.")
+            raise EngineError(_("{folder} is not a library folder.").format(folder=folder))
         with self._runs.write_mutex:  # not in the middle of a watch batch
             ids = self.catalog.filtered_ids(SearchFilters(folder=folder))
             self.catalog.remove_folder(folder)
@@ -59,8 +62,8 @@ class FoldersFacade(_FacadePart):
             return photo
         photo_id = self.catalog.photo_id_for_path(str(Path(photo).expanduser().resolve()))
         if photo_id is None:
-            raise EngineError(f"{photo} is not a photo of this library (add its folder and "
-                              "index it first).")
+            raise EngineError(_("{photo} is not a photo of this library (add its folder "
+                                "and index it first).").format(photo=photo))
         return photo_id
 
     # -- inspection ---------------------------------------------------------------------------
@@ -82,7 +85,8 @@ class FoldersFacade(_FacadePart):
         """Everything known about one photo."""
         details = self.catalog.photo(photo_id)
         if details is None:
-            raise EngineError(f"Photo {photo_id} is no longer in the library.")
+            raise EngineError(_("Photo {photo_id} is no longer in the library.").format(
+                                  photo_id=photo_id))
         return details
 
     def cameras(self) -> list[str]:

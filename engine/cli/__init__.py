@@ -12,9 +12,11 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.api import set_message_language
 from engine.cli import duplicates, evaluation, library, models, people, photo_text, search
 from engine.cli.common import Handler
 from engine.errors import Cancelled, EngineError
+from engine.i18n import _
 
 EXAMPLES = """\
 examples:
@@ -78,6 +80,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    set_message_language(None)  # the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # file names that are not valid UTF-8 print as is
@@ -95,5 +98,5 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.details, file=sys.stderr)
         return 1
     except (Cancelled, KeyboardInterrupt):
-        print("photosearch: cancelled", file=sys.stderr)
+        print("photosearch: " + _("cancelled"), file=sys.stderr)
         return 130

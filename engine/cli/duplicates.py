@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import Handler, library
+from engine.i18n import _
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -37,7 +38,7 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
                          indent=1))
         return 0
     if not groups:
-        print("no duplicates found (photos join once indexing has finished its passes)",
+        print(_("no duplicates found (photos join once indexing has finished its passes)"),
               file=sys.stderr)
     titles = {"exact": "identical files", "near": "near-duplicates", "similar": "similar shots"}
     for g in groups:

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.cli.common import Handler, library
 from engine.errors import Cancelled
+from engine.i18n import _
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -80,7 +81,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 
     with library(args) as lib:
         if not lib.folders():
-            print("photosearch: no folders yet; add some with `photosearch add FOLDER`",
+            print("photosearch: " + _("no folders yet; add some with `photosearch add FOLDER`"),
                   file=sys.stderr)
             return 1
         bars: dict[str, Any] = {}  # one progress line per pass: meaning first, then each
@@ -135,15 +136,16 @@ def _cmd_index(args: argparse.Namespace) -> int:
               f"{report.failed} failed in {report.seconds:.1f} s")
         for a in report.analyses:
             if a.error:
-                print(f"{a.title}: not run: {a.error}", file=sys.stderr)
+                print(_("{analysis}: not run: {error}").format(analysis=a.title, error=a.error),
+                      file=sys.stderr)
             elif a.done or a.failed:
                 print(f"{a.title}: {a.done} analysed, {a.failed} failed in {a.seconds:.1f} s")
         if report.raw_alternates:
             print(f"{report.raw_alternates} RAW files and Live Photo motions are indexed once, "
                   "through their JPEG or HEIC twin")
         if report.failed:
-            print(f"{report.failed} files could not be indexed; see `photosearch status "
-                  "--failures`", file=sys.stderr)
+            print(_("{count} files could not be indexed; see `photosearch status "
+                    "--failures`").format(count=report.failed), file=sys.stderr)
         if lib.vectors_uri not in ("", "local", "hnswlib"):  # searches use a server: update it
             _print_published(lib.publish())
     return 0
@@ -166,7 +168,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 
     with library(args) as lib:
         if not lib.folders():
-            print("photosearch: no folders yet; add some with `photosearch add FOLDER`",
+            print("photosearch: " + _("no folders yet; add some with `photosearch add FOLDER`"),
                   file=sys.stderr)
             return 1
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from engine.cli.common import Handler, library
+from engine.i18n import _
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -63,8 +64,8 @@ def _cmd_settings(args: argparse.Namespace) -> int:
             return 0
         kinds = {f.name: type(getattr(current, f.name)) for f in fields(current)}
         if args.key not in kinds:
-            raise EngineError(f"There is no setting '{args.key}'. Settings: "
-                              + ", ".join(kinds) + ".")
+            raise EngineError(_("There is no setting '{key}'. Settings: {settings}.").format(
+                key=args.key, settings=", ".join(kinds)))
         if args.value is None:
             print(repr(getattr(current, args.key)))
             return 0
@@ -90,6 +91,7 @@ def _parse_value(key: str, text: str, kind: type) -> Any:
     elif kind is str:
         return text
     else:
-        raise EngineError(f"The setting '{key}' is a list; change it in the app or the "
-                          "settings.toml file.")
-    raise EngineError(f"'{text}' is not a valid value for '{key}' ({kind.__name__}).")
+        raise EngineError(_("The setting '{key}' is a list; change it in the app or the "
+                            "settings.toml file.").format(key=key))
+    raise EngineError(_("'{text}' is not a valid value for '{key}' ({kind}).").format(
+                          text=text, key=key, kind=kind.__name__))

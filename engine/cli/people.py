@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import Handler, library
+from engine.i18n import N_, _
 
-DELETE_WARNING = ("This deletes every face, person, name and correction from the library "
-                  "and switches faces off. Names are not kept.")
+DELETE_WARNING = N_("This deletes every face, person, name and correction from the library "
+                    "and switches faces off. Names are not kept.")
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -51,7 +52,7 @@ def register(sub: Any) -> dict[str, Handler]:
 
 def _cmd_people(args: argparse.Namespace) -> int:
     if args.action == "delete-all" and not args.yes:
-        print(f"{DELETE_WARNING}\nRun 'photosearch people delete-all --yes' to do it.",
+        print(_(DELETE_WARNING) + "\n" + _("Run 'photosearch people delete-all --yes' to do it."),
               file=sys.stderr)
         return 2
     with library(args) as lib:
@@ -63,7 +64,7 @@ def _cmd_people(args: argparse.Namespace) -> int:
                                   for p in people], indent=1))
                 return 0
             if not people:
-                print("no people yet (index first; faces are found after the meaning pass)",
+                print(_("no people yet (index first; faces are found after the meaning pass)"),
                       file=sys.stderr)
             for p in people:
                 hidden = "  (hidden)" if p.hidden else ""
@@ -104,7 +105,7 @@ def _cmd_faces(args: argparse.Namespace) -> int:
                                "name": f.person_name} for f in faces], indent=1))
             return 0
         if not faces:
-            print("no faces found in this photo (or faces have not run on it yet)",
+            print(_("no faces found in this photo (or faces have not run on it yet)"),
                   file=sys.stderr)
         for f in faces:
             who = (f"person {f.person_id}" + (f" {f.person_name}" if f.person_name else "")

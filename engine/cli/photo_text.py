@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.common import Handler, library
+from engine.i18n import _
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -33,7 +34,7 @@ def _cmd_text(args: argparse.Namespace) -> int:
                          indent=1, ensure_ascii=False))
         return 0
     if not found.lines:
-        print(f"no text found{f' ({found.note})' if found.note else ''}", file=sys.stderr)
+        print(_("no text found") + (f" ({found.note})" if found.note else ""), file=sys.stderr)
     for line in found.lines:
         print(line.text)
     return 0
@@ -47,7 +48,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
                           for p in places], indent=1, ensure_ascii=False))
         return 0
     if not places:
-        print("no places yet (photos need GPS; the places pass runs after indexing)",
+        print(_("no places yet (photos need GPS; the places pass runs after indexing)"),
               file=sys.stderr)
     for p in places:
         print(f"{p.photos:6}  {p.city}, {p.country}")

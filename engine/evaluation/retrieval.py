@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import DatasetError
+from engine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -65,29 +66,33 @@ def load_split(dataset: Path, images_dir: Path, split: str,
         data = json.loads(Path(dataset).read_text(encoding="utf-8"))
         entries = data["images"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DatasetError(f"{dataset} is not a readable Karpathy-format dataset.json "
-                           f"(expected {{'images': [...]}}): {exc}") from exc
+        raise DatasetError(_("{dataset} is not a readable Karpathy-format dataset.json "
+                             "(expected {{'images': [...]}}): {exc}").format(
+                               dataset=dataset, exc=exc)) from exc
     wanted = [e for e in entries if e.get("split") == split
               or (split == "train" and e.get("split") == "restval")]
     if not wanted:
         splits = sorted({str(e.get("split")) for e in entries})
-        raise DatasetError(f"The dataset has no images in split '{split}'. "
-                           f"Splits present: {', '.join(splits)}.")
+        raise DatasetError(_("The dataset has no images in split '{split}'. Splits "
+                             "present: {splits}.").format(split=split, splits=', '.join(splits)))
     out = []
     for e in wanted:
         candidates = [images_dir / e.get("filepath", "") / e["filename"],
                       images_dir / e["filename"]]
         path = next((c for c in candidates if c.is_file()), None)
         if path is None:
-            raise DatasetError(f"Image {e['filename']} of the dataset is not under {images_dir}. "
-                               "Pass the folder that holds the images with --images.")
+            raise DatasetError(_("Image {filename} of the dataset is not under "
+                                 "{images_dir}. Pass the folder that holds the images with "
+                                 "--images.").format(
+                                   filename=e['filename'], images_dir=images_dir))
         by_lang = {lang: _sentences(e, lang) for lang in langs}
         for lang, caps in by_lang.items():
             if not caps:
                 where = "sentences" if lang == "en" else f"sentences_i18n['{lang}']"
-                raise DatasetError(f"Image {e['filename']} has no captions in '{lang}' "
-                                   f"({where}). Write the dataset again with `photosearch "
-                                   f"demo-data`, or pick a language it has with --lang.")
+                raise DatasetError(_("Image {filename} has no captions in '{lang}' "
+                                     "({where}). Write the dataset again with `photosearch "
+                                     "demo-data`, or pick a language it has with --lang.").format(
+                                       filename=e['filename'], lang=lang, where=where))
         out.append(EvalImage(path.resolve(), by_lang[langs[0]], by_lang))
     return out
 
@@ -142,14 +147,16 @@ def evaluate_library(images: list[EvalImage], model: str, *,
             lib.add_folder(folder)
             report = lib.index(on_progress=on_progress).result()
             if report.failed:
-                raise DatasetError(f"{report.failed} images of the split could not be indexed, "
-                                   f"e.g. {report.failures[0].path}: {report.failures[0].reason}")
+                raise DatasetError(_("{failed} images of the split could not be indexed, "
+                                     "e.g. {path}: {reason}").format(
+                                       failed=report.failed, path=report.failures[0].path,
+                                       reason=report.failures[0].reason))
             texts, owner = _captions(images)
             text_vecs = lib.embed_texts(texts)
             found = [lib.catalog.photo_id_for_path(str(p)) for p in linked]
             ids = [i for i in found if i is not None]
             if len(ids) != len(found):  # every image was just indexed without failures
-                raise DatasetError("some images of the split are missing from the catalog")
+                raise DatasetError(_("some images of the split are missing from the catalog"))
             encoder = lib.encoder
             image_vecs = lib.catalog.vectors_for_ids(np.asarray(ids, np.int64),
                                                      encoder.spec.model_id, encoder.dim)
@@ -207,7 +214,7 @@ def evaluate_reference(images: list[EvalImage], model: str) -> dict[str, Any]:
     from engine.models.clip import open_clip_overrides, parse_model_spec
 
     spec = parse_model_spec(model)
-    net, _, preprocess = open_clip.create_model_and_transforms(
+    net, _train, preprocess = open_clip.create_model_and_transforms(
         spec.open_clip_name, pretrained=spec.pretrained, **open_clip_overrides(spec))
     tokenizer = open_clip.get_tokenizer(spec.open_clip_name)
     net.eval()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.i18n import _
 from engine.ingest.scan import ScannedFile, is_excluded, raw_pairs, scan_folder
 from engine.media import imaging
 from engine.media.caption_sources import change_stamp_ns, is_sidecar_name, photos_for_sidecar
@@ -227,10 +228,11 @@ def plan_changes(indexer: Indexer, changes: PathChanges) -> ChangePlan:
             missing.append(path)
             continue
         except PermissionError:
-            plan.problems.append(FailedPhoto(Path(path), "permission denied: skipped"))
+            plan.problems.append(FailedPhoto(Path(path), _("permission denied: skipped")))
             continue
         except OSError as exc:
-            plan.problems.append(FailedPhoto(Path(path), f"could not be read: {exc}"))
+            plan.problems.append(FailedPhoto(
+                Path(path), _("could not be read: {error}").format(error=exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
             _rescan_folder(indexer, path, root, plan, removed, tentative=path in moved_to)

@@ -32,6 +32,7 @@ import numpy as np
 
 from engine.analyses.base import Analysis, PhotoInput
 from engine.errors import Cancelled, EngineError
+from engine.i18n import _
 from engine.ingest.indexer import PASS_NAME, REPORT_EVERY_S, Indexer
 from engine.ingest.pipeline import PassStats, PhotoFailed, image_side, prepare_all
 from engine.ingest.work import PhotoWork
@@ -74,8 +75,9 @@ def parse_path_map(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
     for value in values:
         local, sep, remote = value.partition("=")
         if not sep or not local or not remote:
-            raise ClusterError(f"'{value}' is not a path mapping: use LOCAL_PREFIX="
-                               "WORKER_PREFIX, e.g. /Volumes/photos=/mnt/photos.")
+            raise ClusterError(_("'{value}' is not a path mapping: use "
+                                 "LOCAL_PREFIX=WORKER_PREFIX, e.g. "
+                                 "/Volumes/photos=/mnt/photos.").format(value=value))
         pairs.append((str(Path(local).expanduser().resolve()), remote))
     return tuple(pairs)
 
@@ -125,8 +127,10 @@ class EmbedBatch:
         spec = parse_model_spec(model)
         if spec.model_id != model_id:
             raise ClusterError(
-                f"A worker's model '{model}' is {spec.model_id}, this library's is {model_id}: "
-                "install the same PhotoSearch and model files on every worker.")
+                _("A worker's model '{model}' is {worker_model_id}, this library's is "
+                  "{library_model_id}: install the same PhotoSearch and model files on every "
+                  "worker.").format(model=model, worker_model_id=spec.model_id,
+                                    library_model_id=model_id))
         self.encoder = build_encoder(spec, device, runtime).load()
 
     def __call__(self, batch: Any) -> Any:
@@ -274,9 +278,10 @@ class RayIndexer(Indexer):
         except Exception as exc:
             log.warning("the Ray job failed", exc_info=True)
             raise ClusterError(
-                f"Indexing on the Ray cluster at {self.options.address} failed "
-                f"({exc.__class__.__name__}: {str(exc)[:300]}). What was written so far is "
-                "kept; run the index again to go on.", details=repr(exc)) from exc
+                _("Indexing on the Ray cluster at {address} failed ({error}: {message}). "
+                  "What was written so far is kept; run the index again to go on.").format(
+                    address=self.options.address, error=exc.__class__.__name__,
+                    message=str(exc)[:300]), details=repr(exc)) from exc
         finally:
             ray.shutdown()  # this driver only: the cluster goes on running
 
@@ -324,17 +329,18 @@ def _connect(address: str) -> Any:
         import ray
     except ImportError as exc:
         raise ClusterError(
-            "Indexing on a cluster needs Ray: pip install 'photosearch[archive]' (or "
-            "pip install 'ray[data]').") from exc
+            _("Indexing on a cluster needs Ray: pip install 'photosearch[archive]' (or pip "
+              "install 'ray[data]').")) from exc
     if not address or address == "auto" or address.startswith("local"):
-        raise ClusterError("Give the address of a running Ray cluster, e.g. --ray "
-                           "10.0.0.5:6379 (PhotoSearch never starts or guesses one).")
+        raise ClusterError(_("Give the address of a running Ray cluster, e.g. --ray "
+                             "10.0.0.5:6379 (PhotoSearch never starts or guesses one)."))
     try:
         ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False,
                  ignore_reinit_error=True)
     except Exception as exc:
         raise ClusterError(
-            f"Could not join the Ray cluster at {address} ({exc.__class__.__name__}: "
-            f"{str(exc)[:300]}). Check that it runs (`ray status` on its head node) and that "
-            "this machine can reach it.", details=repr(exc)) from exc
+            _("Could not join the Ray cluster at {address} ({error}: {message}). Check "
+              "that it runs (`ray status` on its head node) and that this machine can "
+              "reach it.").format(address=address, error=exc.__class__.__name__,
+                                  message=str(exc)[:300]), details=repr(exc)) from exc
     return ray

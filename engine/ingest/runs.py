@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from engine.errors import LibraryLockedError
+from engine.i18n import _
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.indexer import Indexer
 from engine.ingest.watcher import Watch, WatchEvent
@@ -45,8 +46,8 @@ class LibraryRuns:
         running = self._job
         if running is not None and not running.done():
             raise LibraryLockedError(
-                "This library is being indexed already. Wait for that run to finish (or cancel "
-                "it), then try again."
+                _("This library is being indexed already. Wait for that run to finish (or "
+                  "cancel it), then try again.")
             )
         self.lock.acquire()
 
@@ -79,7 +80,7 @@ class LibraryRuns:
         """Start the watch (see :meth:`engine.api.Library.watch`)."""
         running = self._watch
         if running is not None and running.running:
-            raise LibraryLockedError("This library is being watched already.")
+            raise LibraryLockedError(_("This library is being watched already."))
         self.lock.acquire()
         try:
             watch = Watch(self.catalog, self._new_indexer, self._save_index, self.write_mutex,

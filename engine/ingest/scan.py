@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.i18n import _
 from engine.media import imaging
 from engine.media.caption_sources import (
     change_stamp_ns,
@@ -68,7 +69,7 @@ def raw_pairs(paths: Iterable[str]) -> dict[str, str]:
     groups: dict[tuple[str, str], list[str]] = {}
     for p in paths:
         head, tail = os.path.split(p)
-        stem, _ = os.path.splitext(tail)
+        stem, _ext = os.path.splitext(tail)
         groups.setdefault((head, stem.casefold()), []).append(p)
     pairs: dict[str, str] = {}
     for members in groups.values():
@@ -120,15 +121,18 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
             key = (st.st_dev, st.st_ino)
             if key in seen_dirs:  # a symlink loop, or a folder linked from two places
                 result.problems.append(FailedPhoto(
-                    folder, f"link to {seen_dirs[key]}, which is scanned already: skipped"))
+                    folder, _("link to {folder}, which is scanned already: skipped").format(
+                        folder=seen_dirs[key])))
                 continue
             seen_dirs[key] = folder
             entries = list(os.scandir(folder))
         except PermissionError:
-            result.problems.append(FailedPhoto(folder, "permission denied: folder skipped"))
+            result.problems.append(FailedPhoto(
+                folder, _("permission denied: folder skipped")))
             continue
         except OSError as exc:
-            result.problems.append(FailedPhoto(folder, f"folder could not be read: {exc}"))
+            result.problems.append(FailedPhoto(
+                folder, _("folder could not be read: {error}").format(error=exc)))
             continue
         photos: list[ScannedFile] = []
         sidecars: dict[str, int] = {}  # name -> mtime_ns of files that may hold captions
@@ -148,7 +152,8 @@ def scan_folder(root: Path, excludes: tuple[str, ...] = DEFAULT_EXCLUDES) -> Sca
                     continue
                 st = entry.stat(follow_symlinks=True)
             except OSError as exc:
-                result.problems.append(FailedPhoto(Path(entry.path), f"could not be read: {exc}"))
+                result.problems.append(FailedPhoto(
+                    Path(entry.path), _("could not be read: {error}").format(error=exc)))
                 continue
             photos.append(ScannedFile(entry.path, st.st_size, st.st_mtime_ns))
         for f in photos:

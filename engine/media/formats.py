@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image, features
 
 from engine.errors import PhotoReadError
+from engine.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,8 @@ _avif_via_heif = False  # older pillow_heif also reads AVIF where Pillow itself 
 
 def too_large_message(width: int, height: int, max_pixels: int) -> str:
     """The user message for an image whose header declares more than ``max_pixels``."""
-    return (
-        f"image is too large: {width}x{height} pixels exceeds the "
-        f"{max_pixels // 1_000_000} megapixel limit"
-    )
+    return _("image is too large: {width}x{height} pixels exceeds the {limit} megapixel "
+             "limit").format(width=width, height=height, limit=max_pixels // 1_000_000)
 
 
 def ensure_heif_support() -> None:
@@ -92,9 +91,9 @@ def missing_support_message(suffix: str) -> str | None:
     """Why files with ``suffix`` cannot be opened here, or None if their reader is installed."""
     ensure_heif_support()
     if suffix in HEIF_EXTENSIONS and _heif_error is not None:
-        return "HEIC support is not installed: pip install pillow-heif"
+        return _("HEIC support is not installed: pip install pillow-heif")
     if suffix in AVIF_EXTENSIONS and not features.check("avif") and not _avif_via_heif:
-        return "AVIF support is not installed: pip install --upgrade Pillow"
+        return _("AVIF support is not installed: pip install --upgrade Pillow")
     return None
 
 
@@ -118,7 +117,8 @@ def _import_rawpy() -> Any:
     try:
         import rawpy
     except ImportError as exc:
-        raise PhotoReadError("RAW support is not installed: pip install rawpy", repr(exc)) from exc
+        raise PhotoReadError(_("RAW support is not installed: pip install rawpy"),
+                             repr(exc)) from exc
     return rawpy
 
 
@@ -228,8 +228,8 @@ def read_raw(
             rgb = raw.postprocess(half_size=half, use_camera_wb=True, output_bps=8)
             return RawPhoto(Image.fromarray(rgb), 1, size, orientation, exif)
     except rawpy.LibRawFileUnsupportedError as exc:
-        raise PhotoReadError("not a supported camera RAW file", repr(exc)) from exc
+        raise PhotoReadError(_("not a supported camera RAW file"), repr(exc)) from exc
     except (rawpy.LibRawTooBigError, rawpy.LibRawUnsufficientMemoryError) as exc:
-        raise PhotoReadError("image is too large to decode", repr(exc)) from exc
+        raise PhotoReadError(_("image is too large to decode"), repr(exc)) from exc
     except rawpy.LibRawError as exc:
-        raise PhotoReadError("file is truncated or corrupt", repr(exc)) from exc
+        raise PhotoReadError(_("file is truncated or corrupt"), repr(exc)) from exc

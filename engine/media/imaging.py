@@ -27,6 +27,7 @@ from typing import IO
 from PIL import ExifTags, Image, ImageFile, TiffImagePlugin, UnidentifiedImageError
 
 from engine.errors import PhotoReadError
+from engine.i18n import _
 from engine.media.formats import (
     AVIF_EXTENSIONS,
     HEIF_EXTENSIONS,
@@ -270,9 +271,9 @@ def _checked_suffix(path: Path) -> str:
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(str(path))
     if not stat.S_ISREG(info.st_mode):
-        raise PhotoReadError("not a regular file", str(path))
+        raise PhotoReadError(_("not a regular file"), str(path))
     if info.st_size == 0:
-        raise PhotoReadError("file is empty (0 bytes)", str(path))
+        raise PhotoReadError(_("file is empty (0 bytes)"), str(path))
     return path.suffix.lower()
 
 
@@ -415,7 +416,7 @@ def reading(path: Path, format_reason: Callable[[BaseException], str | None]
         logger.debug("cannot read %s: %s (%s)", path, exc.user_message, exc.details)
         raise
     except Exception as exc:  # OSError, SyntaxError, ValueError, struct.error... from decoders
-        reason = _file_reason(exc) or format_reason(exc) or "file is truncated or corrupt"
+        reason = _file_reason(exc) or format_reason(exc) or _("file is truncated or corrupt")
         details = f"{path}: {type(exc).__name__}: {exc}"
         logger.debug("cannot read %s: %s", path, details)
         raise PhotoReadError(reason, details) from exc
@@ -423,23 +424,27 @@ def reading(path: Path, format_reason: Callable[[BaseException], str | None]
 
 def _file_reason(exc: BaseException) -> str | None:
     if isinstance(exc, FileNotFoundError | NotADirectoryError):
-        return "file vanished while reading"
+        return _("file vanished while reading")
     if isinstance(exc, IsADirectoryError):
-        return "not a file (it is a folder)"
+        return _("not a file (it is a folder)")
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return _("permission denied")
     return None
 
 
 def _image_reason(exc: BaseException) -> str | None:
     if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(found.group(1)) // 1_000_000} megapixels" if found else "its size"
-        return f"image is too large: {size} exceeds the {MAX_PIXELS // 1_000_000} megapixel limit"
+        limit = MAX_PIXELS // 1_000_000
+        if found:
+            return _("image is too large: {size} megapixels exceeds the {limit} megapixel "
+                     "limit").format(size=int(found.group(1)) // 1_000_000, limit=limit)
+        return _("image is too large: its size exceeds the {limit} megapixel limit").format(
+            limit=limit)
     if isinstance(exc, UnidentifiedImageError):
-        return "not an image file"
+        return _("not an image file")
     if isinstance(exc, MemoryError):
-        return "not enough memory to decode the image"
+        return _("not enough memory to decode the image")
     return None
 
 

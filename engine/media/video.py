@@ -42,6 +42,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import PhotoReadError
+from engine.i18n import _
 from engine.media.formats import VIDEO_EXTENSIONS, poster_time
 from engine.media.imaging import DecodedPhoto, PhotoMetadata, reading
 
@@ -169,7 +170,7 @@ def frame_at(path: Path, time_s: float, *, max_side: int = 0, min_short: int = 0
             if at is not None and at >= target - 1e-3:
                 break
         if picked is None:
-            raise PhotoReadError("file is truncated or corrupt: no frame could be decoded",
+            raise PhotoReadError(_("file is truncated or corrupt: no frame could be decoded"),
                                  str(path))
         at, frame = picked
         side = max_side
@@ -236,7 +237,7 @@ def sample_frames(
             count += 1
             yield SampledFrame(time_s, _to_image(frame, max_side))
         if count == 0 and start_s < duration:
-            raise PhotoReadError("file is truncated or corrupt: no frame could be decoded",
+            raise PhotoReadError(_("file is truncated or corrupt: no frame could be decoded"),
                                  str(path))
 
 
@@ -428,11 +429,12 @@ def _duration_s(container: Any, stream: Any) -> float:
 
 def _video_stream(container: Any, path: Path) -> Any:
     if not container.streams.video:
-        reason = "no video track (audio only)" if container.streams.audio else "no video track"
+        reason = (_("no video track (audio only)") if container.streams.audio
+                  else _("no video track"))
         raise PhotoReadError(reason, str(path))
     stream = container.streams.video[0]
     if stream.codec_context is None:
-        raise PhotoReadError("video codec not supported", f"{path}: no decoder in FFmpeg")
+        raise PhotoReadError(_("video codec not supported"), f"{path}: no decoder in FFmpeg")
     return stream
 
 
@@ -493,7 +495,7 @@ def parse_iso6709(text: str) -> tuple[float, float] | None:
 
 def _iso6709_part(token: str, degree_digits: int) -> float | None:
     sign = -1.0 if token[0] == "-" else 1.0
-    whole, _, fraction = token[1:].partition(".")
+    whole, _dot, fraction = token[1:].partition(".")
     digits, d = len(whole), degree_digits
     try:
         if digits <= d:
@@ -513,7 +515,7 @@ def _iso6709_part(token: str, degree_digits: int) -> float | None:
 @contextmanager
 def _open(path: Path) -> Iterator[Any]:
     if path.is_file() and path.stat().st_size == 0:
-        raise PhotoReadError("file is empty", str(path))
+        raise PhotoReadError(_("file is empty"), str(path))
     container = av.open(str(path), metadata_errors="replace")
     try:
         yield container
@@ -523,11 +525,11 @@ def _open(path: Path) -> Iterator[Any]:
 
 def _video_reason(exc: BaseException) -> str | None:
     if isinstance(exc, av.error.DecoderNotFoundError):
-        return "video codec not supported"
+        return _("video codec not supported")
     if isinstance(exc, av.error.InvalidDataError):
-        return "not a video file, or its header is damaged"
+        return _("not a video file, or its header is damaged")
     if isinstance(exc, MemoryError):
-        return "not enough memory to decode the video"
+        return _("not enough memory to decode the video")
     return None  # FFmpegError, OSError, ValueError... from demuxers: "truncated or corrupt"
 
 

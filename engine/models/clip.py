@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.errors import Cancelled, InvalidModelSpecError, ModelUnavailableError
+from engine.i18n import N_, _
 from engine.models.download import download_model_files
 from engine.models.hub import hub_access
 from engine.records import ModelProgress
@@ -106,7 +107,7 @@ def parse_model_spec(spec: str) -> ModelSpec:
     """Turn a ``--model`` value into a :class:`ModelSpec`; raises InvalidModelSpecError."""
     spec = spec.strip()
     if not spec:
-        raise InvalidModelSpecError("The model name is empty. " + _SPEC_HELP)
+        raise InvalidModelSpecError(_("The model name is empty. ") + _(_SPEC_HELP))
     if spec in DEMO_MODELS:
         folder = demo_model_dir() if spec == "demo" else demo_multilingual_model_dir()
         return ModelSpec(spec, f"local-dir:{folder}", None, folder)
@@ -115,17 +116,20 @@ def parse_model_spec(spec: str) -> ModelSpec:
         return ModelSpec(spec, f"local-dir:{folder}", None, folder)
     if spec.startswith("hf-hub:"):
         if not spec[len("hf-hub:") :].strip("/"):
-            raise InvalidModelSpecError(f"'{spec}' names no repository. " + _SPEC_HELP)
+            raise InvalidModelSpecError(_("'{spec}' names no repository. ").format(spec=spec)
+                                        + _(_SPEC_HELP))
         return ModelSpec(spec, spec, None, None)
     if "/" in spec:
-        name, _, tag = spec.partition("/")
+        name, _slash, tag = spec.partition("/")
         if not name or not tag:
-            raise InvalidModelSpecError(f"'{spec}' is not NAME/PRETRAINED. " + _SPEC_HELP)
+            raise InvalidModelSpecError(_("'{spec}' is not NAME/PRETRAINED. ").format(spec=spec)
+                                        + _(_SPEC_HELP))
         return ModelSpec(spec, name, tag, None)
-    raise InvalidModelSpecError(f"'{spec}' is not a model spec PhotoSearch knows. " + _SPEC_HELP)
+    raise InvalidModelSpecError(_("'{spec}' is not a model spec PhotoSearch knows. ").format(
+                                    spec=spec) + _(_SPEC_HELP))
 
 
-_SPEC_HELP = (
+_SPEC_HELP = N_(
     "Use an open_clip NAME/PRETRAINED pair (e.g. ViT-B-32/laion2b_s34b_b79k; "
     "`python -c \"import open_clip; print(open_clip.list_pretrained())\"` lists them), "
     "hf-hub:ORG/REPO, local-dir:/path/to/model-folder, or demo (demo-multilingual) for the "
@@ -148,20 +152,21 @@ def choose_device(requested: str = "auto") -> str:
         return "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
         raise ModelUnavailableError(
-            "No CUDA GPU is available to PyTorch on this computer. "
-            "Use --device cpu (or auto), or install a CUDA build of PyTorch and the GPU driver.",
+            _("No CUDA GPU is available to PyTorch on this computer. Use --device cpu (or "
+              "auto), or install a CUDA build of PyTorch and the GPU driver."),
             reason=ModelUnavailableError.DEVICE,
         )
     if requested == "mps" and not (
         getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
     ):
         raise ModelUnavailableError(
-            "Apple's MPS GPU is not available here. Use --device cpu.",
+            _("Apple's MPS GPU is not available here. Use --device cpu."),
             reason=ModelUnavailableError.DEVICE,
         )
     if requested not in ("cpu", "cuda", "mps") and not requested.startswith("cuda:"):
         raise ModelUnavailableError(
-            f"Unknown device '{requested}'. Use auto, cpu, cuda or mps.",
+            _("Unknown device '{requested}'. Use auto, cpu, cuda or mps.").format(
+                requested=requested),
             reason=ModelUnavailableError.DEVICE,
         )
     return requested
@@ -277,7 +282,7 @@ class ClipEncoder:
                     download_model_files(spec, on_progress)
                 if on_progress is not None:
                     on_progress(ModelProgress("load", spec.raw))
-                model, _, transform = open_clip.create_model_and_transforms(
+                model, _train, transform = open_clip.create_model_and_transforms(
                     spec.open_clip_name, pretrained=spec.pretrained, device="cpu",
                     **open_clip_overrides(spec),
                 )
@@ -501,23 +506,26 @@ def check_local_dir(spec: ModelSpec) -> None:
     assert folder is not None
     if not folder.is_dir():
         hint = (
-            " The bundled demo model is missing from this installation; reinstall PhotoSearch."
+            _("The bundled demo model is missing from this installation; reinstall PhotoSearch.")
             if is_demo_model(spec.raw)
-            else " Choose the folder that holds open_clip_config.json and the weights file."
+            else _("Choose the folder that holds open_clip_config.json and the weights file.")
         )
         raise ModelUnavailableError(
-            f"The model folder {folder} does not exist.{hint}", reason=ModelUnavailableError.FOLDER
+            _("The model folder {folder} does not exist.").format(folder=folder) + " " + hint,
+            reason=ModelUnavailableError.FOLDER
         )
     if not (folder / "open_clip_config.json").is_file():
         raise ModelUnavailableError(
-            f"The model folder {folder} has no open_clip_config.json. A local-dir model needs "
-            "open_clip_config.json (with model_cfg and preprocess_cfg) next to its weights.",
+            _("The model folder {folder} has no open_clip_config.json. A local-dir model "
+              "needs open_clip_config.json (with model_cfg and preprocess_cfg) next to its "
+              "weights.").format(folder=folder),
             reason=ModelUnavailableError.FOLDER,
         )
     if not any(any(folder.glob(pat)) for pat in ("*.safetensors", "*.bin", "*.pth")):
         raise ModelUnavailableError(
-            f"The model folder {folder} has no weights: put open_clip_model.safetensors "
-            "(or open_clip_pytorch_model.bin) next to open_clip_config.json.",
+            _("The model folder {folder} has no weights: put open_clip_model.safetensors "
+              "(or open_clip_pytorch_model.bin) next to open_clip_config.json.").format(
+                folder=folder),
             reason=ModelUnavailableError.FOLDER,
         )
 
@@ -576,9 +584,10 @@ def _require_transformers(spec: ModelSpec) -> None:
         return
     if any(repos) and importlib.util.find_spec("transformers") is None:
         raise ModelUnavailableError(
-            f"The model '{spec.raw}' has a Hugging Face text tower ({repos[0] or repos[1]}), "
-            "which needs the transformers package: `pip install transformers` (it comes with "
-            "PhotoSearch's rerank extra), then try again.",
+            _("The model '{model}' has a Hugging Face text tower ({repo}), which needs "
+              "the transformers package: `pip install transformers` (it comes with "
+              "PhotoSearch's rerank extra), then try again.").format(
+                model=spec.raw, repo=repos[0] or repos[1]),
             reason=ModelUnavailableError.LOAD_FAILED)
 
 
@@ -587,8 +596,9 @@ def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavaila
     reachable)."""
     if spec.local_dir is not None:
         return ModelUnavailableError(
-            f"Could not load the model in {spec.local_dir}: {exc}. Check that "
-            "open_clip_config.json matches the weights file.",
+            _("Could not load the model in {local_dir}: {exc}. Check that "
+              "open_clip_config.json matches the weights file.").format(
+                local_dir=spec.local_dir, exc=exc),
             details=repr(exc),
             reason=ModelUnavailableError.FOLDER,
         )
@@ -601,8 +611,9 @@ def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavaila
             known = False
         if not known:
             return ModelUnavailableError(
-                f"open_clip has no pretrained weights '{spec.pretrained}' for "
-                f"'{spec.open_clip_name}'. " + _SPEC_HELP,
+                _("open_clip has no pretrained weights '{pretrained}' for "
+                  "'{open_clip_name}'. ").format(
+                    pretrained=spec.pretrained, open_clip_name=spec.open_clip_name) + _(_SPEC_HELP),
                 details=repr(exc),
                 reason=ModelUnavailableError.UNKNOWN_MODEL,
             )
@@ -612,30 +623,38 @@ def _unavailable(spec: ModelSpec, exc: Exception, online: bool) -> ModelUnavaila
     repo = hub_repo_for(spec)
     endpoint = current_endpoint()
     cache = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
-    where = f"{endpoint}/{repo}" if repo else "the Hugging Face Hub"
+    where = f"{endpoint}/{repo}" if repo else _("the Hugging Face Hub")
     try:
         text_repos = [r for r in dict.fromkeys(text_tower_repos(model_config(spec))) if r]
     except Exception:
         text_repos = []
+    reason = ModelUnavailableError.DOWNLOAD_FAILED if online else ModelUnavailableError.OFFLINE
+    # Whole sentences, each translated as one (engine.i18n).
+    if online:
+        problem = _("The model '{model}' is not on this computer and could not be downloaded "
+                    "from {endpoint}.").format(model=spec.raw, endpoint=endpoint)
+    else:
+        problem = _("The model '{model}' is not on this computer and could not be downloaded "
+                    "(no internet connection?).").format(model=spec.raw)
     if text_repos:
         # A Hugging Face text tower also needs its config and tokenizer from another
         # repository, which a local-dir folder cannot stand in for: the download is the way.
-        fetch = (f"its weights from {where} and its tokenizer from "
-                 + " and ".join(f"{endpoint}/{r}" for r in text_repos))
-        manual = ""
+        advice = _("Connect to the internet and run `photosearch --model {model} index` once "
+                   "to fetch its weights from {where} and its tokenizer from {tokenizers} into "
+                   "the Hugging Face cache ({cache}); or try --model demo for the bundled tiny "
+                   "demo model (demo-multilingual for one that reads Chinese, Spanish and "
+                   "Japanese too).").format(
+            model=spec.raw, where=where, cache=cache,
+            tokenizers=_(" and ").join(f"{endpoint}/{r}" for r in text_repos))
     else:
-        fetch = "it"
-        manual = (f"; or download open_clip_config.json and the weights from {where} into a "
-                  f"folder and pass --model local-dir:/that/folder")
-    reason = ModelUnavailableError.DOWNLOAD_FAILED if online else ModelUnavailableError.OFFLINE
-    problem = ("could not be downloaded from " + endpoint if online
-               else "could not be downloaded (no internet connection?)")
+        advice = _("Connect to the internet and run `photosearch --model {model} index` once "
+                   "to fetch it into the Hugging Face cache ({cache}); or download "
+                   "open_clip_config.json and the weights from {where} into a folder and pass "
+                   "--model local-dir:/that/folder; or try --model demo for the bundled tiny "
+                   "demo model (demo-multilingual for one that reads Chinese, Spanish and "
+                   "Japanese too).").format(model=spec.raw, where=where, cache=cache)
     return ModelUnavailableError(
-        f"The model '{spec.raw}' is not on this computer and {problem}. Connect to the "
-        f"internet and run `photosearch --model {spec.raw} index` once to fetch {fetch} into "
-        f"the Hugging Face cache ({cache}){manual}; or try --model demo for the bundled tiny "
-        f"demo model (demo-multilingual for one that reads Chinese, Spanish and Japanese too). "
-        f"{endpoint_advice()}",
+        f"{problem} {advice} {endpoint_advice()}",
         details=repr(exc),
         reason=reason,
         endpoint=endpoint,

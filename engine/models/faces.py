@@ -35,6 +35,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +105,9 @@ def default_models_dir() -> Path | None:
 
 def _missing(what: str, details: str) -> ModelUnavailableError:
     return ModelUnavailableError(
-        f"Face recognition is not available: {what}. Install it with "
-        "'pip install dlib-bin face_recognition_models', or switch People off in Settings.",
+        _("Face recognition is not available: {what}. Install it with 'pip install "
+          "dlib-bin face_recognition_models', or switch People off in Settings.").format(
+            what=what),
         details,
         reason=ModelUnavailableError.FOLDER,
     )
@@ -159,21 +161,24 @@ class FaceReader:
         try:
             import dlib
         except ImportError as exc:
-            raise _missing("the dlib library is not installed", repr(exc)) from exc
+            raise _missing(_("the dlib library is not installed"), repr(exc)) from exc
         folder = self.models_dir or default_models_dir()
         if folder is None:
-            raise _missing("the face model files are not installed", "no face_recognition_models")
+            raise _missing(_("the face model files are not installed"),
+                           "no face_recognition_models")
         paths = [folder / LANDMARKS_FILE, folder / DESCRIPTOR_FILE]
         for path in paths:
             if not path.is_file():
-                raise _missing(f"the model file {path.name} is missing", str(path))
+                raise _missing(_("the model file {name} is missing").format(name=path.name),
+                               str(path))
         try:
             landmarks = dlib.shape_predictor(str(paths[0]))
             describer = dlib.face_recognition_model_v1(str(paths[1]))
         except RuntimeError as exc:  # dlib raises RuntimeError on a truncated/corrupt file
             raise ModelUnavailableError(
-                "Face recognition is not available: a face model file is damaged. Reinstall it "
-                "with 'pip install --force-reinstall face_recognition_models'.",
+                _("Face recognition is not available: a face model file is damaged. "
+                  "Reinstall it with 'pip install --force-reinstall "
+                  "face_recognition_models'."),
                 f"{folder}: {exc}",
                 reason=ModelUnavailableError.LOAD_FAILED,
             ) from exc
@@ -209,7 +214,7 @@ class FaceReader:
             # A thumbnail-sized photo: one more upsampling finds its faces down to ~20 px, and
             # costs little at this size (0.08 s at 154 px, measured).
             upsample += 1
-        rects, scores, _ = self._detector.run(np.asarray(small), upsample, self.min_score)
+        rects, scores, _kinds = self._detector.run(np.asarray(small), upsample, self.min_score)
         found = sorted(zip(scores, rects, strict=True), key=lambda pair: -pair[0])
         if len(found) > self.max_faces:
             log.info("%d faces in one photo; keeping the best %d", len(found), self.max_faces)

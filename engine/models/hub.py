@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from engine.errors import EngineError
+from engine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ def check_endpoint(value: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise EngineError(
-            f"'{value}' is not a Hugging Face Hub address. Give a URL such as "
-            f"{DEFAULT_ENDPOINT} or a mirror like {MIRROR_EXAMPLE}.")
+            _("'{value}' is not a Hugging Face Hub address. Give a URL such as "
+              "{endpoint} or a mirror like {mirror}.").format(
+                value=value, endpoint=DEFAULT_ENDPOINT, mirror=MIRROR_EXAMPLE))
     return url
 
 
@@ -111,11 +113,11 @@ def current_endpoint() -> str:
 
 def endpoint_advice() -> str:
     """What to say when the Hub cannot be reached: where we tried and how to change it."""
-    return (
-        f"PhotoSearch downloads models from {current_endpoint()}. If that address is blocked "
-        f"where you are, use a mirror: `photosearch --hub-endpoint {MIRROR_EXAMPLE} ...`, the "
-        f"HF_ENDPOINT environment variable, or the hub_endpoint setting (Settings in the app)."
-    )
+    return _(
+        "PhotoSearch downloads models from {endpoint}. If that address is blocked where you "
+        "are, use a mirror: `photosearch --hub-endpoint {mirror} ...`, the HF_ENDPOINT "
+        "environment variable, or the hub_endpoint setting (Settings in the app)."
+    ).format(endpoint=current_endpoint(), mirror=MIRROR_EXAMPLE)
 
 
 def offline_requested() -> bool:

@@ -20,6 +20,7 @@ import unicodedata
 from typing import Any
 
 from engine.errors import EngineError
+from engine.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,8 @@ def normalise_language(value: str) -> str:
     if base in NLLB_CODES:
         return base
     raise EngineError(
-        f"'{value}' is not a language PhotoSearch knows. Use an ISO 639-1 code such as zh, "
-        "es or ja, or an NLLB code such as zho_Hant.")
+        _("'{value}' is not a language PhotoSearch knows. Use an ISO 639-1 code such as "
+          "zh, es or ja, or an NLLB code such as zho_Hant.").format(value=value))
 
 
 def nllb_code(language: str) -> str:

@@ -43,6 +43,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import Cancelled, InvalidModelSpecError, ModelUnavailableError
+from engine.i18n import N_, _
 from engine.models import hub
 from engine.records import ModelProgress
 from engine.store.paths import resources_dir
@@ -103,18 +104,22 @@ class MatcherSpec:
         return f"hf:{self.repo}"
 
 
-_SPEC_HELP = (
-    "Use a Hugging Face repo of a BLIP image-text matching model (e.g. "
-    f"{DEFAULT_MATCHER}), local-dir:/path/to/folder (a save_pretrained folder with config.json, "
-    "the weights and the tokenizer), or demo for the bundled tiny matcher."
+_SPEC_HELP = N_(
+    "Use a Hugging Face repo of a BLIP image-text matching model (e.g. {matcher}), "
+    "local-dir:/path/to/folder (a save_pretrained folder with config.json, the weights and the "
+    "tokenizer), or demo for the bundled tiny matcher."
 )
+
+
+def _spec_help() -> str:
+    return _(_SPEC_HELP).format(matcher=DEFAULT_MATCHER)
 
 
 def parse_matcher_spec(spec: str) -> MatcherSpec:
     """Turn a ``--matcher`` value into a :class:`MatcherSpec`; raises InvalidModelSpecError."""
     spec = (spec or "").strip()
     if not spec:
-        raise InvalidModelSpecError("The matcher name is empty. " + _SPEC_HELP)
+        raise InvalidModelSpecError(_("The matcher name is empty. ") + _spec_help())
     if spec == "demo":
         return MatcherSpec(spec, None, _demo_matcher_dir())
     if spec.startswith("local-dir:"):
@@ -122,7 +127,8 @@ def parse_matcher_spec(spec: str) -> MatcherSpec:
     repo = spec[len("hf-hub:"):] if spec.startswith("hf-hub:") else spec
     parts = repo.strip("/").split("/")
     if len(parts) != 2 or not all(parts):
-        raise InvalidModelSpecError(f"'{spec}' is not a matcher PhotoSearch knows. " + _SPEC_HELP)
+        raise InvalidModelSpecError(_("'{spec}' is not a matcher PhotoSearch knows. ").format(
+                                        spec=spec) + _spec_help())
     return MatcherSpec(spec, repo.strip("/"), None)
 
 
@@ -486,9 +492,9 @@ def matcher_unavailable_reason() -> str | None:
 
     if all(importlib.util.find_spec(name) is not None for name in ("torch", "transformers")):
         return None
-    return ("Reranking is not available in this edition of PhotoSearch: its second model needs "
-            "PyTorch and transformers, which the lean edition leaves out to stay small. Search "
-            "works without it; install the full edition of PhotoSearch to rerank.")
+    return _("Reranking is not available in this edition of PhotoSearch: its second model "
+             "needs PyTorch and transformers, which the lean edition leaves out to stay small. "
+             "Search works without it; install the full edition of PhotoSearch to rerank.")
 
 
 def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] | None = None
@@ -540,9 +546,9 @@ def _from_pretrained(source: str, spec: MatcherSpec, *, local_only: bool,
     except Exception as exc:
         if folder is not None:
             raise ModelUnavailableError(
-                f"Could not load the matcher in {folder}: {exc}. It must be a "
-                "BlipForImageTextRetrieval save_pretrained folder (config.json, weights, "
-                "tokenizer).", details=repr(exc)) from exc
+                _("Could not load the matcher in {folder}: {exc}. It must be a "
+                  "BlipForImageTextRetrieval save_pretrained folder (config.json, weights, "
+                  "tokenizer).").format(folder=folder, exc=exc), details=repr(exc)) from exc
         raise _missing_weights(spec, exc) from exc
     finally:
         if bars:
@@ -567,15 +573,16 @@ def _check_local_dir(spec: MatcherSpec) -> None:
     folder = spec.local_dir
     assert folder is not None
     if not folder.is_dir():
-        hint = (" The bundled demo matcher is missing from this installation; reinstall "
-                "PhotoSearch." if spec.raw == "demo" else
-                " Pass the folder written by save_pretrained (config.json, model.safetensors, "
-                "tokenizer files).")
-        raise ModelUnavailableError(f"The matcher folder {folder} does not exist.{hint}")
+        hint = (_("The bundled demo matcher is missing from this installation; reinstall "
+                  "PhotoSearch.") if spec.raw == "demo" else
+                _("Pass the folder written by save_pretrained (config.json, model.safetensors, "
+                  "tokenizer files)."))
+        raise ModelUnavailableError(
+            _("The matcher folder {folder} does not exist.").format(folder=folder) + " " + hint)
     if not (folder / "config.json").is_file():
         raise ModelUnavailableError(
-            f"The matcher folder {folder} has no config.json: it must be a "
-            "BlipForImageTextRetrieval save_pretrained folder.")
+            _("The matcher folder {folder} has no config.json: it must be a "
+              "BlipForImageTextRetrieval save_pretrained folder.").format(folder=folder))
 
 
 def _missing_weights(spec: MatcherSpec, exc: Exception | None = None) -> ModelUnavailableError:
@@ -583,10 +590,12 @@ def _missing_weights(spec: MatcherSpec, exc: Exception | None = None) -> ModelUn
 
     cache = os.environ.get("HF_HOME") or str(Path.home() / ".cache" / "huggingface")
     return ModelUnavailableError(
-        f"The reranking model '{spec.repo}' is not on this computer and could not be "
-        "downloaded (no internet connection?). Connect to the internet and search once with "
-        f"--rerank to fetch it into the Hugging Face cache ({cache}); or download "
-        f"{current_endpoint()}/{spec.repo} into a folder and pass --matcher "
-        "local-dir:/that/folder; or search without --rerank (the first stage alone works "
-        f"offline). {endpoint_advice()}",
+        _("The reranking model '{repo}' is not on this computer and could not be "
+          "downloaded (no internet connection?). Connect to the internet and search once "
+          "with --rerank to fetch it into the Hugging Face cache ({cache}); or download "
+          "{current_endpoint}/{repo} into a folder and pass --matcher "
+          "local-dir:/that/folder; or search without --rerank (the first stage alone works "
+          "offline). {endpoint_advice}").format(
+            repo=spec.repo, cache=cache, current_endpoint=current_endpoint(),
+            endpoint_advice=endpoint_advice()),
         details=repr(exc) if exc is not None else "")

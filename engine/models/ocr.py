@@ -35,6 +35,7 @@ import numpy as np
 from PIL import Image
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def model_dir() -> Path:
         import rapidocr
     except ImportError as exc:
         raise ModelUnavailableError(
-            "Reading text in photos needs the rapidocr package, which is not installed.",
+            _("Reading text in photos needs the rapidocr package, which is not installed."),
             repr(exc),
             reason=ModelUnavailableError.LOAD_FAILED,
         ) from exc
@@ -90,8 +91,8 @@ def model_files() -> dict[str, Path]:
     for path in files.values():
         if not path.is_file() or path.stat().st_size == 0:
             raise ModelUnavailableError(
-                "The text-reading model file "
-                f"{path.name} is missing from the rapidocr package; reinstall PhotoSearch.",
+                _("The text-reading model file {name} is missing from the rapidocr "
+                  "package; reinstall PhotoSearch.").format(name=path.name),
                 f"expected {path}",
                 reason=ModelUnavailableError.FOLDER,
             )
@@ -156,7 +157,7 @@ class TextReader:
         with self._lock:
             engine = self._load()
             start = time.perf_counter()
-            gate_image, _ = _fit(rgb, self.gate_side)
+            gate_image, _scale = _fit(rgb, self.gate_side)
             gate = engine(
                 np.asarray(gate_image),
                 use_det=True,  # every flag on every call: RapidOCR keeps them for the next one
@@ -174,7 +175,7 @@ class TextReader:
             regions = _regions(boxes, rgb.size, self.gate_side) if self.regions else None
             lines: list[TextLine] = []
             if regions is None:  # text all over: one detection over the whole photo
-                full_image, _ = _fit(rgb, self.detect_side)
+                full_image, _scale = _fit(rgb, self.detect_side)
                 lines = self._run(engine, full_image, scale, (0, 0))
             else:
                 for left, top, right, bottom in regions:
@@ -221,7 +222,7 @@ class TextReader:
             from rapidocr import RapidOCR
         except ImportError as exc:  # onnxruntime, opencv or another dependency is missing
             raise ModelUnavailableError(
-                "Reading text in photos cannot start: a part of it is not installed.",
+                _("Reading text in photos cannot start: a part of it is not installed."),
                 repr(exc),
             ) from exc
         # RapidOCR logs "The text detection result is empty" as a warning on every photo
@@ -246,7 +247,7 @@ class TextReader:
             self._engine = RapidOCR(params=params)
         except Exception as exc:
             raise ModelUnavailableError(
-                "The text-reading model could not be loaded.", repr(exc)
+                _("The text-reading model could not be loaded."), repr(exc)
             ) from exc
         logger.debug("RapidOCR ready: %s", model_version())
         return self._engine

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 from engine.models.preprocess import PreprocessConfig, preprocess_batch, preprocess_image
 from engine.models.tokenizer import DEFAULT_CONTEXT_LENGTH, ClipTokenizer
 
@@ -77,8 +78,9 @@ class OnnxClipEncoder:
         missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
         if missing:
             raise ModelUnavailableError(
-                f"The ONNX model folder {folder} is incomplete: it lacks {', '.join(missing)}. "
-                "Export the model again or choose a folder with visual/ and textual/ towers.",
+                _("The ONNX model folder {folder} is incomplete: it lacks {missing}. "
+                  "Export the model again or choose a folder with visual/ and textual/ "
+                  "towers.").format(folder=folder, missing=', '.join(missing)),
                 reason=ModelUnavailableError.FOLDER,
             )
         self.folder = folder
@@ -90,7 +92,8 @@ class OnnxClipEncoder:
             )
         except (OSError, ValueError, KeyError) as exc:
             raise ModelUnavailableError(
-                f"The ONNX model folder {folder} has an unreadable configuration: {exc}",
+                _("The ONNX model folder {folder} has an unreadable configuration: {exc}").format(
+                    folder=folder, exc=exc),
                 reason=ModelUnavailableError.FOLDER,
             ) from exc
         manifest_path = folder / "photosearch_onnx.json"
@@ -148,7 +151,7 @@ class OnnxClipEncoder:
                     session = _make_session(path, self.threads)
                 except Exception as exc:
                     raise ModelUnavailableError(
-                        f"ONNX Runtime could not load {path}: {exc}",
+                        _("ONNX Runtime could not load {path}: {exc}").format(path=path, exc=exc),
                         reason=ModelUnavailableError.LOAD_FAILED,
                     ) from exc
                 self._info[tower] = _tower_info(session, tower)
@@ -220,7 +223,8 @@ def _run_rows(session: Any, info: TowerInfo, x: np.ndarray) -> np.ndarray:
     if info.fixed_batch is not None and info.fixed_batch != x.shape[0]:
         if info.fixed_batch != 1:
             raise ModelUnavailableError(
-                f"the ONNX graph takes batches of exactly {info.fixed_batch}",
+                _("the ONNX graph takes batches of exactly {fixed_batch}").format(
+                    fixed_batch=info.fixed_batch),
                 reason=ModelUnavailableError.LOAD_FAILED,
             )
         rows = [session.run(None, {info.input_name: x[i : i + 1]})[0] for i in range(len(x))]
@@ -233,8 +237,8 @@ def _tower_info(session: Any, tower: str) -> TowerInfo:
     if len(inputs) != 1:
         # M-CLIP style text towers (input_ids + attention_mask) are not CLIP BPE models.
         raise ModelUnavailableError(
-            f"The {tower} tower takes {len(inputs)} inputs; only single-input CLIP towers "
-            "are supported.",
+            _("The {tower} tower takes {count} inputs; only single-input CLIP towers are "
+              "supported.").format(tower=tower, count=len(inputs)),
             reason=ModelUnavailableError.LOAD_FAILED,
         )
     node = inputs[0]

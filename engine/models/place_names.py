@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 from engine.store.paths import resources_dir
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,9 @@ class PlaceNames:
                 data = json.loads(gzip.decompress(path.read_bytes()))
             except (OSError, ValueError) as exc:
                 raise ModelUnavailableError(
-                    f"The place-name data file {path.name} is missing or damaged; reinstall "
-                    "PhotoSearch.", f"{path}: {exc!r}", reason=ModelUnavailableError.FOLDER,
+                    _("The place-name data file {name} is missing or damaged; reinstall "
+                      "PhotoSearch.").format(name=path.name),
+                    f"{path}: {exc!r}", reason=ModelUnavailableError.FOLDER,
                 ) from exc
             self._countries = data["countries"]
             self.version = data["version"]

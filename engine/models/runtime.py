@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.errors import ModelUnavailableError
+from engine.i18n import _
 from engine.records import ModelProgress
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ def resolve_runtime(setting: str | None) -> str:
     value = (os.environ.get("PHOTOSEARCH_RUNTIME") or setting or "auto").strip().lower()
     if value not in RUNTIMES:
         raise ModelUnavailableError(
-            f"Unknown runtime '{value}'. Use auto, torch or onnx (PHOTOSEARCH_RUNTIME or the "
-            "runtime setting).",
+            _("Unknown runtime '{value}'. Use auto, torch or onnx (PHOTOSEARCH_RUNTIME or "
+              "the runtime setting).").format(value=value),
             reason=ModelUnavailableError.DEVICE,
         )
     return value
@@ -126,18 +127,20 @@ def planned_runtime(runtime: str, device: str) -> str:
     where a GPU may exist, see :func:`_maybe_gpu`)."""
     if runtime == "torch" and not torch_available():
         raise ModelUnavailableError(
-            "This PhotoSearch is the lean edition: it runs models on ONNX Runtime and has no "
-            "PyTorch. Unset PHOTOSEARCH_RUNTIME (or set the runtime to auto or onnx), or install "
-            "the full edition for PyTorch.", reason=ModelUnavailableError.DEVICE)
+            _("This PhotoSearch is the lean edition: it runs models on ONNX Runtime and "
+              "has no PyTorch. Unset PHOTOSEARCH_RUNTIME (or set the runtime to auto or "
+              "onnx), or install the full edition for PyTorch."),
+            reason=ModelUnavailableError.DEVICE)
     if runtime in ("torch", "onnx"):
         return runtime
     device = (device or "auto").lower()
     if not torch_available():
         if device not in ("auto", "cpu"):
             raise ModelUnavailableError(
-                f"The device '{device}' needs PyTorch, which the lean edition of PhotoSearch "
-                "leaves out (it runs on the CPU with ONNX Runtime). Use --device cpu (or auto), "
-                "or install the full edition for GPUs.", reason=ModelUnavailableError.DEVICE)
+                _("The device '{device}' needs PyTorch, which the lean edition of "
+                  "PhotoSearch leaves out (it runs on the CPU with ONNX Runtime). Use "
+                  "--device cpu (or auto), or install the full edition for GPUs.").format(
+                    device=device), reason=ModelUnavailableError.DEVICE)
         return "onnx"
     if device != "cpu" and (device != "auto" or _maybe_gpu()):
         from engine.models.clip import choose_device
@@ -295,8 +298,8 @@ class OnnxEncoder:
 
         if importlib.util.find_spec("onnxruntime") is None:
             raise ModelUnavailableError(
-                "ONNX Runtime is not installed: `pip install onnxruntime`, or set "
-                "PHOTOSEARCH_RUNTIME=torch.", reason=ModelUnavailableError.LOAD_FAILED)
+                _("ONNX Runtime is not installed: `pip install onnxruntime`, or set "
+                  "PHOTOSEARCH_RUNTIME=torch."), reason=ModelUnavailableError.LOAD_FAILED)
         folder = onnx_folder_for(self.spec)
         own_folder = self.spec.local_dir is not None and folder == self.spec.local_dir
         if not own_folder and not (is_current_export(folder, self.spec.model_id)
@@ -328,9 +331,10 @@ class OnnxEncoder:
             tower = (f"the Hugging Face model {repo}" if repo and not repo.startswith(".")
                      else "a Hugging Face model shipped with it")
             raise ModelUnavailableError(
-                f"{self.spec.raw} cannot take the ONNX path: its text tower is {tower}, whose "
-                "tokenizer the ONNX path does not implement (it runs CLIP's BPE tokenizer "
-                "only). Use PHOTOSEARCH_RUNTIME=torch.",
+                _("{spec} cannot take the ONNX path: its text tower is {tower}, whose "
+                  "tokenizer the ONNX path does not implement (it runs CLIP's BPE "
+                  "tokenizer only). Use PHOTOSEARCH_RUNTIME=torch.").format(
+                    spec=self.spec.raw, tower=tower),
                 reason=ModelUnavailableError.LOAD_FAILED)
 
     def _probe_dim(self) -> int:
@@ -343,12 +347,12 @@ class OnnxEncoder:
 
         if not torch_available():
             raise ModelUnavailableError(
-                f"{self.spec.raw} has no ONNX export yet, and exporting needs PyTorch and "
-                "open_clip, which this lean edition of PhotoSearch leaves out. Use a model "
-                "folder that holds visual/model.onnx and textual/model.onnx, such as one of "
-                "Immich's published CLIP models (--model local-dir:/path/to/folder), the "
-                "bundled demo model (--model demo), or the full edition, which exports any "
-                "model once.",
+                _("{spec} has no ONNX export yet, and exporting needs PyTorch and "
+                  "open_clip, which this lean edition of PhotoSearch leaves out. Use a "
+                  "model folder that holds visual/model.onnx and textual/model.onnx, such "
+                  "as one of Immich's published CLIP models (--model "
+                  "local-dir:/path/to/folder), the bundled demo model (--model demo), or "
+                  "the full edition, which exports any model once.").format(spec=self.spec.raw),
                 reason=ModelUnavailableError.LOAD_FAILED)
         if self.spec.local_dir is not None:
             check_local_dir(self.spec)
@@ -367,12 +371,12 @@ class OnnxEncoder:
                         model_id=self.spec.model_id)
         except ExportUnsupportedError as exc:
             raise ModelUnavailableError(
-                f"{self.spec.raw} cannot take the ONNX path: {exc}. Use "
-                "PHOTOSEARCH_RUNTIME=torch.", reason=ModelUnavailableError.LOAD_FAILED) from exc
+                _("{spec} cannot take the ONNX path: {exc}. Use PHOTOSEARCH_RUNTIME=torch.").format(
+                    spec=self.spec.raw, exc=exc), reason=ModelUnavailableError.LOAD_FAILED) from exc
         except Exception as exc:
             raise ModelUnavailableError(
-                f"Exporting {self.spec.raw} to ONNX failed: {exc}. "
-                "Use PHOTOSEARCH_RUNTIME=torch.",
+                _("Exporting {spec} to ONNX failed: {exc}. Use PHOTOSEARCH_RUNTIME=torch.").format(
+                    spec=self.spec.raw, exc=exc),
                 details=repr(exc), reason=ModelUnavailableError.LOAD_FAILED) from exc
 
     # -- embedding ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine.errors import EngineError
+from engine.i18n import _
 from engine.models.clip import is_demo_model
 from engine.store.captions import CAPTION_LANGUAGES, CaptionStore
 from engine.store.catalog import Catalog
@@ -35,8 +36,9 @@ def caption_language(lang: str | None) -> str:
         return "en"
     base = lang.strip().replace("_", "-").split("-")[0].split(".")[0].lower()
     if base not in CAPTION_LANGUAGES:
-        raise EngineError(f"There are no captions in '{lang}'. Captions come in "
-                          f"{', '.join(CAPTION_LANGUAGES)}; pick one of those.")
+        raise EngineError(_("There are no captions in '{lang}'. Captions come in "
+                            "{languages}; pick one of those.").format(
+                              lang=lang, languages=', '.join(CAPTION_LANGUAGES)))
     return base
 
 

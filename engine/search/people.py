@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.errors import InvalidQueryError
+from engine.i18n import _
 from engine.search.query import Understood
 from engine.search.understand import Understanding, take_words
 from engine.store.catalog import Catalog
@@ -60,8 +61,9 @@ def person_ids(catalog: Catalog, names: Sequence[str]) -> list[int]:
         if not rows and name.strip().isdigit() and known:
             rows = catalog._query("SELECT id FROM people WHERE id = ?", (int(name),))
         if not rows:
-            raise InvalidQueryError(f"No person is called '{name}'. 'photosearch people' lists "
-                                    "them; name one with 'photosearch people name ID NAME'.")
+            raise InvalidQueryError(_("No person is called '{name}'. 'photosearch people' "
+                                      "lists them; name one with 'photosearch people name "
+                                      "ID NAME'.").format(name=name))
         ids += [int(r[0]) for r in rows]
     return ids
 

@@ -12,6 +12,7 @@ from engine.analyses import places as place_names
 from engine.analyses import text as photo_text_analysis
 from engine.analyses.base import PhotoInput
 from engine.errors import InvalidQueryError, PhotoReadError
+from engine.i18n import _
 from engine.media import imaging
 from engine.models.ocr import TextReader
 from engine.records import CaptureDate, PhotoPlace, PhotoText, PhotoTextLine, PlaceCount
@@ -41,7 +42,8 @@ def photo_text(catalog: Catalog, path: Path, reader: TextReader | None = None,
     try:
         decoded = imaging.decode_photo(path, photo_text_analysis.IMAGE_SHORT_SIDE)
     except PhotoReadError as exc:
-        raise InvalidQueryError(f"Cannot read {path}: {exc.user_message}.",
+        raise InvalidQueryError(_("Cannot read {path}: {reason}.").format(
+                                    path=path, reason=exc.user_message),
                                 details=exc.details) from exc
     result = photo_text_analysis.read_photo_text(
         reader or TextReader(), PhotoInput(path, "", decoded.image, decoded.metadata))

@@ -28,6 +28,7 @@ import numpy as np
 from engine.analyses import places as place_names
 from engine.analyses import text as photo_text
 from engine.errors import InvalidQueryError, PhotoReadError
+from engine.i18n import _
 from engine.jobs import CancelToken
 from engine.media import imaging
 from engine.records import CaptionHit, SearchFilters, SearchHit
@@ -132,8 +133,8 @@ class SearchPipeline:
     def embed(self, query: Query) -> np.ndarray:
         """The unit vector a query stands for (text terms, image terms, weights)."""
         if not query.terms:
-            raise InvalidQueryError("The search names only people: there is nothing else to "
-                                    "look for (search it to list their photos).")
+            raise InvalidQueryError(_("The search names only people: there is nothing else "
+                                      "to look for (search it to list their photos)."))
         encoder = self._encoder()
         texts = [t.text for t in query.text_terms]
         text_vecs = iter(encoder.encode_texts(texts)) if texts else iter(())
@@ -148,13 +149,14 @@ class SearchPipeline:
         resolved = Path(path).expanduser().resolve()
         own = self.catalog.photo_id_for_path(str(resolved))
         if own is not None:
-            _, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim, [own])
+            _ids, vecs = self.catalog.searchable_vectors(encoder.spec.model_id, encoder.dim, [own])
             if len(vecs):
                 return vecs[0]
         try:
             decoded = imaging.decode_photo(resolved, encoder.image_size)
         except PhotoReadError as exc:
-            raise InvalidQueryError(f"Cannot use {path} as a search image: {exc.user_message}.",
+            raise InvalidQueryError(_("Cannot use {path} as a search image: {reason}.").format(
+                path=path, reason=exc.user_message),
                                     details=exc.details) from exc
         return encoder.encode_images([decoded.image])[0]
 
@@ -166,7 +168,8 @@ class SearchPipeline:
         try:
             frame = frame_at(Path(path).resolve(), time_s, min_short=encoder.image_size)
         except PhotoReadError as exc:
-            raise InvalidQueryError(f"Cannot use {path} as a search image: {exc.user_message}.",
+            raise InvalidQueryError(_("Cannot use {path} as a search image: {reason}.").format(
+                path=path, reason=exc.user_message),
                                     details=exc.details) from exc
         return encoder.encode_images([frame.image])[0]
 
@@ -371,8 +374,8 @@ def decode_image_bytes(data: bytes) -> Any:
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    too_large = (f"The dropped image is too large to search with (the limit is "
-                 f"{imaging.MAX_PIXELS // 1_000_000} megapixels).")
+    too_large = _("The dropped image is too large to search with (the limit is {limit} "
+                  "megapixels).").format(limit=imaging.MAX_PIXELS // 1_000_000)
     try:
         with warnings.catch_warnings():
             # The size is checked below, with a message for the user.
@@ -386,7 +389,7 @@ def decode_image_bytes(data: bytes) -> Any:
     except Image.DecompressionBombError as exc:
         raise InvalidQueryError(too_large, details=repr(exc)) from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InvalidQueryError("The dropped data is not an image PhotoSearch can read.",
+        raise InvalidQueryError(_("The dropped data is not an image PhotoSearch can read."),
                                 details=repr(exc)) from exc
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import InvalidQueryError
+from engine.i18n import _
 
 _SPLIT = re.compile(r"\s+([+-])\s+")
 _WEIGHT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*:\s*(.+)$")
@@ -97,7 +98,7 @@ def parse_terms(query: str, *, is_image: Callable[[Path], bool] | None = None
     """Split a query into weighted terms; raise InvalidQueryError on nonsense."""
     query = query.strip()
     if not query:
-        raise InvalidQueryError("The search is empty. Type what you are looking for.")
+        raise InvalidQueryError(_("The search is empty. Type what you are looking for."))
     sign = 1.0
     if query.startswith("- "):
         sign, query = -1.0, query[2:]
@@ -112,15 +113,18 @@ def parse_terms(query: str, *, is_image: Callable[[Path], bool] | None = None
             weight = float(match.group(1))
             raw = match.group(2).strip()
             if not math.isfinite(weight):
-                raise InvalidQueryError(f"'{match.group(1)}' is not a usable weight.")
+                raise InvalidQueryError(_("'{weight}' is not a usable weight.").format(
+                                            weight=match.group(1)))
         raw = _unquote(raw)
         if not raw:
-            raise InvalidQueryError("A term of the search is empty (look for a stray + or -).")
+            raise InvalidQueryError(_("A term of the search is empty (look for a stray + "
+                                      "or -)."))
         image = _as_image_path(raw, is_image)
         terms.append(QueryTerm(piece_sign * weight, raw, image))
     if not any(t.weight > 0 for t in terms):
         raise InvalidQueryError(
-            "The search has no positive term: add something to look for, e.g. 'beach - people'."
+            _("The search has no positive term: add something to look for, e.g. 'beach - "
+              "people'.")
         )
     return terms
 
@@ -163,7 +167,8 @@ def _as_image_path(raw: str, is_image: Callable[[Path], bool] | None) -> Path | 
     if is_image is not None and is_image(path) and path.is_file():
         return path
     if _looks_like_path(candidate) and is_image is not None and is_image(path):
-        raise InvalidQueryError(f"The image {path} in the search does not exist.")
+        raise InvalidQueryError(_("The image {path} in the search does not exist.").format(
+                                    path=path))
     return None
 
 
@@ -174,5 +179,5 @@ def combine(vectors: list[np.ndarray], weights: list[float]) -> np.ndarray:
         total += np.float32(w) * vec
     norm = float(np.linalg.norm(total))
     if norm < 1e-6:
-        raise InvalidQueryError("The terms of the search cancel each other out.")
+        raise InvalidQueryError(_("The terms of the search cancel each other out."))
     return total / norm

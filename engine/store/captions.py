@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.errors import EngineError
+from engine.i18n import _
 from engine.media.caption_sources import PhotoCaption, clean_caption
 from engine.store.catalog import chunks, vectors_from_rows
 from engine.store.paths import resources_dir
@@ -129,10 +130,11 @@ class CaptionStore:
         """Set (or with None / "" remove) the user's caption of a photo."""
         cleaned = clean_caption(text) if text else None
         if text and not cleaned:
-            raise EngineError("The caption is empty or not readable text.")
+            raise EngineError(_("The caption is empty or not readable text."))
         with self.catalog.transaction() as c:
             if c.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
-                raise EngineError(f"Photo {photo_id} is no longer in the library.")
+                raise EngineError(_("Photo {photo_id} is no longer in the library.").format(
+                                      photo_id=photo_id))
             c.execute("DELETE FROM captions WHERE photo_id = ? AND source = 'user'", (photo_id,))
             if cleaned:
                 c.execute("INSERT INTO captions(photo_id, text, text_hash, source, origin, "

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from engine.errors import LibraryLockedError
+from engine.i18n import _
 
 
 class WriterLock:
@@ -25,13 +26,16 @@ class WriterLock:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            holder = ""
+            pid = ""
             with contextlib.suppress(OSError):  # the holder's pid is a courtesy
-                holder = f" (process {self._path.read_text().strip()})"
-            raise LibraryLockedError(
-                f"Another PhotoSearch process{holder} is updating this library right now. "
-                "Wait for it to finish (or close it), then try again."
-            ) from None
+                pid = self._path.read_text().strip()
+            message = (
+                _("Another PhotoSearch process (process {pid}) is updating this library right "
+                  "now. Wait for it to finish (or close it), then try again.").format(pid=pid)
+                if pid else
+                _("Another PhotoSearch process is updating this library right now. Wait for it "
+                  "to finish (or close it), then try again."))
+            raise LibraryLockedError(message) from None
         self._path.write_text(str(os.getpid()))
 
     def release(self) -> None:

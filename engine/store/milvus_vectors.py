@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from engine.errors import EngineError
+from engine.i18n import N_, _
 from engine.records import SearchFilters
 from engine.store.catalog import Catalog, chunks
 
@@ -81,8 +82,9 @@ class VectorStoreUri:
 
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_URI_HELP = ("Use milvus://HOST:PORT, milvus+tls://HOST:PORT (optionally /NAME for the archive's "
-             "name) or milvus-lite:/path/file.db; an empty value or 'local' keeps the local index.")
+_URI_HELP = N_("Use milvus://HOST:PORT, milvus+tls://HOST:PORT (optionally /NAME for the "
+                "archive's name) or milvus-lite:/path/file.db; an empty value or 'local' keeps "
+                "the local index.")
 
 
 def parse_vectors_uri(value: str | None) -> VectorStoreUri | None:
@@ -94,28 +96,32 @@ def parse_vectors_uri(value: str | None) -> VectorStoreUri | None:
     if value.startswith("milvus-lite:"):
         path = value[len("milvus-lite:"):]
         if not path.endswith(".db"):
-            raise VectorStoreError("A Milvus Lite store is a file ending in .db, e.g. "
-                                   "milvus-lite:/data/photos-vectors.db. " + _URI_HELP)
+            raise VectorStoreError(_("A Milvus Lite store is a file ending in .db, e.g. "
+                                     "milvus-lite:/data/photos-vectors.db. ") + _(_URI_HELP))
         return VectorStoreUri(value, "lite", os.path.abspath(os.path.expanduser(path)))
     parts = urlsplit(value)
     if parts.scheme not in ("milvus", "milvus+tls"):
-        raise VectorStoreError(f"'{_redact_uri(value)}' is not a vector store PhotoSearch "
-                               "knows. " + _URI_HELP)
+        raise VectorStoreError(_("'{address}' is not a vector store PhotoSearch knows. ").format(
+                                   address=_redact_uri(value)) + _(_URI_HELP))
     if "@" in parts.netloc or parts.password or parts.query:
         raise VectorStoreError(
-            "The vector store address must not hold credentials or options. Give the user and "
-            f"password or token in {ENV_TOKEN} (or {ENV_USER} and {ENV_PASSWORD}), or store the "
-            f"token in the OS keyring (service '{KEYRING_SERVICE}', user 'HOST:PORT').")
+            _("The vector store address must not hold credentials or options. Give the "
+              "user and password or token in {ENV_TOKEN} (or {ENV_USER} and "
+              "{ENV_PASSWORD}), or store the token in the OS keyring (service "
+              "'{KEYRING_SERVICE}', user 'HOST:PORT').").format(
+                ENV_TOKEN=ENV_TOKEN, ENV_USER=ENV_USER, ENV_PASSWORD=ENV_PASSWORD,
+                KEYRING_SERVICE=KEYRING_SERVICE))
     try:
         port = parts.port
     except ValueError:
         port = None
     if not parts.hostname or port is None:
-        raise VectorStoreError(f"'{value}' names no HOST:PORT. " + _URI_HELP)
+        raise VectorStoreError(_("'{value}' names no HOST:PORT. ").format(value=value)
+                               + _(_URI_HELP))
     name = parts.path.strip("/") or DEFAULT_NAME
     if not _NAME_RE.match(name):
-        raise VectorStoreError(f"'{name}' is not an archive name (letters, digits and _, "
-                               "starting with a letter). " + _URI_HELP)
+        raise VectorStoreError(_("'{name}' is not an archive name (letters, digits and _, "
+                                 "starting with a letter). ").format(name=name) + _(_URI_HELP))
     return VectorStoreUri(value, "server", f"{parts.hostname}:{port}",
                           tls=parts.scheme == "milvus+tls", name=name)
 
@@ -288,7 +294,7 @@ class MilvusVectors:
         self._sample: np.ndarray | None = None
         creds = find_credentials(uri)
         self._secrets = _secret_parts(creds)
-        with self._guard("connect to"):
+        with self._guard(N_("Could not connect to {where}")):
             from pymilvus import MilvusClient
 
             kwargs: dict[str, Any] = {"uri": uri.client_uri, "timeout": timeout}
@@ -306,18 +312,21 @@ class MilvusVectors:
     @contextlib.contextmanager
     def _guard(self, what: str) -> Iterator[None]:
         """Turn any failure of a pymilvus call into a VectorStoreError whose message and
-        details hold no credential."""
+        details hold no credential. ``what`` is a clause marked ``N_`` ("Could not read
+        {where}"), translated here."""
         try:
             yield
         except EngineError:
             raise
         except Exception as exc:
             reason = self.scrub(f"{exc.__class__.__name__}: {exc}")
-            log.warning("could not %s %s: %s", what, self._where(), reason)
+            log.warning("%s: %s", what.format(where=self._where()), reason)  # the log: English
+            failure = _(what).format(where=self._where())
             raise VectorStoreError(
-                f"Could not {what} {self._where()} ({reason[:300]}). Check that the server "
-                "runs and the address, TLS and credentials are right; the local index works "
-                "meanwhile (--vectors local).", details=reason) from None
+                _("{failure} ({reason}). Check that the server runs and the address, TLS and "
+                  "credentials are right; the local index works meanwhile (--vectors "
+                  "local).").format(failure=failure, reason=reason[:300]),
+                details=reason) from None
 
     def scrub(self, text: str) -> str:
         """``text`` with every credential part replaced by ***."""
@@ -329,7 +338,7 @@ class MilvusVectors:
 
     def exists(self) -> bool:
         """Whether this model's collection is on the server."""
-        with self._guard("read"):
+        with self._guard(N_("Could not read {where}")):
             return bool(self._client.has_collection(self.collection))
 
     def _create(self) -> None:
@@ -356,7 +365,7 @@ class MilvusVectors:
         photo, plus one range); safe to interrupt and run again."""
         self._sample = None
         upserted = total = 0
-        with self._guard("publish to"):
+        with self._guard(N_("Could not publish to {where}")):
             if not self._client.has_collection(self.collection):
                 self._create()
             remote_ids, remote_stamps = self._published_stamps()
@@ -405,12 +414,12 @@ class MilvusVectors:
 
     def drop(self) -> None:
         """Delete this model's collection (the catalog and the local index are untouched)."""
-        with self._guard("drop a collection on"):
+        with self._guard(N_("Could not drop a collection on {where}")):
             if self._client.has_collection(self.collection):
                 self._client.drop_collection(self.collection)
 
     def __len__(self) -> int:
-        with self._guard("read"):
+        with self._guard(N_("Could not read {where}")):
             stats = self._client.get_collection_stats(self.collection)
         return int(stats.get("row_count", 0))
 
@@ -425,11 +434,12 @@ class MilvusVectors:
         expr = filter_expression(filters, only, cameras)
         if expr is None or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        with self._guard("search"):
+        with self._guard(N_("Could not search {where}")):
             if not self._client.has_collection(self.collection):
                 raise VectorStoreError(
-                    f"Nothing is published on {self._where()} for this model yet. Run "
-                    "`photosearch publish` on the machine that indexes the library.")
+                    _("Nothing is published on {where} for this model yet. Run "
+                      "`photosearch publish` on the machine that indexes the library.").format(
+                        where=self._where()))
             result = self._client.search(
                 self.collection, data=[np.asarray(vector, np.float32).tolist()],
                 limit=min(k, 16384), filter=expr, output_fields=["id"],
@@ -445,7 +455,7 @@ class MilvusVectors:
         if self._sample is None:
             ids = [int(i) for i in sample_ids()]
             rows: list[Any] = []
-            with self._guard("read"):
+            with self._guard(N_("Could not read {where}")):
                 for batch in chunks(ids, PUBLISH_BATCH):
                     rows.extend(self._client.get(self.collection, ids=batch,
                                                  output_fields=["vector"]) or [])
@@ -461,8 +471,9 @@ class MilvusVectors:
             log.debug("closing the Milvus client failed", exc_info=True)
 
     def _where(self) -> str:
-        return f"the Milvus server {self.uri.address}" if self.uri.kind == "server" else (
-            f"the Milvus Lite file {self.uri.address}")
+        if self.uri.kind == "server":
+            return _("the Milvus server {address}").format(address=self.uri.address)
+        return _("the Milvus Lite file {address}").format(address=self.uri.address)
 
 
 def _secret_parts(creds: Credentials | None) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from engine.errors import EngineError
+from engine.i18n import _
 from engine.records import Settings
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,8 @@ def load_settings(home: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise EngineError(
-            f"The settings file {path} cannot be read ({exc}). Fix it or delete it to go back "
-            "to the defaults.",
+            _("The settings file {path} cannot be read ({exc}). Fix it or delete it to go "
+              "back to the defaults.").format(path=path, exc=exc),
             details=repr(exc),
         ) from exc
     known = {f.name for f in fields(Settings)}

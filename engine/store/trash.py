@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from engine.errors import EngineError
+from engine.i18n import _
 from engine.records import TrashReport
 from engine.store.catalog import Catalog
 
@@ -47,11 +48,12 @@ def move_to_trash(path: Path) -> TrashedFile:
 
     path = Path(path).absolute()
     if not path.exists():
-        raise TrashError(f"{path.name} is not there any more.", str(path))
+        raise TrashError(_("{name} is not there any more.").format(name=path.name), str(path))
     try:
         send2trash(str(path))
     except (TrashPermissionError, OSError) as exc:
-        raise TrashError(f"Could not move {path.name} to the trash; it was left in place.",
+        raise TrashError(_("Could not move {name} to the trash; it was left in place.").format(
+                             name=path.name),
                          f"{path}: {exc!r}") from exc
     found = _find_in_trash(path)
     logger.info("moved %s to the trash (%s)", path, found.trashed)
@@ -61,9 +63,11 @@ def move_to_trash(path: Path) -> TrashedFile:
 def restore(item: TrashedFile) -> Path:
     """Put a trashed file back where it was (freedesktop trash only)."""
     if item.trashed is None or item.info is None or not item.trashed.exists():
-        raise TrashError(f"{item.original.name} is no longer in the trash.", str(item.original))
+        raise TrashError(_("{original_name} is no longer in the trash.").format(
+                             original_name=item.original.name), str(item.original))
     if item.original.exists():
-        raise TrashError(f"{item.original} exists again; restore it from the trash by hand.",
+        raise TrashError(_("{original} exists again; restore it from the trash by hand.").format(
+                             original=item.original),
                          str(item.trashed))
     item.original.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(item.trashed), str(item.original))
