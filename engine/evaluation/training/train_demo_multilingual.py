@@ -302,7 +302,15 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
                                           else rng.choice(langs[1:])) for i in idx]
         txt = F.normalize(model.encode_text(_tokens(tokenizer, texts)), dim=-1)
         logits = scale.exp().clamp(max=100) * txt @ protos.T
-        loss = F.cross_entropy(logits, torch.tensor(idx))
+        target = torch.tensor(idx)
+        loss = F.cross_entropy(logits, target)
+        if args.i2t_weight:
+            # The other direction too (each batch scene's prototype picks its captions among
+            # the batch's): penalizes a caption that sits close to many scenes, which costs
+            # image->text recall while text->image recall cannot see it.
+            same = (target[:, None] == target[None, :]).float()
+            loss = loss + args.i2t_weight * F.cross_entropy(
+                logits[:, target].T, same / same.sum(1, keepdim=True))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.text.parameters(), 1.0)
@@ -331,6 +339,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
              if not k.startswith("text.transformer.pooler.")}  # unused by the mean pooler
     save_file(state, str(out / "open_clip_model.safetensors"))
     training_log = {"steps": step, "resumed_from": args.resume, "english_share": args.english,
+                    "i2t_weight": args.i2t_weight,
                     "lr": args.lr, "minutes_training": round((time.time() - loop_start) / 60, 1),
                     "cpu_minutes": round(time.process_time() / 60, 1),
                     "minutes_total": round((time.time() - start) / 60, 1), "device": "cpu",
@@ -361,6 +370,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pair-fraction", type=float, default=0.2)
     parser.add_argument("--eval-every", type=int, default=250)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--i2t-weight", type=float, default=0.0,
+                        help="weight of the image->text term of the loss (0: text->image only)")
     parser.add_argument("--english", type=float, default=0.25,
                         help="share of English captions (the rest split among zh, es, ja)")
     parser.add_argument("--render-sizes", type=lambda v: tuple(int(x) for x in v.split(",")),
