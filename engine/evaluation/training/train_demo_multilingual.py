@@ -2,10 +2,10 @@
 tower of the family the real multilingual models use (a Hugging Face XLM-RoBERTa behind
 open_clip's ``HFTextEncoder``), and a tokenizer trained here on the demo captions.
 
-Usage (two CPU cores are enough; about ten minutes)::
+Usage (two CPU cores are enough; about fifteen minutes, half of it rendering the prototypes)::
 
     nice python -m engine.evaluation.training.train_demo_multilingual \
-        --out resources/models/demo-multilingual --minutes 6
+        --out resources/models/demo-multilingual --steps 2000 --english 0.3 --i2t-weight 0.5
 
 Why it is quick on a CPU: the image tower is the shipped ``demo`` model's, locked (LiT, "locked
 image tuning", the recipe open_clip's multilingual text towers were also trained with). Its
@@ -13,15 +13,17 @@ embeddings of every scene are computed once - each scene rendered a few times, a
 prototype - so training runs only the small text tower: each step draws captions in English,
 Chinese, Spanish and Japanese (:mod:`engine.evaluation.demo_phrasing`) and asks each to pick
 its own scene's prototype among all of them (every other scene is a negative, near twins
-included). Nothing is downloaded: the XLM-R config is built here with random weights and the
+included), and each scene to pick its captions among the batch's (``--i2t-weight``). Nothing
+is downloaded: the XLM-R config is built here with random weights and the
 Unigram tokenizer (the kind XLM-R uses) is trained with the ``tokenizers`` library.
 
 The folder written is an ordinary open_clip ``local-dir`` model: ``open_clip_config.json`` +
 ``open_clip_model.safetensors`` (fp16), the text tower's ``config.json`` and the tokenizer
 (``tokenizer.json``, ``tokenizer_config.json``, ``special_tokens_map.json``). The config names
 the text tower as ``hf_model_name: "."`` - the model folder itself; the engine resolves it
-(:func:`engine.models.clip.open_clip_overrides`). The validation split picks the best
-checkpoint; the test split is only reported at the end, per language.
+(:func:`engine.models.clip.open_clip_overrides`). A 1,000-scene validation split picks the best
+checkpoint (:func:`split_eval_set`); the test split, the one ``photosearch demo-data`` writes, is
+only reported at the end, per language.
 """
 
 from __future__ import annotations
