@@ -66,7 +66,8 @@ class ClipAnalysis(Analysis):
         """The embeddings table is the state (one row per model)."""
 
     def covered_sql(self) -> tuple[str, list[Any]]:
-        return "SELECT content_hash FROM embeddings WHERE model_id = ?", [self.version]
+        return ("SELECT content_hash FROM embeddings INDEXED BY embeddings_present "
+                "WHERE model_id = ?"), [self.version]
 
     def failed_sql(self) -> tuple[str, list[Any]]:
         # A photo this model cannot embed fails as a file (photos.error), not here.

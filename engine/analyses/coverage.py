@@ -22,8 +22,11 @@ def analysis_coverage(catalog: Catalog, analysis: Analysis, enabled: bool = True
 
 def _coverage(catalog: Catalog, analysis: Analysis, enabled: bool,
               failure_limit: int) -> AnalysisCoverage:
-    readable = int(catalog._query(
-        "SELECT COUNT(*) FROM photos WHERE error IS NULL AND content_hash IS NOT NULL")[0][0])
+    # the same for every analysis: counted once per write, not once per analysis (a scan of
+    # every photo row, about a second at a million photos)
+    readable = catalog.cached(("readable",), lambda: int(catalog._query(
+        "SELECT COUNT(*) FROM photos INDEXED BY photos_readable "
+        "WHERE error IS NULL AND content_hash IS NOT NULL")[0][0]))
     if analysis.keyed_by == "photo":  # read with every photo the indexing pass writes
         return AnalysisCoverage(analysis.name, analysis.title, analysis.stage,
                                 analysis.version, enabled, readable, 0, 0)
@@ -34,7 +37,8 @@ def _coverage(catalog: Catalog, analysis: Analysis, enabled: bool,
         "ON f.content_hash = p.content_hash WHERE p.error IS NULL ORDER BY p.path",
         failed_params)]
     covered_count = int(catalog._query(
-        "SELECT COUNT(*) FROM photos p WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
+        "SELECT COUNT(*) FROM photos p INDEXED BY photos_readable "
+        "WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
         f"AND p.content_hash IN ({covered})", params)[0][0])
     failed = len(failures)
     done = covered_count - failed

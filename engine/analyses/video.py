@@ -53,8 +53,11 @@ def not_video_sql(column: str = "path") -> str:
 
 
 def _covered_with_photos(name: str, version: str) -> tuple[str, list[Any]]:
+    # UNION ALL, not UNION: SQLite pushes a caller's "WHERE content_hash IN (...)" into each arm
+    # of a UNION ALL (has_results: 4 ms for 500 hashes at a million photos), while a UNION is
+    # materialised whole first (5 s per call there, once per photo the indexer reads).
     return ("SELECT content_hash FROM analysis_state WHERE analysis = ? AND version = ? "
-            "UNION SELECT content_hash FROM photos WHERE content_hash IS NOT NULL AND "
+            "UNION ALL SELECT content_hash FROM photos WHERE content_hash IS NOT NULL AND "
             + not_video_sql(), [name, version])
 
 

@@ -265,7 +265,8 @@ class Catalog:
                    SUM(CASE WHEN p.error IS NOT NULL THEN 1 ELSE 0 END)
             FROM folders f
             LEFT JOIN photos p ON p.folder_id = f.id
-            LEFT JOIN embeddings e ON e.content_hash = p.content_hash AND e.model_id = ?
+            LEFT JOIN embeddings e INDEXED BY embeddings_present
+              ON e.content_hash = p.content_hash AND e.model_id = ?
             GROUP BY f.id ORDER BY f.path
             """,
             (model_id,),
@@ -431,7 +432,8 @@ class Catalog:
               SUM(CASE WHEN p.error IS NOT NULL THEN 1 ELSE 0 END),
               SUM(CASE WHEN f.online = 0 THEN 1 ELSE 0 END)
             FROM photos p JOIN folders f ON f.id = p.folder_id
-            LEFT JOIN embeddings e ON e.content_hash = p.content_hash AND e.model_id = ?
+            LEFT JOIN embeddings e INDEXED BY embeddings_present
+              ON e.content_hash = p.content_hash AND e.model_id = ?
             """,
             (model_id,),
         )[0]
@@ -483,11 +485,12 @@ class Catalog:
 
     def searchable_ids(self, model_id: str) -> np.ndarray:
         """Sorted ids of the photos :meth:`searchable_vectors` would give, without reading a
-        vector (opening a million-photo library must not read 2 GB of them)."""
+        vector (opening a million-photo library must not read 2 GB of them: migration 6)."""
         with self._lock:
             cur = self.conn.execute(
                 "SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id "
-                "JOIN embeddings e ON e.content_hash = p.content_hash AND e.model_id = ? "
+                "JOIN embeddings e INDEXED BY embeddings_present "
+                "ON e.content_hash = p.content_hash AND e.model_id = ? "
                 "WHERE p.error IS NULL AND f.online = 1 ORDER BY p.id", (model_id,))
             return np.fromiter((r[0] for r in cur), np.int64)
 

@@ -162,6 +162,17 @@ MIGRATIONS: list[str] = [
         UPDATE vector_changes SET n = n + 1;
     END;
     """,
+    # 6: which photos have a vector, without reading the vectors: each embeddings row holds its
+    # 2 KB vector, so counting through the table read 2 GB at a million photos (7 s for the
+    # counts, the folder list, the searchable ids each). Queries that only ask whether a vector
+    # exists name this narrow index (INDEXED BY: 0.75 s at 1M); vector reads keep the primary
+    # key. (An index led by model_id made SQLite drive the by-id vector reads from it.) The
+    # readable photos' hashes likewise, for each analysis's coverage count in status.
+    """
+    CREATE INDEX embeddings_present ON embeddings(content_hash, model_id);
+    CREATE INDEX photos_readable ON photos(content_hash)
+        WHERE error IS NULL AND content_hash IS NOT NULL;
+    """,
 ]
 
 

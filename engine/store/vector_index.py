@@ -112,6 +112,21 @@ class ReconcileReport:
     rebuilt: int
 
 
+# Recall falls as a graph grows: measured at a million clustered 512-d vectors after 10% churn
+# (bench/scale.py, M=32), recall@10 was 0.925 / 0.961 / 0.980 at ef 256 / 512 / 1024 for a
+# median 1.1 / 1.9 / 2.8 ms per query, and at 100k ef 256 already gives 0.985. So the default
+# breadth doubles past 200k photos and doubles again past 500k (at most ~3 ms at 1M).
+_BREADTH_STEPS = ((200_000, 1), (500_000, 2))
+
+
+def _breadth_factor(live: int) -> int:
+    """How many times ``ef_search`` a search of an index of ``live`` vectors uses."""
+    for limit, factor in _BREADTH_STEPS:
+        if live <= limit:
+            return factor
+    return 4
+
+
 class _UnusableCache(Exception):
     """The index file cannot be used; the index starts empty instead."""
 
@@ -567,7 +582,8 @@ class VectorIndex:
 
         Returns ``(ids, scores)``: int64 photo ids and float32 cosine similarities, best first;
         fewer than ``k`` when fewer are live, empty arrays for an empty index. ``ef`` (search
-        breadth) defaults to ``max(params.ef_search, 2 * k)``. ``allowed`` (a boolean mask
+        breadth) defaults to ``max(params.ef_search, 2 * k)``, ``ef_search`` widened for large
+        indexes (:func:`_breadth_factor`). ``allowed`` (a boolean mask
         indexed by photo id) filters inside the graph search: only photos whose entry is True
         are returned (meant for filters that keep more than a few thousand photos; fewer are
         faster scanned exactly).
@@ -582,7 +598,8 @@ class VectorIndex:
             if k <= 0 or live == 0:
                 return _empty_result()
             k = min(k, live)
-            breadth = max(ef if ef is not None else max(self.params.ef_search, 2 * k), k)
+            default = self.params.ef_search * _breadth_factor(live)
+            breadth = max(ef if ef is not None else max(default, 2 * k), k)
             if allowed is not None:
                 return self._filtered_locked(q, k, breadth, allowed)
             try:

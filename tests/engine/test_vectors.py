@@ -487,3 +487,11 @@ def test_the_file_save_wrote_opens_without_its_checksum_but_a_copy_is_checked(
     for name in ("vectors.hnsw", "vectors.hnsw.json"):
         (copy / name).write_bytes((tmp_path / name).read_bytes())
     assert len(VectorIndex.open(copy / "vectors.hnsw", DIM, FAST)) == 100 and len(calls) == 1
+
+
+def test_large_indexes_search_wider_by_default() -> None:
+    # recall falls as the graph grows (docs/benchmarks.md, 1M photos): the default breadth grows
+    from engine.store.vector_index import _breadth_factor
+
+    factors = [_breadth_factor(n) for n in (10, 100_000, 200_000, 200_001, 500_001, 5_000_000)]
+    assert factors == [1, 1, 1, 2, 4, 4]
