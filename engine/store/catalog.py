@@ -146,7 +146,10 @@ class Catalog:
             return self._vector_changes_locked()
 
     def _vector_changes_locked(self) -> int:
-        row = self.conn.execute("SELECT n FROM vector_changes WHERE id = 1").fetchone()
+        try:
+            row = self.conn.execute("SELECT n FROM vector_changes WHERE id = 1").fetchone()
+        except sqlite3.OperationalError:  # a catalog before migration 5 (while migrating)
+            return 0
         return int(row[0]) if row is not None else 0
 
     def write_stamp(self) -> tuple[int, int]:

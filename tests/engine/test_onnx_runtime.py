@@ -198,8 +198,13 @@ def test_status_names_a_runtime_the_lean_edition_lacks(
     answers (the app asks on every refresh) and says so; loading says what to do."""
     import importlib.util
 
+    from engine.models import runtime, session
+
     find_spec = importlib.util.find_spec
     monkeypatch.delenv("PHOTOSEARCH_RUNTIME", raising=False)
+    # A fresh encoder: the session's shared one may have been loaded on torch by a test before
+    # (status reports a loaded encoder's runtime), which the lean edition never has.
+    monkeypatch.setattr(session, "build_encoder", runtime.build_encoder)
     lib = open_library()
     lib.update_settings(runtime="torch")
     # As tests/engine/lean_python.py and the lean bundle do: PyTorch cannot be found.
