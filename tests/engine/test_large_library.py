@@ -120,3 +120,34 @@ def test_a_common_caption_word_adds_only_the_best_of_its_matches(
     by_path = {str(folder / f"{i}.jpg"): i for i in range(300)}
     assert [by_path[str(h.path)] for h in hits] == best.tolist()
     lib.close()
+
+
+def test_a_filters_vectors_are_read_once_until_the_vectors_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = Catalog(tmp_path / "catalog.db")
+    ids = sorted(fill(catalog, tmp_path / "photos", 60).values())
+    vectors = PhotoVectors.open(catalog, tmp_path, MODEL, DIM)
+    reads: list[int] = []
+    real = Catalog.searchable_vectors
+    monkeypatch.setattr(Catalog, "searchable_vectors", lambda self, *a: reads.append(1) or real(
+        self, *a))
+    first = vectors.vectors_of(ids[:10])
+    again = vectors.vectors_of(ids[:10])
+    assert len(reads) == 1 and again[0].tolist() == first[0].tolist() == ids[:10]
+    assert np.array_equal(again[1], first[1])
+    # another connection's commit (another process indexing) and this object's own writes
+    # both make the next read fresh
+    other = Catalog(tmp_path / "catalog.db")
+    with other.transaction() as conn:
+        other.delete_photos([ids[0]], conn)
+    other.close()
+    assert vectors.vectors_of(ids[:10])[0].tolist() == ids[1:10] and len(reads) == 2
+    vectors.remove([ids[1]])
+    vectors.vectors_of(ids[:10])
+    assert len(reads) == 3
+    # only the last few filters are kept
+    vectors.vectors_of(ids[20:30])
+    vectors.vectors_of(ids[30:40])
+    vectors.vectors_of(ids[:10])
+    assert len(reads) == 6
+    catalog.close()
