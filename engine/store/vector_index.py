@@ -26,6 +26,7 @@ the index grows. Writers are serialised among themselves by a second lock.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -548,6 +549,7 @@ class VectorIndex:
                     graph_m, graph_efc = int(self._index.M), int(self._index.ef_construction)
                     deleted = sorted(self._deleted & {int(x) for x in self._index.get_ids_list()})
                 size, crc = _fsync_and_checksum(tmp)
+                self._check_written(tmp, size)
                 os.replace(tmp, self._path)
                 stat = self._path.stat()
             except BaseException:
@@ -571,6 +573,18 @@ class VectorIndex:
             }
             _atomic_write_bytes(self.sidecar_path, json.dumps(meta).encode("utf-8"))
         logger.debug("Saved vector index %s (%d live, %d bytes)", self._path, live, size)
+
+    def _check_written(self, tmp: Path, size: int) -> None:
+        """Raise OSError if the file hnswlib wrote is shorter than its header says: hnswlib
+        does not check its writes, and on a full disk it leaves a short file without an error,
+        which must not replace the good one."""
+        with tmp.open("rb") as f:
+            header = f.read(_HEADER.size)
+        try:
+            self._check_header(header, size)
+        except _UnusableCache as exc:
+            raise OSError(errno.ENOSPC, f"the vector index was written short ({size:,} bytes: "
+                          f"{exc}); is the disk full?", str(self._path)) from exc
 
     # ----------------------------------------------------------------------------- searching
 

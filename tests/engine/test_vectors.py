@@ -305,6 +305,31 @@ def test_a_crash_during_save_keeps_the_previous_file(
     assert again.search(random_vectors(200)[0], 1)[0][0] == 1  # id 1, removed after the save
 
 
+def test_a_short_write_on_a_full_disk_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hnswlib writes without checking: on a full disk it leaves a short file and no error
+    from engine.store import vector_index
+
+    index = make_index(tmp_path, 200)
+    index.save()
+    old_ids = index.live_ids()
+    index.add(np.arange(1000, 1050), random_vectors(50, seed=3))
+    real = vector_index._fsync_and_checksum
+
+    def short_write(path: Path) -> tuple[int, int]:
+        with open(path, "r+b") as f:
+            f.truncate(path.stat().st_size // 3)
+        return real(path)
+
+    monkeypatch.setattr(vector_index, "_fsync_and_checksum", short_write)
+    with pytest.raises(OSError, match="disk full"):
+        index.save()
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.hnsw", "vectors.hnsw.json"]
+    np.testing.assert_array_equal(VectorIndex.open(index.path, DIM, FAST).live_ids(), old_ids)
+
+
 def test_a_crash_between_index_and_sidecar_gives_an_empty_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
