@@ -47,7 +47,8 @@ def library_home(work: Path) -> Path:
 
 
 def probe_open(home: Path, spec: str, forget: bool) -> dict[str, float]:
-    from engine.api import Library
+    from scale import open_timed
+
     from engine.store.catalog import Catalog
     from engine.store.photo_vectors import INDEX_MATCHES
 
@@ -57,16 +58,10 @@ def probe_open(home: Path, spec: str, forget: bool) -> dict[str, float]:
                                      (INDEX_MATCHES + "%",)):
             catalog.delete_setting(key)
         catalog.close()
-    t0 = time.perf_counter()
-    lib = Library.open(home, model=spec)
-    encoder = lib.encoder
-    t1 = time.perf_counter()
-    encoder.load()
-    t2 = time.perf_counter()
+    lib, open_s, _model_load_s = open_timed(home, spec)
     live = len(lib._photo_vectors())
-    t3 = time.perf_counter()
     lib.close()  # records the match the next open finds
-    return {"open_s": (t1 - t0) + (t3 - t2), "live": live}
+    return {"open_s": open_s, "live": live}
 
 
 def probe_recall(home: Path, spec: str, work: Path) -> list[dict[str, float]]:
