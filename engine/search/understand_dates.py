@@ -58,7 +58,13 @@ _RELATIVE_SEASON = re.compile(rf"(?i)\b(?:({_LAST})|({_THIS}))\s+({_SEASON_WORD}
                               rf"|\b(?:l'|el\s+|o\s+)?({_SEASON_WORD})\s+(?:({_LAST})|({_THIS}))\b")
 _RELATIVE_SPAN = re.compile(r"(?i)\b(last|this)\s+(year|month)\b")
 _YEAR = re.compile(r"(?<![\w.,:/-])(\d{4})(?![\w.,:/-]|\s*(?:%|€|\$|km|m\b))")
-_RELATIVE_HINT = re.compile(r"(?i)\b(yesterday|today|ago|last|week|hier|gestern|ayer|ontem)\b")
+_RELATIVE_WORDS = "yesterday|today|ago|last|week|hier|gestern|ayer|ontem"
+_RELATIVE_HINT = re.compile(rf"(?i)\b({_RELATIVE_WORDS})\b")
+# A span of the query is taken from dateparser only if it holds a digit or a relative word, so a
+# query holding neither (most queries: "kids on a red slide") cannot give one, and dateparser,
+# which costs more than the rest of a warm query but the text tower (8 ms of 23 at 100k photos),
+# is not asked. Without word boundaries this matches every query a kept span could come from.
+_MAY_HOLD_DATE = re.compile(rf"(?i)\d|{_RELATIVE_WORDS}")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _ORDINAL_ONLY = re.compile(r"(?i)\W*\d{1,3}\s*(?:st|nd|rd|th|er|e|ème|eme|º|ª|\.)?\W*")
 _FILLER = re.compile(
@@ -151,6 +157,8 @@ def _dates(query: str, today: date) -> list[Span]:
 def _dateparser_dates(query: str, today: date) -> list[tuple[int, int, str, DateRange]]:
     """Month-year, full dates and relative days through dateparser, for spans that hold a
     digit or a relative word."""
+    if not _MAY_HOLD_DATE.search(query):
+        return []
     parser = _date_parser()
     if parser is None:
         return []

@@ -128,3 +128,36 @@ def test_warm_up_loads_the_date_parser_which_opening_does_not(tmp_path: Path) ->
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+WITHOUT_DIGITS_OR_RELATIVE_WORDS = [
+    "kids on a red slide at dusk", "May at the beach", "May and June", "sunday lunch", "summer",
+    "Christmas morning", "a cat sleeping on a sofa", "noon picnic", "mañana en la playa",
+]
+
+
+@pytest.mark.parametrize("query", WITHOUT_DIGITS_OR_RELATIVE_WORDS)
+def test_dateparser_is_not_asked_when_no_span_could_be_taken(
+        query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateparser costs 8 ms a query; its answer is used only for spans with a digit or a
+    relative word, so a query with neither must not reach it."""
+    import dateparser.search
+
+    asked: list[object] = []
+    monkeypatch.setattr(dateparser.search, "search_dates",
+                        lambda text, *args, **kwargs: asked.append(text))
+    assert understand_dates(query, NOW) == (query, None, None, [])
+    assert asked == []
+
+
+@pytest.mark.parametrize("query", [
+    *WITHOUT_DIGITS_OR_RELATIVE_WORDS, "lastly the beach", "weekend at the lake",
+    "today's lunch", "two weeks ago", "cake yesterday", "birthday March 2023", "Agosto 2019 playa",
+    "wedding 14 July 2019", "hier au parc", "ontem na praia", "party last week",
+])
+def test_the_dateparser_gate_changes_no_answer(query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.search.understand_dates as module
+
+    gated = understand_dates(query, NOW)
+    monkeypatch.setattr(module, "_MAY_HOLD_DATE", module.re.compile(""))
+    assert understand_dates(query, NOW) == gated
