@@ -87,13 +87,27 @@ class ModelSpec:
         return self.open_clip_name
 
 
+FINGERPRINT_FILE = "photosearch_fingerprint.txt"
+"""A model folder's fingerprint written beside it when its weight files are left out: the lean
+edition ships the demo model as ONNX towers only (14 MB less) and must keep the model id, which
+the vectors in every library carry, equal to the full edition's."""
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pth")
+
+
 def _fingerprint_dir(folder: Path) -> str:
-    """A short content fingerprint of a model folder (config + the start of each weight file)."""
+    """A short content fingerprint of a model folder (config + the start of each weight file;
+    without weight files, the fingerprint recorded in :data:`FINGERPRINT_FILE`, if any)."""
     digest = hashlib.blake2b(digest_size=6)
     if not folder.is_dir():
         return "missing"
+    recorded = folder / FINGERPRINT_FILE
+    if recorded.is_file() and not any(p.suffix in _WEIGHT_SUFFIXES for p in folder.iterdir()):
+        text = recorded.read_text(encoding="ascii", errors="replace").strip()
+        if len(text) == 2 * digest.digest_size and all(c in "0123456789abcdef" for c in text):
+            return text
+        log.warning("ignoring %s: not a fingerprint", recorded)
     for path in sorted(folder.iterdir()):
-        if path.suffix in (".json", ".safetensors", ".bin", ".pth") and path.name != (
+        if path.suffix in (".json", *_WEIGHT_SUFFIXES) and path.name != (
             "training_log.json"
         ):
             digest.update(path.name.encode())

@@ -74,6 +74,41 @@ def test_a_shipped_export_is_used_before_the_cache(demo_export: Path, tmp_path: 
     assert onnx_folder_for(spec) == cache / demo_export.name
 
 
+def test_the_demo_model_without_its_weights_keeps_its_id_and_runs_on_the_shipped_export(
+        demo_export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lean bundle leaves out the demo model's torch weights (14 MB) and ships their
+    fingerprint instead: the model id, which every library's vectors carry, must not change."""
+    from engine.models.clip import FINGERPRINT_FILE, _fingerprint_dir
+    from engine.store.paths import demo_model_dir
+
+    shipped = tmp_path / "resources" / "onnx"
+    shutil.copytree(demo_export, shipped / demo_export.name)
+    monkeypatch.setattr(runtime, "bundled_onnx_root", lambda: shipped)
+    monkeypatch.setenv("PHOTOSEARCH_ONNX_CACHE", str(tmp_path / "empty-cache"))
+    lean_demo = tmp_path / "lean" / "demo-clip"
+    shutil.copytree(demo_model_dir(), lean_demo,
+                    ignore=shutil.ignore_patterns("*.safetensors"))
+    spec = parse_model_spec(f"local-dir:{lean_demo}")
+    full_id = parse_model_spec("demo").model_id
+    assert spec.model_id != full_id  # without the weights or their fingerprint: another model
+
+    (lean_demo / FINGERPRINT_FILE).write_text(_fingerprint_dir(demo_model_dir()) + "\n")
+    spec = parse_model_spec(f"local-dir:{lean_demo}")
+    assert spec.model_id == full_id
+    lean_vector = OnnxEncoder(spec, "cpu").load().encode_texts(["a red circle"])
+    full_vector = OnnxEncoder(parse_model_spec("demo"), "cpu").load().encode_texts(
+        ["a red circle"])
+    assert float((lean_vector * full_vector).sum()) > 0.9999
+
+    # The recorded fingerprint stands in for missing weights only, and must look like one.
+    (lean_demo / FINGERPRINT_FILE).write_text("not a fingerprint")
+    assert parse_model_spec(f"local-dir:{lean_demo}").model_id != full_id
+    weighted = tmp_path / "weighted" / "demo-clip"
+    shutil.copytree(demo_model_dir(), weighted)
+    (weighted / FINGERPRINT_FILE).write_text("0123456789ab")
+    assert parse_model_spec(f"local-dir:{weighted}").model_id == full_id
+
+
 def test_without_torch_a_model_without_export_says_what_to_do(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime, "torch_available", lambda: False)
