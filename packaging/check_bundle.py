@@ -167,6 +167,20 @@ def _face_photo(path: Path) -> bool:
     return True
 
 
+def _heic_photo(source: Path, path: Path) -> bool:
+    """A HEIC copy of a demo photo, written with pillow-heif (the dev extra), if this Python has
+    it: the bundle must read it with the pi-heif it ships."""
+    try:
+        import pillow_heif
+        from PIL import Image
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    with Image.open(source) as image:
+        image.convert("RGB").save(path, "HEIF", quality=90)
+    return True
+
+
 def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
     """demo-data, add, index, search, text, faces; returns (summary, home, query, expected)."""
     photos, home = work / "photos", work / "home"
@@ -180,6 +194,10 @@ def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
     _text_photo(text_photo)
     face_photo = photos / "test" / "zz_face.jpg"
     has_face = _face_photo(face_photo)
+    heic_of = dataset["images"][5]
+    heic_source = photos / heic_of["filepath"] / heic_of["filename"]
+    heic_photo = photos / "test" / "zz_heic.heic"
+    has_heic = _heic_photo(heic_source, heic_photo)
     run([*base, "add", str(photos / "test")])
     start = time.perf_counter()
     proc = run([*base, "index", "--quiet"])
@@ -207,9 +225,18 @@ def check_cli_search(cli: Path, work: Path) -> tuple[str, Path, str, Path]:
     if not hits or Path(hits[0]["path"]).resolve() != expected.resolve():
         raise CheckFailed(f"photosearch search {query!r}: expected {expected.name} first, "
                           f"got {[Path(h['path']).name for h in hits[:3]]}")
+    heic_note = "no HEIC sample (pillow-heif is not in this Python)"
+    if has_heic:
+        heic_query = heic_of["sentences"][0]["raw"]
+        heic_hits = json.loads(run([*base, "search", heic_query, "-k", "5", "--json"]).stdout)
+        found = [Path(h["path"]).name for h in heic_hits[:2]]
+        if heic_photo.name not in found:
+            raise CheckFailed(f"photosearch search {heic_query!r}: the HEIC copy of "
+                              f"{heic_source.name} is not among the first two, got {found}")
+        heic_note = "a HEIC photo found by its caption"
     return (f"photosearch CLI: {indexed} (process {index_s:.1f} s); search "
             f"'{query}' -> {expected.name} first (process {search_s:.1f} s); OCR read "
-            f"{TEXT_WORD}; {faces_note}", home, query, expected)
+            f"{TEXT_WORD}; {faces_note}; {heic_note}", home, query, expected)
 
 
 def check_full_export(cli: Path, work: Path) -> str:
@@ -309,6 +336,8 @@ COMPONENTS = {
     "numpy.libs": "numpy (with its OpenBLAS)",
     "pillow_heif": "HEIC photos (pillow-heif: libheif, x265, libde265)",
     "pillow_heif.libs": "HEIC photos (pillow-heif: libheif, x265, libde265)",
+    "pi_heif": "HEIC photos (pi-heif: libheif, libde265)",
+    "pi_heif.libs": "HEIC photos (pi-heif: libheif, libde265)",
     "PIL": "Pillow", "pillow.libs": "Pillow",
     "rawpy": "RAW photos (rawpy, LibRaw)", "rawpy.libs": "RAW photos (rawpy, LibRaw)",
     "tokenizers": "tokenizers (the CLIP text tokenizer)",

@@ -1,12 +1,13 @@
 """Format-specific readers behind :mod:`engine.media.imaging`: HEIF/AVIF openers and camera RAW.
 
-pillow_heif and rawpy are optional at run time: they are imported on first use, so a missing
-library only makes its own formats fail, each with a :class:`PhotoReadError` that says what to
-install. Nothing here imports Qt or prints.
+pi-heif (or pillow-heif) and rawpy are optional at run time: they are imported on first use,
+so a missing library only makes its own formats fail, each with a :class:`PhotoReadError` that
+says what to install. Nothing here imports Qt or prints.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import threading
@@ -50,9 +51,9 @@ _TIFF_LIKE_MAGIC = {
 }
 
 _support_lock = threading.Lock()
-_heif_error: str | None = None  # why pillow_heif could not be registered; None if it was
+_heif_error: str | None = None  # why the HEIF opener could not be registered; None if it was
 _heif_tried = False
-_avif_via_heif = False  # older pillow_heif also reads AVIF where Pillow itself cannot
+_avif_via_heif = False  # older pillow-heif also reads AVIF where Pillow itself cannot
 
 
 def too_large_message(width: int, height: int, max_pixels: int) -> str:
@@ -62,10 +63,11 @@ def too_large_message(width: int, height: int, max_pixels: int) -> str:
 
 
 def ensure_heif_support() -> None:
-    """Register pillow_heif's HEIF opener (and its AVIF one if Pillow has none), once.
+    """Register pi-heif's HEIF opener (else pillow-heif's; and its AVIF one if Pillow has
+    none), once.
 
     Safe to call from many threads and on every open: after the first call it only reads a flag.
-    A missing or broken pillow_heif is logged once and reported per file by
+    A missing or broken HEIF library is logged once and reported per file by
     :func:`missing_support_message`.
     """
     global _heif_tried, _heif_error, _avif_via_heif
@@ -75,11 +77,17 @@ def ensure_heif_support() -> None:
         if _heif_tried:
             return
         try:
-            import pillow_heif
+            heif: Any
+            try:
+                # pi-heif: libheif and libde265 to decode, 4 MB; pillow-heif, the same API with
+                # the x265 encoder we never use, is 27 MB (tests write their HEIC samples with it).
+                heif = importlib.import_module("pi_heif")
+            except ImportError:
+                heif = importlib.import_module("pillow_heif")
 
-            pillow_heif.register_heif_opener(depth_images=False, aux_images=False)
-            if not features.check("avif") and hasattr(pillow_heif, "register_avif_opener"):
-                pillow_heif.register_avif_opener()
+            heif.register_heif_opener(depth_images=False, aux_images=False)
+            if not features.check("avif") and hasattr(heif, "register_avif_opener"):
+                heif.register_avif_opener()
                 _avif_via_heif = True
         except Exception as exc:  # ImportError, or a broken native library
             _heif_error = f"{type(exc).__name__}: {exc}"
@@ -91,7 +99,7 @@ def missing_support_message(suffix: str) -> str | None:
     """Why files with ``suffix`` cannot be opened here, or None if their reader is installed."""
     ensure_heif_support()
     if suffix in HEIF_EXTENSIONS and _heif_error is not None:
-        return _("HEIC support is not installed: pip install pillow-heif")
+        return _("HEIC support is not installed: pip install pi-heif")
     if suffix in AVIF_EXTENSIONS and not features.check("avif") and not _avif_via_heif:
         return _("AVIF support is not installed: pip install --upgrade Pillow")
     return None

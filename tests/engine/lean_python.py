@@ -23,7 +23,7 @@ from types import ModuleType
 # packaging/photosearch.spec's LEAN_EXCLUDES that hold torch code or need it.
 LEFT_OUT = frozenset({"torch", "torchvision", "torchaudio", "open_clip", "open_clip_train",
                       "transformers", "timm", "triton", "scipy", "sklearn", "skimage",
-                      "onnx", "onnxscript", "onnx_ir"})
+                      "onnx", "onnxscript", "onnx_ir", "pillow_heif"})
 
 
 def _left_out(name: str) -> bool:

@@ -48,9 +48,16 @@ ALL_ORIENTATIONS = list(range(1, 9))
 
 
 def _heif_writer() -> None:
-    import pillow_heif
+    import pillow_heif  # the engine reads with pi-heif, which cannot write
 
     pillow_heif.register_heif_opener()
+
+
+def _heif_reader() -> None:
+    """Give the HEIF opener back to pi-heif, the engine's reader (pillow-heif's writer stays)."""
+    import pi_heif
+
+    pi_heif.register_heif_opener(depth_images=False, aux_images=False)
 
 
 def save_sample(path: Path, image: Image.Image, fmt: str, **options: Any) -> Path:
@@ -69,6 +76,8 @@ def save_sample(path: Path, image: Image.Image, fmt: str, **options: Any) -> Pat
     elif fmt == "JPEG":
         options.setdefault("quality", 95)
     image.save(path, fmt, **options)
+    if fmt == "HEIF":
+        _heif_reader()
     return path
 
 
@@ -669,17 +678,34 @@ def test_permission_denied_for_real(tmp_path: Path) -> None:
         decode_photo(path, 16)
 
 
-def test_missing_pillow_heif_gives_a_clear_reason(
+def test_heic_is_read_by_pi_heif_without_pillow_heif(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The installed app reads HEIC with pi-heif alone (pillow-heif only writes test samples)."""
+    path = oriented_file(tmp_path, "HEIF", ".heic", 6)  # stored turned, EXIF turns it back
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # import fails
+    monkeypatch.setattr(imaging_formats, "_heif_tried", False)
+    monkeypatch.setattr(imaging_formats, "_heif_error", None)
+    monkeypatch.setattr(Image, "ID", [name for name in Image.ID if name != "HEIF"])
+    monkeypatch.setattr(Image, "OPEN", {k: v for k, v in Image.OPEN.items() if k != "HEIF"})
+    assert imaging_formats.missing_support_message(".heic") is None
+    with Image.open(path) as opened:
+        assert type(opened).__module__.startswith("pi_heif")
+    assert markers(decode_photo(path, 16).image) == UPRIGHT
+
+
+def test_missing_heif_support_gives_a_clear_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = save_sample(tmp_path / "photo.heic", displayed_sample(), "HEIF")
-    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # import fails
+    monkeypatch.setitem(sys.modules, "pi_heif", None)  # imports fail
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)
     monkeypatch.setattr(imaging_formats, "_heif_tried", False)
     monkeypatch.setattr(imaging_formats, "_heif_error", None)
     monkeypatch.setattr(Image, "ID", [name for name in Image.ID if name != "HEIF"])
     with pytest.raises(PhotoReadError) as caught:
         decode_photo(path, 16)
-    assert caught.value.user_message == "HEIC support is not installed: pip install pillow-heif"
+    assert caught.value.user_message == "HEIC support is not installed: pip install pi-heif"
     jpeg = save_sample(tmp_path / "still.jpg", displayed_sample(), "JPEG")
     assert markers(decode_photo(jpeg, 16).image) == UPRIGHT  # other formats still work
 
