@@ -61,7 +61,9 @@ def demo_data_command() -> list[str]:
         here = Path(sys.executable).parent
         for name in ("photosearch", "photosearch-cli"):
             cli = here / f"{name}{suffix}"
-            if cli.is_file() and not cli.samefile(sys.executable):
+            # (on Linux a link to this executable, which runs the command line by that name;
+            # elsewhere "photosearch" may be this very file on a case-insensitive file system)
+            if cli.is_file() and (cli.is_symlink() or not cli.samefile(sys.executable)):
                 return [str(cli)]
         raise SelfTestError(f"the command line program photosearch is missing from {here}")
     return [sys.executable, "-m", "engine.cli"]

@@ -69,7 +69,8 @@ def programs(bundle: Path) -> tuple[Path, Path]:
     gui = bundle / f"PhotoSearch{suffix}"
     for name in ("photosearch", "photosearch-cli"):
         cli = bundle / f"{name}{suffix}"
-        if cli.is_file() and not cli.samefile(gui):
+        # Linux: a link to the app's executable, which runs the command line by that name
+        if cli.is_file() and (cli.is_symlink() or not cli.samefile(gui)):
             return gui, cli
     raise CheckFailed(f"no photosearch command line program in {bundle}")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import ast
 import configparser
 import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,18 @@ def test_build_exports_the_demo_model_before_pyinstaller() -> None:
     build = (PACKAGING / "build.sh").read_text()
     assert build.index("\"$PY\" packaging/export_demo.py") < build.index("-m PyInstaller")
     assert "PHOTOSEARCH_EDITION=$EDITION" in build
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the link is Linux's")
+def test_the_app_executable_started_as_photosearch_runs_the_command_line(tmp_path: Path) -> None:
+    """On Linux the bundle's photosearch is a link to PhotoSearch (one archive of modules, not
+    two); the entry script must run the command line when started by that name."""
+    link = tmp_path / "photosearch"
+    link.symlink_to(PACKAGING / "entry_gui.py")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, str(link), "--help"], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("usage: photosearch")
+    spec = (PACKAGING / "photosearch.spec").read_text()
+    assert "cli_exe = None if IS_LINUX else EXE(" in spec and "symlink_to(GUI_NAME)" in spec
