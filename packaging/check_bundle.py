@@ -338,12 +338,14 @@ COMPONENTS = {
     "pillow_heif": "HEIC photos (pillow-heif: libheif, x265, libde265)",
     "pillow_heif.libs": "HEIC photos (pillow-heif: libheif, x265, libde265)",
     "pi_heif": "HEIC photos (pi-heif: libheif, libde265)",
+    "opencv_python_headless": "OCR: OpenCV (opencv-python-headless, with its FFmpeg, OpenBLAS, "
+                              "AVIF libraries)",
     "pi_heif.libs": "HEIC photos (pi-heif: libheif, libde265)",
     "PIL": "Pillow", "pillow.libs": "Pillow",
     "rawpy": "RAW photos (rawpy, LibRaw)", "rawpy.libs": "RAW photos (rawpy, LibRaw)",
     "tokenizers": "tokenizers (the CLIP text tokenizer)",
     "hnswlib": "hnswlib (the vector index)",
-    "resources": "resources/ (demo model 13 MB + its ONNX export, icons, vocabularies)",
+    "resources": "resources/ (the demo model as ONNX towers, icons, translations, vocabularies)",
 }
 
 
@@ -377,8 +379,10 @@ def components(bundle: Path) -> list[tuple[int, str]]:
                 if child.is_dir() or name.endswith(".pyd") or ".cpython-" in name
                 else "system libraries of the build machine (X11/xcb, GLib, fontconfig, ...)")
         totals[group] = totals.get(group, 0) + size
-    programs = sum(p.stat().st_size for p in bundle.iterdir() if p.is_file())
-    totals["the two executables (each embeds the archive of Python modules)"] = programs
+    programs = sum(p.stat().st_size for p in bundle.iterdir()
+                   if p.is_file() and not p.is_symlink())
+    totals["the executables (each embeds the archive of Python modules; on Linux the command "
+           "line is a link to the app's)"] = programs
     return sorted(((size, group) for group, size in totals.items()), reverse=True)
 
 
