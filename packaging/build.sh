@@ -27,13 +27,13 @@ start=$(date +%s)
 PHOTOSEARCH_EDITION=$EDITION "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath "build/pyinstaller-$EDITION" packaging/photosearch.spec
 if [ "$EDITION" = lean ] && command -v strip >/dev/null; then
-  # Symbol tables that wheels and Python leave in (31 MB). Only these files: strip rewrites
-  # ELF files, and the auditwheel-repaired libraries (*.libs/, hashed names) are left alone.
-  for lib in libpython3*.so* hnswlib*.so tokenizers/tokenizers*.so pyclipper/_pyclipper*.so \
-             regex/_regex*.so python3*/lib-dynload/_decimal*.so; do
-    for path in "dist/$NAME/_internal/"$lib; do
-      if [ -f "$path" ] && [ ! -L "$path" ]; then strip --strip-unneeded "$path"; fi
-    done
+  # Symbol tables that wheels and Python leave in: 40 MB, of which PyAV's Cython modules 26.
+  # Every shared object with a symbol table (.symtab), except the libraries auditwheel
+  # vendored into *.libs/ folders (hashed names, loaded by the modules beside them), which are
+  # left as their wheels ship them. The bundle check imports and runs what these files hold.
+  find "dist/$NAME/_internal" -type f \( -name '*.so' -o -name '*.so.*' \) -not -path '*.libs/*' \
+      -print0 | while IFS= read -r -d '' path; do
+    if readelf -S "$path" 2>/dev/null | grep '\.symtab' >/dev/null; then strip --strip-unneeded "$path"; fi
   done
 fi
 echo "built dist/$NAME ($EDITION edition) in $(( $(date +%s) - start )) s:" \
