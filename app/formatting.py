@@ -29,6 +29,11 @@ def photos(n: int) -> str:
     return translate("formatting", "%Ln photo(s)", "", n)
 
 
+def videos(n: int) -> str:
+    """``1`` -> ``"1 video"``; ``12`` -> ``"12 videos"``."""
+    return translate("formatting", "%Ln video(s)", "", n)
+
+
 def files(n: int) -> str:
     """``2`` -> ``"2 files"``."""
     return translate("formatting", "%Ln file(s)", "", n)

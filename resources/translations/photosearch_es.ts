@@ -1350,6 +1350,13 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln vídeo</numerusform>
+            <numerusform>%Ln vídeos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln file(s)</source>
         <translation>
             <numerusform>%Ln archivo</numerusform>

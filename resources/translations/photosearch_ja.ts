@@ -1327,6 +1327,12 @@ Its photos leave the search results. The files themselves are not touched.</sour
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln 本の動画</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln file(s)</source>
         <translation>
             <numerusform>%Ln 個のファイル</numerusform>

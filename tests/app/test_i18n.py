@@ -430,3 +430,28 @@ def test_photos_are_described_in_the_language(ui_language, described_in, qtbot, 
     window.results_view.setCurrentIndex(window.results_model.index(0, 0))
     qtbot.waitUntil(lambda: bool(fake_library.calls_named("describe")), timeout=3000)
     assert fake_library.calls_named("describe")[-1][-1] == described_in
+
+
+@pytest.mark.parametrize("ui_language", ["en", "es", "zh_CN", "ja"], indirect=True)
+def test_the_status_line_counts_videos_apart_from_photos(ui_language, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStatusBar
+
+    from app.windows.status_line import StatusLine
+    from engine.api import LibraryStatus
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    line = StatusLine(bar)
+    status = LibraryStatus(home=Path("/lib"), photos=123, indexed=120, pending=3, failed=0,
+                           offline=0, model="demo", device="cpu", index_bytes=0, videos=3)
+    line.set_library_status(status)
+    text = line.library_label.text()
+    assert text.startswith(f"{formatting.photos(120)} · {formatting.videos(3)} · ")
+    expected = {"en": ("120 photos", "3 videos"), "es": ("120 fotos", "3 vídeos"),
+                "zh_CN": ("120 张照片", "3 个视频"), "ja": ("120 枚の写真", "3 本の動画")}
+    assert all(part in text for part in expected[ui_language]), text
+    line.set_library_status(LibraryStatus(home=Path("/lib"), photos=5, indexed=5, pending=0,
+                                          failed=0, offline=0, model="demo", device="cpu",
+                                          index_bytes=0))
+    assert formatting.videos(0) not in line.library_label.text()  # no videos: not shown
+    assert line.library_label.text().startswith(formatting.photos(5))
