@@ -274,9 +274,7 @@ class Indexer:
             work.content_hash = digest
             if existing is None:
                 work.move_from = claim_move(digest)
-            kind = media_kind(path)  # an analysis of the other kind never runs on it
-            work.pending = [a for a in self.analyses if a.media_kind in (None, kind) and (
-                a.keyed_by == "photo" or digest not in a.has_results([digest]))]
+            work.pending = analyses_to_run(self.analyses, path, digest)
             photo = read_photo(path, digest, work.pending)
             prepare_all(work, photo, isolate_failures=False)
             work.record = PhotoRecord(path=f.path, folder_id=work.folder_id or 0, size=f.size,
@@ -302,3 +300,12 @@ class Indexer:
 
 def _work(f: ScannedFile, folder_id: int, row: PhotoRow | None) -> PhotoWork:
     return PhotoWork(path=f.path, scanned=f, folder_id=folder_id, existing=row)
+
+
+def analyses_to_run(analyses: Sequence[Analysis], path: Path, digest: str) -> list[Analysis]:
+    """What a file read by a pass still needs: every analysis keyed by photo, and those keyed
+    by content whose current version has not seen ``digest``; an analysis of another kind of
+    file (:attr:`Analysis.media_kind`, by the path's extension) never runs on it."""
+    kind = media_kind(path)
+    return [a for a in analyses if a.media_kind in (None, kind) and (
+        a.keyed_by == "photo" or digest not in a.has_results([digest]))]
