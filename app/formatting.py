@@ -29,6 +29,21 @@ def photos(n: int) -> str:
     return translate("formatting", "%Ln photo(s)", "", n)
 
 
+def videos(n: int) -> str:
+    """``1`` -> ``"1 video"``; ``12`` -> ``"12 videos"``."""
+    return translate("formatting", "%Ln video(s)", "", n)
+
+
+def photos_and_videos(n_photos: int, n_videos: int) -> str:
+    """``(120, 3)`` -> ``"120 photos and 3 videos"``; either alone when the other is none."""
+    if not n_videos:
+        return photos(n_photos)
+    if not n_photos:
+        return videos(n_videos)
+    both = translate("formatting", "%1 and %2", "120 photos and 3 videos")
+    return both.replace("%1", photos(n_photos)).replace("%2", videos(n_videos))
+
+
 def files(n: int) -> str:
     """``2`` -> ``"2 files"``."""
     return translate("formatting", "%Ln file(s)", "", n)

@@ -11,9 +11,16 @@ million photos): each in a fresh process of its own, as a user meets it.
 * ``recall``: recall@10 and p50 of the HNSW search at several ef against exact search (the
   catalog's vectors), on scale.py's held-out queries;
 * ``filters``: ``Library.search`` p50 over 24 text queries with each of scale.py's filters
-  (the first query apart: it reads what later ones reuse).
+  (the first query apart: it reads what later ones reuse);
+* ``status``: the first ``Library.status()`` after the open (what the app's first repaint and
+  ``photosearch status`` wait for), then each of its parts again with the catalog's cache
+  cleared (the counts, the folder list, the failures, each analysis's coverage), and
+  ``photosearch status`` as a user runs it (a new process: Python's start and imports too).
 
-Last line: ``open_s: X`` (the open with the recorded match).
+    python bench/scale_probe.py --work /tmp/scale1m/lib --probes status   # that figure alone
+
+Last line: ``open_s: X`` (the open with the recorded match), or ``status_s: X`` (the first
+``Library.status()``) with ``--probes status``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,11 +116,44 @@ def probe_filters(home: Path, spec: str, work: Path) -> dict[str, dict[str, floa
     return out
 
 
+def probe_status(home: Path, spec: str) -> dict[str, object]:
+    from engine.analyses.coverage import analysis_coverage
+    from engine.api import Library
+
+    lib = Library.open(home, model=spec)
+    start = time.perf_counter()
+    status = lib.status()
+    status_s = time.perf_counter() - start
+    catalog, model_id = lib.catalog, lib.encoder.spec.model_id
+    analyses = lib._analyses(bound=False)
+    parts: dict[str, Any] = {
+        "counts": lambda: catalog.counts(model_id),
+        "folders": lambda: catalog.folders(model_id),
+        "failures": lambda: catalog.failures(50),
+        **{f"coverage {a.name}": (lambda a=a: analysis_coverage(catalog, a, True))
+           for a in analyses},
+    }
+    parts_s = {}
+    catalog._cache.clear()
+    for name, part in parts.items():
+        start = time.perf_counter()
+        part()
+        parts_s[name] = time.perf_counter() - start
+    lib.close()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "engine.cli", "--home", str(home), "--model", spec,
+                    "status"], check=True, capture_output=True, cwd=ROOT)
+    return {"status_s": status_s, "photos": status.photos, "videos": status.videos,
+            "parts_s": parts_s, "cli_s": time.perf_counter() - start}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True, help="scale.py's --work folder")
     parser.add_argument("--model", default="vit-b-32-random",
                         help="vit-b-32-random (scale.py's default) or demo")
+    parser.add_argument("--probes", default="open,recall,filters,status",
+                        help="which to run, comma-separated (default: all)")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
     home = library_home(args.work)
@@ -128,6 +169,7 @@ def main() -> None:
             "open-matched": lambda: probe_open(home, spec, forget=False),
             "recall": lambda: probe_recall(home, spec, args.work),
             "filters": lambda: probe_filters(home, spec, args.work),
+            "status": lambda: probe_status(home, spec),
         }[args.probe]()
         print(json.dumps(result))
         return
@@ -138,15 +180,33 @@ def main() -> None:
                               text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    probes = set(args.probes.split(","))
+    unknown = probes - {"open", "recall", "filters", "status"}
+    if unknown:
+        parser.error(f"unknown probes: {', '.join(sorted(unknown))}")
     print(f"library {home}")
-    full, matched = run("open-full"), run("open-matched")
-    print(f"open, full reconciliation: {full['open_s']:.2f} s ({full['live']:,} vectors)")  # type: ignore[index]
-    print(f"open, saved index proven to match: {matched['open_s']:.2f} s")  # type: ignore[index]
-    for row in run("recall"):  # type: ignore[attr-defined]
-        print(f"ef {row['ef']}: recall@10 {row['recall']:.4f}, p50 {row['p50_ms']:.2f} ms")
-    for name, row in run("filters").items():  # type: ignore[attr-defined]
-        print(f"filtered ({name}): p50 {row['p50_ms']:.1f} ms (first {row['first_ms']:.0f} ms)")
-    print(f"open_s: {matched['open_s']:.2f}")  # type: ignore[index]
+    last = ""
+    if "open" in probes:
+        full, matched = run("open-full"), run("open-matched")
+        print(f"open, full reconciliation: {full['open_s']:.2f} s ({full['live']:,} vectors)")  # type: ignore[index]
+        print(f"open, saved index proven to match: {matched['open_s']:.2f} s")  # type: ignore[index]
+        last = f"open_s: {matched['open_s']:.2f}"  # type: ignore[index]
+    if "recall" in probes:
+        for row in run("recall"):  # type: ignore[attr-defined]
+            print(f"ef {row['ef']}: recall@10 {row['recall']:.4f}, p50 {row['p50_ms']:.2f} ms")
+    if "filters" in probes:
+        for name, row in run("filters").items():  # type: ignore[attr-defined]
+            print(f"filtered ({name}): p50 {row['p50_ms']:.1f} ms "
+                  f"(first {row['first_ms']:.0f} ms)")
+    if "status" in probes:
+        status: Any = run("status")
+        print(f"Library.status(), first after the open: {status['status_s']:.2f} s "
+              f"({status['photos']:,} files, {status['videos']:,} videos); "
+              f"photosearch status (new process): {status['cli_s']:.2f} s")
+        print("  parts: " + ", ".join(f"{name} {1000 * t:.1f} ms"
+                                      for name, t in status["parts_s"].items()))
+        last = last or f"status_s: {status['status_s']:.2f}"
+    print(last)
 
 
 if __name__ == "__main__":

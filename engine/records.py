@@ -98,7 +98,7 @@ class LibraryStatus:
     """A snapshot of the library for ``photosearch status`` and the app's status bar."""
 
     home: Path
-    photos: int
+    photos: int  # every catalogued file, videos included (the other counts are over these)
     indexed: int
     pending: int
     failed: int
@@ -111,6 +111,7 @@ class LibraryStatus:
     analyses: list[AnalysisCoverage] = field(default_factory=list)
     runtime: str = ""  # "onnx" or "torch" (planned, until the model loads)
     fidelity: dict[str, Any] = field(default_factory=dict)  # ONNX towers vs open_clip fp32
+    videos: int = 0  # how many of ``photos`` are videos (shown apart: "120 photos, 3 videos")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.bridge import Call, EngineBridge, JobHandle
-from app.formatting import format_seconds
+from app.formatting import format_seconds, photos_and_videos
 from app.i18n import translate
 from app.model_messages import megabytes
 from engine.errors import Cancelled, InvalidQueryError, ModelUnavailableError
@@ -252,9 +252,19 @@ class SearchPresenter(QObject):
             self._run()
             return
         if hits:
-            if self.similar:
+            n_videos = sum(1 for h in hits if getattr(h, "kind", "photo") == "video")
+            counted = photos_and_videos(len(hits) - n_videos, n_videos)
+            if self.similar and n_videos:  # videos apart: "12 photos and 3 videos like ..."
+                what = translate("SearchPresenter", "%1 like %2", "12 photos and 3 videos like "
+                                 "IMG_1.jpg").replace("%1", counted)
+                what = what.replace("%2", self.similar.label)
+            elif self.similar:
                 what = translate("SearchPresenter", "%Ln photo(s) like %1", "", len(hits))
                 what = what.replace("%1", self.similar.label)
+            elif n_videos:
+                what = translate("SearchPresenter", "%1 for “%2”", "12 photos and 3 videos for "
+                                 "“beach”").replace("%1", counted)
+                what = what.replace("%2", self.text.strip())
             else:
                 what = translate("SearchPresenter", "%Ln photo(s) for “%1”", "", len(hits))
                 what = what.replace("%1", self.text.strip())

@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app import theme
-from app.formatting import photos
+from app.formatting import photos, videos
 from app.i18n import translate
 
 _STATE_COLOURS = {
@@ -60,9 +60,12 @@ class StatusLine(QObject):
         self.search_label.setToolTip(details)
 
     def set_library_status(self, status: Any) -> None:
-        """Counts from a ``LibraryStatus``."""
-        parts = [photos(status.photos),
-                 translate("StatusLine", "%Ln indexed", "", status.indexed)]
+        """Counts from a ``LibraryStatus``: photos and videos apart ("120 photos · 3 videos"),
+        the other counts over both."""
+        parts = [photos(status.photos - status.videos)]
+        if status.videos:
+            parts.append(videos(status.videos))
+        parts.append(translate("StatusLine", "%Ln indexed", "", status.indexed))
         if status.pending:
             parts.append(translate("StatusLine", "%Ln waiting", "", status.pending))
         if status.offline:

@@ -20,6 +20,10 @@ Results are keyed by the file's *content hash*: a moved, renamed or duplicated f
 results already there. An analysis keyed by *photo* (``keyed_by = "photo"``) depends on more
 than the file's content (captions in sidecar files) and runs whenever its photo is (re)read.
 
+An analysis of one kind of file only (``media_kind = "video"``: the video analyses) never
+queues the other files, which count as covered; the catalog marks each file's kind and indexes
+the videos (migration 7), so such an analysis's coverage and pending work read only its rows.
+
 Two stages: ``"meaning"`` analyses run inside the indexing pass itself (a photo becomes
 searchable when they are done); ``"background"`` analyses run in later passes over the photos
 that lack their current version, each with its own progress, pause and cancel. Changing
@@ -39,6 +43,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from engine.media.formats import MediaKind
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -120,6 +126,9 @@ class Analysis(ABC):
     keyed_by: ClassVar[Literal["content", "photo"]] = "content"
     batch_size: ClassVar[int] = 1  # photos per compute() call
     can_disable: ClassVar[bool] = True  # a setting may switch it off (the meaning pass may not)
+    media_kind: ClassVar[MediaKind | None] = None
+    """The one kind of file it runs on (``"video"``), or None for every file: files of the
+    other kind count as covered and are never queued for it (see :meth:`lacks_sql`)."""
 
     def __init__(self, context: AnalysisContext) -> None:
         self.context = context
@@ -201,7 +210,8 @@ class Analysis(ABC):
     # -- coverage ---------------------------------------------------------------------------
 
     def covered_sql(self) -> tuple[str, list[Any]]:
-        """SQL selecting the content hashes this version has run on (done or failed)."""
+        """SQL selecting the content hashes this version has run on (done or failed); files
+        outside :attr:`media_kind` are covered without being selected here."""
         return ("SELECT content_hash FROM analysis_state WHERE analysis = ? AND version = ?",
                 [self.name, self.version])
 
@@ -227,17 +237,47 @@ class Analysis(ABC):
             "updated_at = excluded.updated_at",
             (self.name, content_hash, self.version, error, _now()))
 
+    def kind_sql(self, alias: str = "p") -> str:
+        """SQL condition on the ``photos`` row ``alias``: the file is of :attr:`media_kind`
+        (always true when it has none). The kind is a literal, not a parameter, so that
+        SQLite can read the videos from their partial index."""
+        if self.media_kind is None:
+            return "1"
+        if self.media_kind not in ("photo", "video"):
+            raise ValueError(f"unknown media kind {self.media_kind!r}")
+        return f"{alias}.media_kind = '{self.media_kind}'"
+
+    def lacks_sql(self, alias: str = "p") -> tuple[str, list[Any]]:
+        """SQL condition on the ``photos`` row ``alias``: its content lacks this version's
+        result and is of the kind it runs on (the indexer's and the background passes' "what
+        is pending"; files of another kind are never pending)."""
+        covered, params = self.covered_sql()
+        condition = f"{alias}.content_hash NOT IN ({covered})"
+        if self.media_kind is not None:
+            condition = f"({self.kind_sql(alias)} AND {condition})"
+        return condition, params
+
+    def has_results_sql(self, n: int) -> tuple[str, list[Any]]:
+        """The query :meth:`has_results` runs for ``n`` hashes (bound after the returned
+        parameters): the covered ones, and those of a file outside :attr:`media_kind`."""
+        sql, params = self.covered_sql()
+        marks = ",".join("?" * n)
+        query = f"SELECT content_hash FROM ({sql}) WHERE content_hash IN ({marks})"
+        if self.media_kind is not None:
+            query += (f" UNION ALL SELECT p.content_hash FROM photos p WHERE p.content_hash IN "
+                      f"({marks}) AND NOT {self.kind_sql('p')}")
+        return query, params
+
     def has_results(self, hashes: Sequence[str]) -> set[str]:
-        """Which of ``hashes`` this version has already run on."""
+        """Which of ``hashes`` this version has already run on (or need not: another kind)."""
         if self.keyed_by == "photo" or not hashes:
             return set()
-        sql, params = self.covered_sql()
         found: set[str] = set()
         for start in range(0, len(hashes), 500):
             chunk = list(hashes[start:start + 500])
-            rows = self.catalog._query(
-                f"SELECT content_hash FROM ({sql}) WHERE content_hash IN "
-                f"({','.join('?' * len(chunk))})", [*params, *chunk])
+            sql, params = self.has_results_sql(len(chunk))
+            copies = 2 if self.media_kind is not None else 1
+            rows = self.catalog._query(sql, [*params, *chunk * copies])
             found.update(r[0] for r in rows)
         return found
 

@@ -32,14 +32,26 @@ def _coverage(catalog: Catalog, analysis: Analysis, enabled: bool,
                                 analysis.version, enabled, readable, 0, 0)
     covered, params = analysis.covered_sql()
     failed_sql, failed_params = analysis.failed_sql()
+    kind = analysis.kind_sql("p")
     failures = [(r[0], r[1]) for r in catalog._query(
         f"SELECT p.path, f.error FROM photos p JOIN ({failed_sql}) AS f "
-        "ON f.content_hash = p.content_hash WHERE p.error IS NULL ORDER BY p.path",
+        f"ON f.content_hash = p.content_hash WHERE p.error IS NULL AND {kind} ORDER BY p.path",
         failed_params)]
-    covered_count = int(catalog._query(
-        "SELECT COUNT(*) FROM photos p INDEXED BY photos_readable "
-        "WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
-        f"AND p.content_hash IN ({covered})", params)[0][0])
+    if analysis.media_kind is None:
+        covered_count = int(catalog._query(
+            "SELECT COUNT(*) FROM photos p INDEXED BY photos_readable "
+            "WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
+            f"AND p.content_hash IN ({covered})", params)[0][0])
+    else:
+        # Files of another kind are covered without being read: the readable ones are the
+        # readable count less those of this kind, which (the videos) come from their partial
+        # index, as do those this version ran on; no other row is read.
+        media_kind = analysis.media_kind
+        of_kind = catalog.cached(("readable", media_kind), lambda: catalog.count_of_kind(
+            media_kind, readable=True))
+        covered_count = readable - of_kind + int(catalog._query(
+            "SELECT COUNT(*) FROM photos p WHERE p.error IS NULL AND p.content_hash IS NOT NULL "
+            f"AND {kind} AND p.content_hash IN ({covered})", params)[0][0])
     failed = len(failures)
     done = covered_count - failed
     return AnalysisCoverage(

@@ -16,8 +16,9 @@ as for photos. Two analyses add what only a video has:
   mid-video. Videos longer than five minutes are sampled at the maximum spacing by seeking
   (:func:`engine.media.video.sample_frames`), so a two-hour film costs 720 frames.
 
-Both are keyed by content hash; photos that are not videos count as covered (their content is
-never queued for these analyses).
+Both are keyed by content hash and run on videos only (``media_kind = "video"``): photos count
+as covered and are never queued; the catalog marks and indexes the videos (migration 7), so the
+coverage and the pending work read the video rows alone.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 from engine.analyses.base import Analysis, AnalysisContext, PhotoInput
 from engine.analyses.registry import register
 from engine.errors import PhotoReadError
-from engine.media.formats import VIDEO_EXTENSIONS
+from engine.media.formats import media_kind as kind_of_file
 from engine.store.video_frames import SCHEMA
 
 MIN_SPACING_S = 0.5  # never more than two frames a second
@@ -44,21 +45,6 @@ sees changes of the whole picture (a new scene), not a small subject changing on
 background, and a clip's frames cost little."""
 STEP_FRAMES = 16  # frames sampled, embedded and committed together (the unit of a pause)
 FRAME_SIDE = 512  # sampled frames' long side before the encoder's own preprocessing
-
-
-def not_video_sql(column: str = "path") -> str:
-    """An SQL condition true when ``column`` (a path) is not a video by its extension."""
-    likes = " OR ".join(f"lower({column}) LIKE '%{ext}'" for ext in sorted(VIDEO_EXTENSIONS))
-    return f"NOT ({likes})"
-
-
-def _covered_with_photos(name: str, version: str) -> tuple[str, list[Any]]:
-    # UNION ALL, not UNION: SQLite pushes a caller's "WHERE content_hash IN (...)" into each arm
-    # of a UNION ALL (has_results: 4 ms for 500 hashes at a million photos), while a UNION is
-    # materialised whole first (5 s per call there, once per photo the indexer reads).
-    return ("SELECT content_hash FROM analysis_state WHERE analysis = ? AND version = ? "
-            "UNION ALL SELECT content_hash FROM photos WHERE content_hash IS NOT NULL AND "
-            + not_video_sql(), [name, version])
 
 
 @dataclass(frozen=True)
@@ -79,6 +65,7 @@ class VideoAnalysis(Analysis):
     title = "videos"
     stage = "meaning"
     can_disable = False  # cheap, and search needs it to know which results are videos
+    media_kind = "video"
 
     @property
     def version(self) -> str:
@@ -88,7 +75,7 @@ class VideoAnalysis(Analysis):
         return SCHEMA
 
     def prepare(self, photo: PhotoInput) -> VideoFacts | None:
-        if photo.path.suffix.lower() not in VIDEO_EXTENSIONS:
+        if kind_of_file(photo.path) != "video":
             return None
         from engine.media.video import video_info
 
@@ -103,9 +90,6 @@ class VideoAnalysis(Analysis):
             "INSERT OR REPLACE INTO videos(content_hash, duration_s, codec, fps, has_audio) "
             "VALUES (?, ?, ?, ?, ?)",
             (content_hash, result.duration_s, result.codec, result.fps, int(result.has_audio)))
-
-    def covered_sql(self) -> tuple[str, list[Any]]:
-        return _covered_with_photos(self.name, self.version)
 
     def result_tables(self) -> list[str]:
         return ["videos"]
@@ -129,6 +113,7 @@ class VideoFramesAnalysis(Analysis):
     title = "video moments"
     stage = "background"
     batch_size = 4  # videos' steps per compute call (up to 64 frames)
+    media_kind = "video"
 
     def __init__(self, context: AnalysisContext) -> None:
         super().__init__(context)
@@ -217,9 +202,6 @@ class VideoFramesAnalysis(Analysis):
 
     def unfinished(self, result: Any) -> bool:
         return isinstance(result, VideoStep) and not result.done
-
-    def covered_sql(self) -> tuple[str, list[Any]]:
-        return _covered_with_photos(self.name, self.version)
 
     def result_tables(self) -> list[str]:
         return ["video_frames", "video_progress"]

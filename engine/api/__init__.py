@@ -318,7 +318,7 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
             folders=self.catalog.folders(spec.model_id), failures=self.catalog.failures(50),
             analyses=[analysis_coverage(self.catalog, a, a in analyses.enabled())
                       for a in analyses] if analyses is not None else [],
-            runtime=runtime, fidelity=fidelity,
+            runtime=runtime, fidelity=fidelity, videos=counts["videos"],
         )
 
     def close(self) -> None:

@@ -210,7 +210,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
         failures = lib.failures() if args.failures else st.failures
         if args.json:
             print(json.dumps({
-                "home": str(st.home), "photos": st.photos, "indexed": st.indexed,
+                "home": str(st.home), "photos": st.photos, "videos": st.videos,
+                "indexed": st.indexed,
                 "pending": st.pending, "failed": st.failed, "offline": st.offline,
                 "model": st.model, "device": st.device, "index_bytes": st.index_bytes,
                 "folders": [{"path": str(f.path), "photos": f.photos, "indexed": f.indexed,
@@ -229,7 +230,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
             return 0
         print(f"library  {st.home}")
         print(f"model    {st.model} on {st.device}")
-        print(f"photos   {st.photos}: {st.indexed} indexed, {st.pending} pending, "
+        # videos apart: "photos   103 (100 photos, 3 videos): ..." (all counts cover both)
+        kinds = f" ({st.photos - st.videos} photos, {st.videos} videos)" if st.videos else ""
+        print(f"photos   {st.photos}{kinds}: {st.indexed} indexed, {st.pending} pending, "
               f"{st.failed} failed, {st.offline} offline")
         print(f"index    {st.index_bytes / 1e6:.1f} MB")
         print(f"runtime  {_runtime_line(st.runtime, st.fidelity)}")

@@ -63,11 +63,12 @@ class BackgroundPasses:
             condition = (f"({condition} OR p.content_hash IN "
                          f"(SELECT content_hash FROM ({failed})))")
             params = [*params, *failed_params]
+        # only files of the analysis's kind (a term of its own: the videos' partial index)
         rows = self.catalog._query(
             "SELECT p.content_hash, MIN(p.id), MIN(p.path) FROM photos p "
             "JOIN folders f ON f.id = p.folder_id WHERE p.error IS NULL AND f.online = 1 "
-            f"AND f.paused = 0 AND p.content_hash IS NOT NULL AND {condition} "
-            "GROUP BY p.content_hash ORDER BY MIN(p.id)", params)
+            f"AND f.paused = 0 AND p.content_hash IS NOT NULL AND {analysis.kind_sql('p')} "
+            f"AND {condition} GROUP BY p.content_hash ORDER BY MIN(p.id)", params)
         return [PhotoWork(path=r[2], content_hash=r[0], photo_id=int(r[1]),
                           pending=[analysis]) for r in rows]
 

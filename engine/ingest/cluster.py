@@ -33,7 +33,7 @@ import numpy as np
 from engine.analyses.base import Analysis, PhotoInput
 from engine.errors import Cancelled, EngineError
 from engine.i18n import _
-from engine.ingest.indexer import PASS_NAME, REPORT_EVERY_S, Indexer
+from engine.ingest.indexer import PASS_NAME, REPORT_EVERY_S, Indexer, analyses_to_run
 from engine.ingest.pipeline import PassStats, PhotoFailed, image_side, prepare_all
 from engine.ingest.work import PhotoWork
 from engine.ingest.writer import Writer
@@ -232,8 +232,7 @@ class RayIndexer(Indexer):
                 if moved is not None and moved.id not in claimed:
                     claimed.add(moved.id)
                     work.move_from = moved.id
-            work.pending = [a for a in self.analyses
-                            if a.keyed_by == "photo" or digest not in a.has_results([digest])]
+            work.pending = analyses_to_run(self.analyses, Path(f.path), digest)
             image, metadata = pickle.loads(row["payload"])
             from PIL import Image
 

@@ -40,6 +40,7 @@ from engine.ingest.work import PhotoWork
 from engine.ingest.writer import Writer
 from engine.jobs import CancelToken
 from engine.media import imaging
+from engine.media.formats import media_kind
 from engine.records import FailedPhoto, IndexProgress, IndexReport
 from engine.store.catalog import Catalog, PhotoRecord, PhotoRow
 
@@ -206,8 +207,8 @@ class Indexer:
         clauses, params = [], []
         for analysis in self.analyses:
             if analysis.keyed_by == "content":
-                sql, args = analysis.covered_sql()
-                clauses.append(f"p.content_hash NOT IN ({sql})")
+                sql, args = analysis.lacks_sql("p")
+                clauses.append(sql)
                 params.extend(args)
                 continue
             # Keyed by photo: re-read photos its current version has not read (if it says).
@@ -273,8 +274,7 @@ class Indexer:
             work.content_hash = digest
             if existing is None:
                 work.move_from = claim_move(digest)
-            work.pending = [a for a in self.analyses
-                            if a.keyed_by == "photo" or digest not in a.has_results([digest])]
+            work.pending = analyses_to_run(self.analyses, path, digest)
             photo = read_photo(path, digest, work.pending)
             prepare_all(work, photo, isolate_failures=False)
             work.record = PhotoRecord(path=f.path, folder_id=work.folder_id or 0, size=f.size,
@@ -300,3 +300,12 @@ class Indexer:
 
 def _work(f: ScannedFile, folder_id: int, row: PhotoRow | None) -> PhotoWork:
     return PhotoWork(path=f.path, scanned=f, folder_id=folder_id, existing=row)
+
+
+def analyses_to_run(analyses: Sequence[Analysis], path: Path, digest: str) -> list[Analysis]:
+    """What a file read by a pass still needs: every analysis keyed by photo, and those keyed
+    by content whose current version has not seen ``digest``; an analysis of another kind of
+    file (:attr:`Analysis.media_kind`, by the path's extension) never runs on it."""
+    kind = media_kind(path)
+    return [a for a in analyses if a.media_kind in (None, kind) and (
+        a.keyed_by == "photo" or digest not in a.has_results([digest]))]

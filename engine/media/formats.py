@@ -13,7 +13,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import PurePath
+from typing import Any, Literal
 
 from PIL import Image, features
 
@@ -29,6 +30,20 @@ AVIF_EXTENSIONS = frozenset({".avif"})
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".qt", ".mkv", ".webm", ".avi", ".3gp", ".3g2", ".mts", ".m2ts"}
 )
+MediaKind = Literal["photo", "video"]
+"""What a catalogued file is, stored with its row (``photos.media_kind``, migration 7): the
+video analyses and the counts find the videos by an index instead of every path's extension."""
+
+
+def media_kind(path: str | PurePath) -> MediaKind:
+    """``"video"`` for a file with a video extension (any case), else ``"photo"``.
+
+    Adding an extension to :data:`VIDEO_EXTENSIONS` needs a catalog migration that marks the
+    files already catalogued with it (migration 7 marked those of the set at the time).
+    """
+    return "video" if PurePath(path).suffix.lower() in VIDEO_EXTENSIONS else "photo"
+
+
 POSTER_MAX_S: float = 1.0
 """A video's poster frame (what the meaning pass embeds for the whole video, and the grid shows
 until a search picks a moment) is taken this far in, or at the middle of a shorter clip: first

@@ -34,6 +34,7 @@ from engine.media.formats import (
     VIDEO_EXTENSIONS,
     RawPhoto,
     ensure_heif_support,
+    media_kind,
     missing_support_message,
     read_raw,
     too_large_message,
@@ -208,7 +209,7 @@ def _fit_within(side: int) -> Callable[[tuple[int, int]], int]:
 
 def is_video_path(path: Path) -> bool:
     """True if ``path`` is a video (read through :mod:`engine.media.video`)."""
-    return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+    return media_kind(path) == "video"
 
 
 def _decode(path: Path, target_short: Callable[[tuple[int, int]], int]) -> DecodedPhoto:

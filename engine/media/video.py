@@ -43,7 +43,7 @@ from PIL import Image
 
 from engine.errors import PhotoReadError
 from engine.i18n import _
-from engine.media.formats import VIDEO_EXTENSIONS, poster_time
+from engine.media.formats import VIDEO_EXTENSIONS, media_kind, poster_time
 from engine.media.imaging import DecodedPhoto, PhotoMetadata, reading
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class SampledFrame(NamedTuple):
 
 def is_video_path(path: Path) -> bool:
     """True if ``path`` has an extension this module reads (case-insensitive)."""
-    return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+    return media_kind(path) == "video"
 
 
 def decoders_available(names: tuple[str, ...] = ("h264", "hevc", "vp9", "av1", "mpeg4")

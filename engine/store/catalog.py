@@ -31,6 +31,7 @@ from typing import TypeVar
 import numpy as np
 import sqlite_utils
 
+from engine.media.formats import MediaKind, media_kind
 from engine.records import FailedPhoto, FolderInfo, PhotoDetails, SearchFilters
 from engine.store.migrations import MIGRATIONS, migrate
 
@@ -287,7 +288,9 @@ class Catalog:
 
     def upsert_photos(self, records: Iterable[PhotoRecord],
                       conn: sqlite3.Connection | None = None) -> dict[str, int]:
-        """Insert or update photos by path; returns path -> id. Use inside a transaction."""
+        """Insert or update photos by path; returns path -> id. Use inside a transaction.
+
+        Each row's ``media_kind`` (photo or video) follows its path's extension."""
         now = _now()
         ids: dict[str, int] = {}
         c = conn or self.conn
@@ -295,8 +298,9 @@ class Catalog:
             c.execute(
                 """
                 INSERT INTO photos(folder_id, path, size, mtime_ns, content_hash, width, height,
-                    taken_at, camera_make, camera_model, gps_lat, gps_lon, error, updated_at)
-                VALUES (?,CAST(? AS TEXT),?,?,?,?,?,?,?,?,?,?,?,?)
+                    taken_at, camera_make, camera_model, gps_lat, gps_lon, error, updated_at,
+                    media_kind)
+                VALUES (?,CAST(? AS TEXT),?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(path) DO UPDATE SET folder_id=excluded.folder_id,
                     size=excluded.size, mtime_ns=excluded.mtime_ns,
                     content_hash=excluded.content_hash, width=excluded.width,
@@ -307,7 +311,7 @@ class Catalog:
                 """,
                 (rec.folder_id, _db_text(rec.path), rec.size, rec.mtime_ns, rec.content_hash,
                  rec.width, rec.height, rec.taken_at, rec.camera_make, rec.camera_model,
-                 rec.gps_lat, rec.gps_lon, rec.error, now),
+                 rec.gps_lat, rec.gps_lon, rec.error, now, media_kind(rec.path)),
             )
             ids[rec.path] = int(c.execute("SELECT id FROM photos WHERE path = CAST(? AS TEXT)",
                                           (_db_text(rec.path),)).fetchone()[0])
@@ -318,18 +322,20 @@ class Catalog:
         """A file moved or was renamed: keep its row (and so its vector), change its path.
 
         A photo forgotten moments before (a move seen as a deletion, then a creation) comes
-        back under its old id, unless that id is taken.
+        back under its old id, unless that id is taken. A rename may change the extension:
+        ``media_kind`` follows the new path.
         """
         c = conn or self.conn
+        kind = media_kind(new_path)
         c.execute("DELETE FROM photos WHERE path = CAST(? AS TEXT) AND id != ?",
                   (_db_text(new_path), photo_id))
         cur = c.execute("UPDATE photos SET path = CAST(? AS TEXT), folder_id = ?, size = ?, "
-                        "mtime_ns = ?, updated_at = ? WHERE id = ?",
-                        (_db_text(new_path), folder_id, size, mtime_ns, _now(), photo_id))
+                        "mtime_ns = ?, updated_at = ?, media_kind = ? WHERE id = ?",
+                        (_db_text(new_path), folder_id, size, mtime_ns, _now(), kind, photo_id))
         if cur.rowcount == 0:
-            c.execute("INSERT INTO photos(id, folder_id, path, size, mtime_ns, updated_at) "
-                      "VALUES (?, ?, CAST(? AS TEXT), ?, ?, ?)",
-                      (photo_id, folder_id, _db_text(new_path), size, mtime_ns, _now()))
+            c.execute("INSERT INTO photos(id, folder_id, path, size, mtime_ns, updated_at, "
+                      "media_kind) VALUES (?, ?, CAST(? AS TEXT), ?, ?, ?, ?)",
+                      (photo_id, folder_id, _db_text(new_path), size, mtime_ns, _now(), kind))
 
     def delete_photos(self, ids: Sequence[int], conn: sqlite3.Connection | None = None) -> None:
         """Forget photos by id (their files are gone); use inside a transaction."""
@@ -422,8 +428,8 @@ class Catalog:
         return [FailedPhoto(Path(r[0]), r[1]) for r in self._query(sql)]
 
     def counts(self, model_id: str) -> dict[str, int]:
-        """photos, indexed, pending, failed and offline counts for ``model_id`` (cached until
-        the next write)."""
+        """photos, indexed, pending, failed and offline counts for ``model_id``, and how many
+        of the photos are videos (cached until the next write)."""
         return dict(self.cached(("counts", model_id), lambda: self._counts(model_id)))
 
     def _counts(self, model_id: str) -> dict[str, int]:
@@ -441,7 +447,20 @@ class Catalog:
             (model_id,),
         )[0]
         keys = ("photos", "indexed", "pending", "failed", "offline")
-        return {k: int(v or 0) for k, v in zip(keys, r, strict=True)}
+        counts = {k: int(v or 0) for k, v in zip(keys, r, strict=True)}
+        counts["videos"] = self.count_of_kind("video")
+        return counts
+
+    def count_of_kind(self, kind: MediaKind, readable: bool = False) -> int:
+        """How many catalogued files are of ``kind`` (``readable``: only those read without
+        error, with a content hash). The videos are counted from their partial index
+        (migration 7), so the count costs what there are videos, not photos."""
+        if kind not in ("photo", "video"):
+            raise ValueError(f"unknown media kind {kind!r}")
+        sql = f"SELECT COUNT(*) FROM photos WHERE media_kind = '{kind}'"
+        if readable:
+            sql += " AND error IS NULL AND content_hash IS NOT NULL"
+        return int(self._query(sql)[0][0])
 
     # -- embeddings ---------------------------------------------------------------------------
 

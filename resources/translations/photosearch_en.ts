@@ -184,6 +184,13 @@ They leave the library at once; you can restore them from the trash (the library
         </translation>
     </message>
     <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln video</numerusform>
+            <numerusform>%Ln videos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln file(s)</source>
         <translation>
             <numerusform>%Ln file</numerusform>

@@ -914,12 +914,22 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>Cargando el modelo… tu búsqueda se hará en cuanto esté listo.</translation>
     </message>
+    <message>
+        <source>%1 like %2</source>
+        <comment>12 photos and 3 videos like IMG_1.jpg</comment>
+        <translation>%1 parecidos a %2</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln photo(s) like %1</source>
         <translation>
             <numerusform>%Ln foto parecida a %1</numerusform>
             <numerusform>%Ln fotos parecidas a %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 for “%2”</source>
+        <comment>12 photos and 3 videos for “beach”</comment>
+        <translation>%1 para «%2»</translation>
     </message>
     <message numerus="yes">
         <source>%Ln photo(s) for “%1”</source>
@@ -1348,6 +1358,18 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
             <numerusform>%Ln foto</numerusform>
             <numerusform>%Ln fotos</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln vídeo</numerusform>
+            <numerusform>%Ln vídeos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <comment>120 photos and 3 videos</comment>
+        <translation>%1 y %2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln file(s)</source>

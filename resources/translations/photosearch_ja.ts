@@ -898,11 +898,21 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>モデルを読み込んでいます… 準備ができるとすぐに検索します。</translation>
     </message>
+    <message>
+        <source>%1 like %2</source>
+        <comment>12 photos and 3 videos like IMG_1.jpg</comment>
+        <translation>%2 に似た%1</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln photo(s) like %1</source>
         <translation>
             <numerusform>%1 に似た写真 %Ln 枚</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 for “%2”</source>
+        <comment>12 photos and 3 videos for “beach”</comment>
+        <translation>「%2」の%1</translation>
     </message>
     <message numerus="yes">
         <source>%Ln photo(s) for “%1”</source>
@@ -1325,6 +1335,17 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>
             <numerusform>%Ln 枚の写真</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln 本の動画</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <comment>120 photos and 3 videos</comment>
+        <translation>%1と%2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln file(s)</source>

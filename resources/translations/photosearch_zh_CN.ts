@@ -898,11 +898,21 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>正在加载模型… 准备好后会立即搜索。</translation>
     </message>
+    <message>
+        <source>%1 like %2</source>
+        <comment>12 photos and 3 videos like IMG_1.jpg</comment>
+        <translation>与 %2 相似的%1</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln photo(s) like %1</source>
         <translation>
             <numerusform>%Ln 张与 %1 相似的照片</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 for “%2”</source>
+        <comment>12 photos and 3 videos for “beach”</comment>
+        <translation>“%2”的搜索结果：%1</translation>
     </message>
     <message numerus="yes">
         <source>%Ln photo(s) for “%1”</source>
@@ -1325,6 +1335,17 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>
             <numerusform>%Ln 张照片</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln video(s)</source>
+        <translation>
+            <numerusform>%Ln 个视频</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <comment>120 photos and 3 videos</comment>
+        <translation>%1和%2</translation>
     </message>
     <message numerus="yes">
         <source>%Ln file(s)</source>

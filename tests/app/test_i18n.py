@@ -430,3 +430,60 @@ def test_photos_are_described_in_the_language(ui_language, described_in, qtbot, 
     window.results_view.setCurrentIndex(window.results_model.index(0, 0))
     qtbot.waitUntil(lambda: bool(fake_library.calls_named("describe")), timeout=3000)
     assert fake_library.calls_named("describe")[-1][-1] == described_in
+
+
+@pytest.mark.parametrize("ui_language", ["en", "es", "zh_CN", "ja"], indirect=True)
+def test_the_status_line_counts_videos_apart_from_photos(ui_language, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStatusBar
+
+    from app.windows.status_line import StatusLine
+    from engine.api import LibraryStatus
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    line = StatusLine(bar)
+    status = LibraryStatus(home=Path("/lib"), photos=123, indexed=120, pending=3, failed=0,
+                           offline=0, model="demo", device="cpu", index_bytes=0, videos=3)
+    line.set_library_status(status)
+    text = line.library_label.text()
+    assert text.startswith(f"{formatting.photos(120)} · {formatting.videos(3)} · ")
+    expected = {"en": ("120 photos", "3 videos"), "es": ("120 fotos", "3 vídeos"),
+                "zh_CN": ("120 张照片", "3 个视频"), "ja": ("120 枚の写真", "3 本の動画")}
+    assert all(part in text for part in expected[ui_language]), text
+    line.set_library_status(LibraryStatus(home=Path("/lib"), photos=5, indexed=5, pending=0,
+                                          failed=0, offline=0, model="demo", device="cpu",
+                                          index_bytes=0))
+    assert formatting.videos(0) not in line.library_label.text()  # no videos: not shown
+    assert line.library_label.text().startswith(formatting.photos(5))
+
+
+@pytest.mark.parametrize("ui_language", ["en", "es", "zh_CN", "ja"], indirect=True)
+def test_search_results_count_videos_apart(ui_language, qtbot, window, fake_library,  # type: ignore[no-untyped-def]
+                                           monkeypatch) -> None:
+    import dataclasses
+
+    search = fake_library.search
+
+    def with_videos(*args: Any, **kwargs: Any) -> list[Any]:  # the two best hits are videos
+        hits = search(*args, **kwargs)
+        return [dataclasses.replace(h, kind="video", duration_s=4.0, time_s=1.0)
+                if n < 2 else h for n, h in enumerate(hits)]
+
+    monkeypatch.setattr(fake_library, "search", with_videos)
+    window.search_bar.search_box.setText("red circle")
+    window.search_presenter.search_now()
+    qtbot.waitUntil(lambda: window.search_presenter.state == SearchState.RESULTS, timeout=3000)
+    count = window.results_model.rowCount()
+    assert count > 2
+    text = window.status_line.search_label.text()
+    counted = formatting.photos_and_videos(count - 2, 2)
+    assert formatting.photos(count - 2) in counted and formatting.videos(2) in counted
+    assert text.startswith(translate("SearchPresenter", "%1 for “%2”").replace(
+        "%1", counted).replace("%2", "red circle")), text
+    expected = {"en": f"{count - 2} photos and 2 videos for “red circle”",
+                "es": f"{count - 2} fotos y 2 vídeos para «red circle»",
+                "zh_CN": f"“red circle”的搜索结果：{count - 2} 张照片和2 个视频",
+                "ja": f"「red circle」の{count - 2} 枚の写真と2 本の動画"}
+    assert text.startswith(expected[ui_language]), text
+    assert formatting.photos_and_videos(0, 2) == formatting.videos(2)  # videos alone
+    assert formatting.photos_and_videos(3, 0) == formatting.photos(3)

@@ -26,7 +26,7 @@ from engine.media.caption_sources import (
 )
 from engine.search.hybrid import keyword_tiers, query_words
 from engine.store.captions import load_vocabulary
-from engine.store.catalog import Catalog, PhotoRecord
+from engine.store.catalog import Catalog
 from engine.store.migrations import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,8 +212,10 @@ def test_migration_indexes_the_names_of_existing_photos(tmp_path: Path,
     monkeypatch.setattr(catalog_module, "MIGRATIONS", MIGRATIONS[:1])
     old = Catalog(tmp_path / "c.db")
     folder = old.add_folder(Path("/pics"))
-    with old.transaction() as conn:
-        old.upsert_photos([PhotoRecord("/pics/2019/Beach_Party-07.jpg", folder, 1, 1, "h")], conn)
+    with old.transaction() as conn:  # a row as that schema held it (today's writes name
+        conn.execute(  # columns of later migrations)
+            "INSERT INTO photos(folder_id, path, size, mtime_ns, content_hash, updated_at) "
+            "VALUES (?, '/pics/2019/Beach_Party-07.jpg', 1, 1, 'h', '2020-01-01')", (folder,))
     old.close()
     monkeypatch.setattr(catalog_module, "MIGRATIONS", MIGRATIONS)
     new = Catalog(tmp_path / "c.db")

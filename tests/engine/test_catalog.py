@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.media.formats import VIDEO_EXTENSIONS, media_kind
 from engine.records import SearchFilters
 from engine.store import catalog as catalog_module
 from engine.store.catalog import Catalog, PhotoRecord
@@ -104,6 +105,63 @@ def test_a_failing_migration_changes_nothing(tmp_path: Path,
     raw.close()
 
 
+def test_migration_7_marks_the_videos_already_catalogued(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files catalogued before migration 7 get the kind today's writes give them: every video
+    extension in any case (a new extension needs a migration of its own: this fails then)."""
+    full = list(catalog_module.MIGRATIONS)
+    monkeypatch.setattr(catalog_module, "MIGRATIONS", full[:6])
+    old = Catalog(tmp_path / "catalog.db")
+    folder_id = old.add_folder(tmp_path / "f")
+    videos = [f"clip{n}{ext}" for n, ext in enumerate(sorted(VIDEO_EXTENSIONS))]
+    videos += [f"CAPS{n}{ext.upper()}" for n, ext in enumerate(sorted(VIDEO_EXTENSIONS))]
+    videos += ["Mixed.Mp4", "dir.jpg/inside.mov"]
+    others = ["a.jpg", "b.HEIC", "mp4.jpg", "film.mp4.png", "x.qtz", "y.mp", "raw.CR2", "noext"]
+    with old.transaction() as conn:  # rows as that schema held them
+        conn.executemany(
+            "INSERT INTO photos(folder_id, path, size, mtime_ns, content_hash, updated_at) "
+            "VALUES (?, ?, 1, 1, ?, '2020-01-01')",
+            [(folder_id, str(tmp_path / "f" / name), f"h{n}")
+             for n, name in enumerate(videos + others)])
+    old.close()
+    monkeypatch.setattr(catalog_module, "MIGRATIONS", full)
+    cat = Catalog(tmp_path / "catalog.db")
+    assert cat._query("PRAGMA user_version")[0][0] == len(full) >= 7
+    kinds = {str(Path(r[0]).relative_to(tmp_path / "f")): r[1]
+             for r in cat._query("SELECT path, media_kind FROM photos")}
+    assert kinds == {name: media_kind(name) for name in videos + others}
+    assert {name for name, kind in kinds.items() if kind == "video"} == set(videos)
+    assert cat.counts(MODEL)["videos"] == len(videos)
+    assert cat.count_of_kind("photo") == len(others)
+    cat.close()
+
+
+def test_writes_set_the_media_kind_and_a_rename_follows_the_extension(
+        catalog: Catalog, tmp_path: Path) -> None:
+    ids = {Path(p).name: i for p, i in add_photos(catalog, tmp_path / "a",
+                                                   ["1.jpg", "2.MOV", "3.webm"]).items()}
+    folder_id = catalog.folder_ids()[str(tmp_path / "a")]
+
+    def kinds() -> dict[str, str]:
+        return {Path(r[0]).name: r[1] for r in catalog._query(
+            "SELECT path, media_kind FROM photos")}
+
+    assert kinds() == {"1.jpg": "photo", "2.MOV": "video", "3.webm": "video"}
+    with catalog.transaction() as conn:
+        catalog.move_photo(ids["2.MOV"], str(tmp_path / "a" / "2.jpg"), folder_id, 100, 2, conn)
+        catalog.move_photo(ids["1.jpg"], str(tmp_path / "a" / "1.mp4"), folder_id, 100, 2, conn)
+        # a photo forgotten moments before comes back under its id (the insert of a move)
+        catalog.move_photo(999, str(tmp_path / "a" / "4.m2ts"), folder_id, 100, 2, conn)
+        # an upsert of a path keeps its kind (the same extension)
+        catalog.upsert_photos([PhotoRecord(str(tmp_path / "a" / "3.webm"), folder_id, 5, 5,
+                                           "changed")], conn)
+    assert kinds() == {"1.mp4": "video", "2.jpg": "photo", "3.webm": "video", "4.m2ts": "video"}
+    assert catalog.counts(MODEL)["videos"] == 3
+    assert catalog.count_of_kind("video", readable=True) == 2  # the moved-in row has no hash
+    with pytest.raises(ValueError):
+        catalog.count_of_kind("audio")  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------------------------- folders
 
 
@@ -137,7 +195,7 @@ def test_folders_report_counts_per_model(catalog: Catalog, tmp_path: Path) -> No
     [info] = catalog.folders(OTHER)
     assert (info.photos, info.indexed, info.failed) == (3, 0, 1)
     assert catalog.counts(MODEL) == {"photos": 3, "indexed": 2, "pending": 0, "failed": 1,
-                                     "offline": 0}
+                                     "offline": 0, "videos": 0}
     assert catalog.counts(OTHER)["pending"] == 2
     catalog.set_folder_flags(tmp_path / "a", paused=True, online=False)
     [info] = catalog.folders(MODEL)

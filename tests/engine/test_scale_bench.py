@@ -39,3 +39,15 @@ def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     assert churned and 0.8 <= float(churned.group(1)) <= 1.0
     # the library stays where --work put it, reopenable by the engine
     assert (tmp_path / "work" / "library-3000" / "catalog.db").is_file()
+    # scale_probe.py measures the status again on the kept library (every part of it)
+    probe = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale_probe.py"), "--work", str(tmp_path / "work"),
+         "--model", "demo", "--probes", "status"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert probe.returncode == 0, probe.stderr[-3000:]
+    lines = probe.stdout.strip().splitlines()
+    assert re.fullmatch(r"status_s: \d+\.\d\d", lines[-1])
+    assert re.search(r"Library.status\(\), first after the open: [\d.]+ s \(3,000 files, 0 "
+                     r"videos\); photosearch status \(new process\): [\d.]+ s", probe.stdout)
+    for part in ("counts", "folders", "coverage clip", "coverage video", "coverage video_frames"):
+        assert re.search(rf"[:,] {part} [\d.]+ ms", probe.stdout), part

@@ -87,6 +87,53 @@ def test_broken_videos_are_recorded_with_a_reason(
     assert (report.embedded, report.failed) == (4, 4)  # the three photos and the good video
 
 
+def test_the_video_analyses_run_on_the_videos_alone_and_status_counts_them(
+        video_folder: VideoFolder, open_library: Callable[..., Library],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The catalog marks the videos (media_kind): the video analyses run on exactly them, the
+    photos count as covered without being queued, and status counts the videos apart."""
+    from engine.ingest.background import BackgroundPasses
+
+    folder, names, _ = video_folder
+    lib = _indexed(open_library, folder)
+    catalog = lib.catalog
+    hashes = {Path(r[0]).name: r[1] for r in catalog._query(
+        "SELECT path, content_hash FROM photos")}
+    kinds = {Path(r[0]).name: r[1] for r in catalog._query("SELECT path, media_kind FROM photos")}
+    videos = {"clip.mp4", "cut.mp4", "empty.mov", "memo.mp4", "odd.mov"}
+    assert {n for n, k in kinds.items() if k == "video"} == videos
+    assert {n for n, k in kinds.items() if k == "photo"} == set(names)
+    for name in ("video", "video_frames"):  # the readable video alone (the others failed)
+        ran = {r[0] for r in catalog._query(
+            "SELECT content_hash FROM analysis_state WHERE analysis = ?", [name])}
+        assert ran == {hashes["clip.mp4"]}, name
+    assert {r[0] for r in catalog._query("SELECT content_hash FROM videos")} == {
+        hashes["clip.mp4"]}
+    analyses = {a.name: a for a in lib._analyses(bound=False)}
+    passes = BackgroundPasses(catalog, list(analyses.values()))
+    frames = analyses["video_frames"]
+    assert passes.pending(frames) == [] and passes.pending(analyses["video"]) == []
+    photo_hashes = [hashes[n] for n in names]
+    assert frames.has_results([*photo_hashes, hashes["clip.mp4"], "unknown"]) == {
+        *photo_hashes, hashes["clip.mp4"]}
+    # the video's frames forgotten: it alone is pending again, and coverage says so
+    with catalog.transaction() as conn:
+        conn.execute("DELETE FROM analysis_state WHERE analysis = 'video_frames'")
+    assert [w.content_hash for w in passes.pending(frames)] == [hashes["clip.mp4"]]
+    status = lib.status()
+    coverage = {a.name: a for a in status.analyses}
+    assert (coverage["video_frames"].done, coverage["video_frames"].pending) == (3, 1)
+    assert (coverage["video"].done, coverage["video"].pending) == (4, 0)
+    assert (status.photos, status.videos, status.failed) == (8, 5, 4)
+    home = lib.home
+    lib.close()
+    assert main(["--home", str(home), "--model", "demo", "status"]) == 0
+    assert "photos   8 (3 photos, 5 videos): 4 indexed" in capsys.readouterr().out
+    assert main(["--home", str(home), "--model", "demo", "status", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["photos"], out["videos"]) == (8, 5)
+
+
 def test_json_search_and_similar_from_a_moment(
         video_folder: VideoFolder, demo: DemoSet,
         open_library: Callable[..., Library], capsys: pytest.CaptureFixture[str]) -> None:
