@@ -99,23 +99,22 @@ def boxes_from_probability(probability: np.ndarray, size: tuple[int, int],
     regions = contour_hulls(mask)[:MAX_CANDIDATES]
     if not regions:
         return Detection(np.zeros((0, 4, 2), np.float32), ())
-    candidates = [(box, side) for box, side in min_area_boxes(regions)]
+    candidates, sides = min_area_boxes(regions)
     boxes: list[np.ndarray] = []
     scores: list[float] = []
     grown: list[np.ndarray] = []
-    for box, side in candidates:
-        if side < MIN_SIZE:
-            continue
-        score = box_score(probability, box)
+    for index in np.nonzero(sides >= MIN_SIZE)[0]:
+        score = box_score(probability, candidates[index])
         if score < box_threshold:
             continue
-        expanded = unclip(box)
+        expanded = unclip(candidates[index])
         if expanded is None:
             continue
         grown.append(expanded)
         scores.append(score)
     kept_scores: list[float] = []
-    for (box, side), score in zip(min_area_boxes(grown), scores, strict=True):
+    grown_boxes, grown_sides = min_area_boxes(grown)
+    for box, side, score in zip(grown_boxes, grown_sides, scores, strict=True):
         if side < MIN_SIZE + 2:
             continue
         box[:, 0] = np.clip(np.round(box[:, 0] / map_w * dest_w), 0, dest_w)
@@ -268,37 +267,48 @@ def _union(parent: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
             parent = jumped
 
 
-def min_area_boxes(point_sets: list[np.ndarray]) -> list[tuple[np.ndarray, float]]:
+def min_area_boxes(point_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """For each point set: its minimum-area enclosing rectangle as four float32 corners,
     ordered as RapidOCR orders OpenCV's ``boxPoints`` (the two left-most points, upper one
     first; then the two right-most, upper one first: top-left, top-right, bottom-right,
-    bottom-left for a box that is not turned by more than 45 degrees), and its short side.
-    Degenerate sets (one point, or all on a line) have a short side of 0."""
-    if not point_sets:
-        return []
+    bottom-left for a box that is not turned by more than 45 degrees), and its short side:
+    arrays (N, 4, 2) and (N,). Degenerate sets (one point, or all on a line) have a short
+    side of 0.
+
+    GEOS (shapely 2.1+) computes the rectangle, all sets in one call; where several
+    rectangles have the same least area (square-ish sets of a few pixels) it may pick another
+    one than OpenCV."""
+    count = len(point_sets)
+    boxes = np.zeros((count, 4, 2), np.float32)
+    sides = np.zeros(count, np.float64)
+    if count == 0:
+        return boxes, sides
     coords = np.concatenate(point_sets)
-    index = np.repeat(np.arange(len(point_sets)), [len(p) for p in point_sets])
+    index = np.repeat(np.arange(count), [len(p) for p in point_sets])
     rects = shapely.minimum_rotated_rectangle(shapely.multipoints(coords, indices=index))
-    out: list[tuple[np.ndarray, float]] = []
-    polygon = shapely.get_type_id(rects) == shapely.GeometryType.POLYGON
-    for rect, is_polygon in zip(rects, polygon, strict=True):
-        if not is_polygon:
-            out.append((np.zeros((4, 2), np.float32), 0.0))
-            continue
-        corners = np.asarray(shapely.get_coordinates(rect)[:4], np.float64)
-        side = float(min(np.linalg.norm(corners[1] - corners[0]),
-                         np.linalg.norm(corners[2] - corners[1])))
-        out.append((_corner_order(corners).astype(np.float32), side))
-    return out
+    polygon = np.nonzero(shapely.get_type_id(rects) == shapely.GeometryType.POLYGON)[0]
+    if len(polygon) == 0:
+        return boxes, sides
+    # A rectangle's exterior: five coordinates, the last repeating the first.
+    corners = shapely.get_coordinates(rects[polygon]).reshape(-1, 5, 2)[:, :4]
+    sides[polygon] = np.minimum(np.linalg.norm(corners[:, 1] - corners[:, 0], axis=1),
+                                np.linalg.norm(corners[:, 2] - corners[:, 1], axis=1))
+    boxes[polygon] = _corner_order(corners)
+    return boxes, sides
 
 
 def _corner_order(corners: np.ndarray) -> np.ndarray:
-    """RapidOCR's ``get_mini_boxes`` order of a rectangle's corners (see
+    """RapidOCR's ``get_mini_boxes`` order of rectangles' corners, (N, 4, 2) (see
     :func:`min_area_boxes`)."""
-    by_x = corners[np.argsort(corners[:, 0], kind="stable")]
-    left = by_x[:2] if by_x[1, 1] > by_x[0, 1] else by_x[[1, 0]]
-    right = by_x[2:] if by_x[3, 1] > by_x[2, 1] else by_x[[3, 2]]
-    return np.stack([left[0], right[0], right[1], left[1]])
+    order = np.argsort(corners[:, :, 0], axis=1, kind="stable")
+    by_x = np.take_along_axis(corners, order[:, :, None], axis=1)
+    upper_left = by_x[:, 1, 1] > by_x[:, 0, 1]
+    upper_right = by_x[:, 3, 1] > by_x[:, 2, 1]
+    top_left = np.where(upper_left[:, None], by_x[:, 0], by_x[:, 1])
+    bottom_left = np.where(upper_left[:, None], by_x[:, 1], by_x[:, 0])
+    top_right = np.where(upper_right[:, None], by_x[:, 2], by_x[:, 3])
+    bottom_right = np.where(upper_right[:, None], by_x[:, 3], by_x[:, 2])
+    return np.stack([top_left, top_right, bottom_right, bottom_left], axis=1)
 
 
 def box_score(probability: np.ndarray, box: np.ndarray) -> float:

@@ -166,8 +166,8 @@ def test_regions_and_their_order_are_opencvs() -> None:
                                        cv2.CHAIN_APPROX_NONE)
         hulls = contour_hulls(mask)
         assert len(hulls) == len(contours)
-        for contour, hull, (_box, side) in zip(contours, hulls, min_area_boxes(hulls),
-                                               strict=True):
+        for contour, hull, side in zip(contours, hulls, min_area_boxes(hulls)[1],
+                                       strict=True):
             # The same boundary: the same extent (a hole's: the pixels around it).
             points = contour.reshape(-1, 2)
             assert (points.min(axis=0) == hull.min(axis=0)).all()
