@@ -8,8 +8,9 @@ follow RapidOCR's defaults, so the same model finds the same boxes:
 1. resize the image so that both sides are multiples of 32 (and its long side at most
    ``limit_side``), normalise to [-1, 1], run the network: a text probability per pixel;
 2. threshold the map at 0.3 and dilate it with a 2 x 2 square;
-3. find the 8-connected regions of the map (OpenCV: ``findContours``); each region's
-   minimum-area rectangle over its pixel centres (``minAreaRect``) is a candidate;
+3. find the boundaries of the map's 8-connected regions and of the holes in them, in OpenCV's
+   order (``findContours`` with ``RETR_LIST``; at most 1000 are looked at); each one's
+   minimum-area rectangle (``minAreaRect``) is a candidate;
 4. drop candidates whose short side is under 3 px or whose mean probability inside the
    rectangle (``box_score_fast``) is under ``box_threshold``;
 5. grow each rectangle by ``area * 1.6 / perimeter`` (pyclipper, round joins: DB's "unclip"),
@@ -17,12 +18,13 @@ follow RapidOCR's defaults, so the same model finds the same boxes:
 6. order corners clockwise from top-left, clip to the image, order boxes top to bottom (lines
    within 10 px of each other left to right).
 
-Where OpenCV and this code differ: the connected regions here are the regions' outer
-boundaries only (OpenCV's ``RETR_LIST`` also returns the boundaries of holes inside a region,
-which at best duplicate a box); resizing is Pillow's bilinear filter (equal to OpenCV's to one
-grey level at the near-1 scales used here); the polygon mask of the box score is Pillow's (it
-and OpenCV's ``fillPoly`` differ on about 0.5% of edge pixels). tests/engine/test_ocr_fidelity.py
-compares the boxes with RapidOCR's where OpenCV is installed.
+Without OpenCV: regions are labelled from runs of set pixels per row joined by a vectorised
+union-find, holes counted by the Euler number (and labelled only when there are some); the
+rectangles come from GEOS (shapely), which may break a tie between rectangles of equal least
+area (square-ish blobs of a few pixels) differently; resizing is Pillow's bilinear filter
+(equal to OpenCV's to one grey level at the near-1 scales used here); the box score's polygon
+mask is Pillow's (it and OpenCV's ``fillPoly`` differ on about 0.5% of edge pixels).
+tests/engine/test_ocr_fidelity.py compares the boxes with RapidOCR's where OpenCV is installed.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from PIL import Image, ImageDraw
 logger = logging.getLogger(__name__)
 
 BINARY_THRESHOLD = 0.3  # DB's probability threshold for the binary map
-MAX_CANDIDATES = 1000  # regions looked at per image (in raster order)
+MAX_CANDIDATES = 1000  # boundaries looked at per map, in OpenCV's order (see contour_hulls)
 UNCLIP_RATIO = 1.6
 MIN_SIZE = 3  # a candidate's short side, in pixels of the probability map
 LINE_GAP = 10  # boxes whose tops are closer than this are one line (ordered left to right)
@@ -96,7 +98,10 @@ def boxes_from_probability(probability: np.ndarray, size: tuple[int, int],
     map_h, map_w = probability.shape
     dest_w, dest_h = size
     mask = _dilate(probability > BINARY_THRESHOLD)
-    regions = contour_hulls(mask)[:MAX_CANDIDATES]
+    regions = contour_hulls(mask)
+    if len(regions) > MAX_CANDIDATES:  # a texture: the first in raster order are dropped
+        logger.debug("%d region boundaries, %d looked at", len(regions), MAX_CANDIDATES)
+        regions = regions[:MAX_CANDIDATES]
     if not regions:
         return Detection(np.zeros((0, 4, 2), np.float32), ())
     candidates, sides = min_area_boxes(regions)

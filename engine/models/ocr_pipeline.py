@@ -19,7 +19,6 @@ the regions around what the gate found).
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +28,6 @@ from PIL import Image
 
 from engine.models.ocr_detect import TextDetector
 from engine.models.ocr_recognise import TextRecogniser, crop_line, resize_linear
-
-logger = logging.getLogger(__name__)
 
 MIN_SIDE_LEN = 30  # RapidOCR's Global.min_side_len
 MAX_SIDE_LEN = 2000  # Global.max_side_len
