@@ -21,9 +21,9 @@ follow RapidOCR's defaults, so the same model finds the same boxes:
 Without OpenCV: regions are labelled from runs of set pixels per row joined by a vectorised
 union-find, holes counted by the Euler number (and labelled only when there are some); the
 rectangles come from GEOS (shapely), which may break a tie between rectangles of equal least
-area (square-ish blobs of a few pixels) differently; resizing is Pillow's bilinear filter
-(equal to OpenCV's to one grey level at the near-1 scales used here); the box score's polygon
-mask is Pillow's (it and OpenCV's ``fillPoly`` differ on about 0.5% of edge pixels).
+area (square-ish blobs of a few pixels) differently; resizing is OpenCV's arithmetic on numpy
+(:mod:`engine.models.ocr_resize`); the box score's polygon mask is Pillow's (it and OpenCV's
+``fillPoly`` differ on about 0.5% of edge pixels).
 tests/engine/test_ocr_fidelity.py compares the boxes with RapidOCR's where OpenCV is installed.
 """
 
@@ -37,6 +37,8 @@ import numpy as np
 import pyclipper
 import shapely
 from PIL import Image, ImageDraw
+
+from engine.models.ocr_resize import resize_bilinear
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +74,10 @@ class TextDetector:
         scaled = network_size(width, height, self.limit_side)
         if scaled is None:
             return Detection(np.zeros((0, 4, 2), np.float32), ())
-        pixels = image if scaled == image.size else image.resize(scaled,
-                                                                 Image.Resampling.BILINEAR)
-        batch = np.asarray(pixels, dtype=np.float32)
+        pixels = np.asarray(image)
+        if scaled != image.size:
+            pixels = resize_bilinear(pixels, scaled)
+        batch = pixels.astype(np.float32)
         batch = (batch * np.float32(2 / 255) - np.float32(1.0)).transpose(2, 0, 1)[None]
         probability = self.session.run(None, {self._input: np.ascontiguousarray(batch)})[0]
         return boxes_from_probability(probability[0, 0], (width, height), box_threshold)

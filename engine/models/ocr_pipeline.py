@@ -27,7 +27,8 @@ import numpy as np
 from PIL import Image
 
 from engine.models.ocr_detect import TextDetector
-from engine.models.ocr_recognise import TextRecogniser, crop_line, resize_linear
+from engine.models.ocr_recognise import TextRecogniser, crop_line
+from engine.models.ocr_resize import resize_bilinear
 
 MIN_SIDE_LEN = 30  # RapidOCR's Global.min_side_len
 MAX_SIDE_LEN = 2000  # Global.max_side_len
@@ -114,7 +115,8 @@ class _Prepared:
                 scale = limit / side
                 new_w = int(round(int(w * scale) / 32) * 32)
                 new_h = int(round(int(h * scale) / 32) * 32)
-                resized = resize_linear(resized, (max(new_w, 1), max(new_h, 1)))
+                resized = Image.fromarray(resize_bilinear(np.asarray(resized),
+                                                          (max(new_w, 1), max(new_h, 1))))
                 ratio = (width / resized.width, height / resized.height)
         w, h = resized.size
         top = 0

@@ -9,7 +9,7 @@ The steps RapidOCR 3.10 runs (``rapidocr/utils/process_img.get_rotate_crop_image
   ``Image.transform``), turned a quarter left when it is at least 1.5 times higher than wide
   (vertical text);
 * batch: lines sorted by aspect ratio, six at a time; each is resized to 48 px high keeping its
-  aspect ratio (bilinear, without anti-aliasing, as OpenCV's ``resize``), normalised to
+  aspect ratio (bilinear with OpenCV's arithmetic: :mod:`engine.models.ocr_resize`), normalised to
   [-1, 1] and padded with zeros on the right to the widest line of its batch (at least 320);
 * decode: per time step the most likely class; repeats merged, blanks dropped; the line's
   confidence is the mean probability of the characters kept (0 for an empty line). The
@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+
+from engine.models.ocr_resize import resize_bilinear
 
 LINE_HEIGHT = 48
 MIN_WIDTH = 320  # the narrowest batch the recogniser is fed (aspect 320 / 48)
@@ -84,16 +86,6 @@ def perspective_coefficients(source: np.ndarray, target: np.ndarray) -> tuple[fl
     return tuple(float(c) for c in solution)
 
 
-def resize_linear(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """``image`` resized by bilinear interpolation between the four nearest pixels, without
-    anti-aliasing when shrinking (OpenCV's ``INTER_LINEAR``, which the recogniser was trained
-    on; Pillow's ``resize`` widens its filter when shrinking)."""
-    width, height = size
-    scale_x, scale_y = image.width / width, image.height / height
-    return image.transform(size, Image.Transform.AFFINE, (scale_x, 0, 0, 0, scale_y, 0),
-                           Image.Resampling.BILINEAR)
-
-
 class TextRecogniser:
     """Runs the CTC text recognition network (an ONNX Runtime session) on line images."""
 
@@ -114,8 +106,8 @@ class TextRecogniser:
             batch = np.zeros((len(chosen), 3, LINE_HEIGHT, batch_width), np.float32)
             for row, index in enumerate(chosen):
                 width = min(batch_width, math.ceil(LINE_HEIGHT * ratios[index]))
-                pixels = np.asarray(resize_linear(lines[index], (width, LINE_HEIGHT)),
-                                    dtype=np.float32)
+                pixels = resize_bilinear(np.asarray(lines[index]),
+                                         (width, LINE_HEIGHT)).astype(np.float32)
                 batch[row, :, :, :width] = (pixels * np.float32(2 / 255)
                                             - np.float32(1.0)).transpose(2, 0, 1)
             probabilities = self.session.run(None, {self._input: batch})[0]

@@ -177,3 +177,25 @@ def test_regions_and_their_order_are_opencvs() -> None:
     # Ties between rectangles of equal area (tiny square-ish blobs) may be broken differently.
     assert same_side / total > 0.95
 
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ((360, 480), (352, 480)),  # the gate's image: only the height changes
+    ((500, 700), (512, 704)),  # a region around a sign at the reading scale
+    ((36, 254), (48, 339)),  # a line crop grown to the recogniser's 48 px
+    ((120, 900), (48, 360)),  # and one shrunk
+    ((20, 600), (32, 960)),  # a flat image brought to RapidOCR's 30 px minimum
+])
+def test_resize_is_opencvs(source: tuple[int, int], target: tuple[int, int]) -> None:
+    import cv2
+
+    from engine.models.ocr_resize import resize_bilinear
+
+    pixels = np.random.default_rng(sum(source)).integers(0, 256, (*source, 3), dtype=np.uint8)
+    theirs = cv2.resize(pixels, target[::-1]).astype(int)
+    mine = resize_bilinear(pixels, target[::-1]).astype(int)
+    assert mine.shape == theirs.shape
+    assert np.abs(mine - theirs).max() <= 1
+    assert np.mean(mine != theirs) < 0.01
+    if source[1] == target[1]:
+        assert np.array_equal(mine, theirs)
