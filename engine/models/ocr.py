@@ -1,8 +1,10 @@
-"""Read the text in a photo with RapidOCR (PP-OCRv6 small detection and recognition, ONNX Runtime).
+"""Read the text in a photo: PP-OCRv6 small detection and recognition on ONNX Runtime.
 
-The models ship inside the ``rapidocr`` wheel (``rapidocr/models/*.onnx``, Apache-2.0); this
-module passes their paths explicitly, so RapidOCR never reaches for its download code. A
-missing file is a :class:`~engine.errors.ModelUnavailableError`, never a download.
+The models ship inside the ``rapidocr`` wheel (``rapidocr/models/*.onnx``, Apache-2.0). This
+module reads them by path and never imports ``rapidocr`` (its package imports OpenCV, 179 MB in
+a bundle): the pipeline around the models is PhotoSearch's own
+(:mod:`engine.models.ocr_pipeline`), the steps RapidOCR runs, on numpy and Pillow. A missing
+file is a :class:`~engine.errors.ModelUnavailableError`, never a download.
 
 Most photos hold no text, and detection dominates the cost (recognition runs only on the lines
 found), so :meth:`TextReader.read` works in two steps:
@@ -23,30 +25,31 @@ off.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from engine.errors import ModelUnavailableError
 from engine.i18n import _
+from engine.models.ocr_pipeline import OcrLine, OcrPipeline
 
 logger = logging.getLogger(__name__)
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
-CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 GATE_SIDE = 480  # bench: 0/10 text photos missed vs 1/10 at 384, 71 vs 49 ms without text
 DETECT_SIDE = 1280
 GATE_BOX_THRESHOLD = 0.4  # lower than the reading's 0.5: the gate is there for recall
 BOX_THRESHOLD = 0.5
-MIN_CONFIDENCE = 0.5  # RapidOCR's own default for dropping recognised lines
+MIN_CONFIDENCE = 0.5  # RapidOCR's default for dropping recognised lines (Global.text_score)
 MIN_SIDE = 16  # smaller images hold no readable line (the recogniser wants 48 px high crops)
 
 Point = tuple[float, float]
@@ -71,23 +74,33 @@ class ReadStats:
     gate_boxes: int
 
 
+PIPELINE = "photosearch ocr 1"  # our pipeline's own version: raise it when its results change
+
+
 def model_dir() -> Path:
-    """The folder inside the installed ``rapidocr`` package that holds the ONNX models."""
+    """The folder that holds the ONNX models: ``rapidocr/models`` inside the installed wheel,
+    found without importing the package (whose import loads OpenCV); in the frozen bundle,
+    the copy packaging/photosearch.spec makes of that folder."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None and (Path(bundle) / "rapidocr" / "models").is_dir():
+        return Path(bundle) / "rapidocr" / "models"
     try:
-        import rapidocr
-    except ImportError as exc:
+        spec = importlib.util.find_spec("rapidocr")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
         raise ModelUnavailableError(
             _("Reading text in photos needs the rapidocr package, which is not installed."),
-            repr(exc),
+            "importlib.util.find_spec('rapidocr') found nothing",
             reason=ModelUnavailableError.LOAD_FAILED,
-        ) from exc
-    return Path(rapidocr.__file__).resolve().parent / "models"
+        )
+    return Path(next(iter(spec.submodule_search_locations))).resolve() / "models"
 
 
 def model_files() -> dict[str, Path]:
-    """Detection, recognition and orientation model paths; raises if one is missing or empty."""
+    """Detection and recognition model paths; raises if one is missing or empty."""
     folder = model_dir()
-    files = {"det": folder / DET_MODEL, "rec": folder / REC_MODEL, "cls": folder / CLS_MODEL}
+    files = {"det": folder / DET_MODEL, "rec": folder / REC_MODEL}
     for path in files.values():
         if not path.is_file() or path.stat().st_size == 0:
             raise ModelUnavailableError(
@@ -100,13 +113,14 @@ def model_files() -> dict[str, Path]:
 
 
 def model_version() -> str:
-    """What the stored results depend on: the rapidocr release and the model files."""
+    """What the stored results depend on: our pipeline's version, the rapidocr release the
+    models come from, and the model files."""
     try:
         release = metadata.version("rapidocr")
     except metadata.PackageNotFoundError:
         release = "unknown"
     det, rec = DET_MODEL.removesuffix(".onnx"), REC_MODEL.removesuffix(".onnx")
-    return f"rapidocr {release}: {det}+{rec}"
+    return f"{PIPELINE}, rapidocr {release} models: {det}+{rec}"
 
 
 class TextReader:
@@ -116,9 +130,10 @@ class TextReader:
     machine two threads made the OCR pass 2x slower (its worker threads spin while waiting and
     fight the decoder and the other workers for the cores); None lets ONNX Runtime decide.
 
-    Thread safety: one RapidOCR engine keeps per-call flags and the detector's resize step as
-    attributes, so calls on one reader are serialised by a lock. For parallel reading create one
-    reader per worker thread (each holds its own ONNX sessions, about 100 MB resident).
+    Thread safety: calls on one reader are serialised by a lock (the pipeline keeps no state
+    between calls, but two calls would fight over ONNX Runtime's single thread). For parallel
+    reading create one reader per worker thread (each holds its own ONNX sessions, about
+    100 MB resident).
     """
 
     def __init__(
@@ -136,7 +151,7 @@ class TextReader:
         self.threads = threads
         self.min_confidence = min_confidence
         self.regions = regions
-        self._engine: Any = None
+        self._pipeline: OcrPipeline | None = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -155,17 +170,11 @@ class TextReader:
             return [], ReadStats(0.0, 0.0, 0)
         rgb = image if image.mode == "RGB" else image.convert("RGB")
         with self._lock:
-            engine = self._load()
+            pipeline = self._load()
             start = time.perf_counter()
             gate_image, _scale = _fit(rgb, self.gate_side)
-            gate = engine(
-                np.asarray(gate_image),
-                use_det=True,  # every flag on every call: RapidOCR keeps them for the next one
-                use_cls=False,
-                use_rec=False,
-                box_thresh=GATE_BOX_THRESHOLD,
-            )
-            boxes = _text_like(engine, rgb, gate, self.gate_side)
+            gate = pipeline.detect(gate_image, GATE_BOX_THRESHOLD)
+            boxes = _text_like(pipeline, rgb, gate, self.gate_side)
             gate_boxes = len(boxes)
             gate_ms = (time.perf_counter() - start) * 1000
             if gate_boxes == 0:
@@ -176,81 +185,56 @@ class TextReader:
             lines: list[TextLine] = []
             if regions is None:  # text all over: one detection over the whole photo
                 full_image, _scale = _fit(rgb, self.detect_side)
-                lines = self._run(engine, full_image, scale, (0, 0))
+                lines = self._run(pipeline, full_image, scale, (0, 0))
             else:
                 for left, top, right, bottom in regions:
                     crop = rgb.crop((left, top, right, bottom))
                     size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
                     if size != crop.size:
                         crop = crop.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-                    lines += self._run(engine, crop, scale, (left, top))
+                    lines += self._run(pipeline, crop, scale, (left, top))
             read_ms = (time.perf_counter() - start) * 1000
         lines.sort(key=lambda line: (line.box[0][1], line.box[0][0]))
         return lines, ReadStats(gate_ms, read_ms, gate_boxes)
 
-    def _run(self, engine: Any, image: Image.Image, scale: float,
+    def _run(self, pipeline: OcrPipeline, image: Image.Image, scale: float,
              offset: tuple[int, int]) -> list[TextLine]:
-        result = engine(
-            np.asarray(image),
-            use_det=True,
-            use_cls=False,  # upside-down text is rare in photos; the classifier costs time
-            use_rec=True,
-            box_thresh=BOX_THRESHOLD,
-        )
-        return self._lines(result, scale, offset)
+        # No angle classifier: upside-down text is rare in photos, and it costs time.
+        found = pipeline.read(image, BOX_THRESHOLD, self.min_confidence)
+        return self._lines(found, scale, offset)
 
-    def _lines(self, result: Any, scale: float, offset: tuple[int, int]) -> list[TextLine]:
-        boxes, texts, scores = (getattr(result, k, None) for k in ("boxes", "txts", "scores"))
-        if boxes is None or texts is None or scores is None:
-            return []
+    @staticmethod
+    def _lines(found: list[OcrLine], scale: float, offset: tuple[int, int]) -> list[TextLine]:
         lines = []
-        for box, text, score in zip(boxes, texts, scores, strict=False):
-            text = str(text).strip()
-            if not text or float(score) < self.min_confidence:
-                continue
+        for line in found:
             corners = tuple((round(offset[0] + float(x) / scale, 1),
                              round(offset[1] + float(y) / scale, 1))
-                            for x, y in np.asarray(box)[:4])
-            lines.append(TextLine(text, corners, round(float(score), 4)))  # type: ignore[arg-type]
+                            for x, y in line.box[:4])
+            lines.append(TextLine(line.text.strip(), corners,  # type: ignore[arg-type]
+                                  round(line.confidence, 4)))
         return lines
 
-    def _load(self) -> Any:
-        if self._engine is not None:
-            return self._engine
+    def _load(self) -> OcrPipeline:
+        if self._pipeline is not None:
+            return self._pipeline
         files = model_files()
         try:
-            from rapidocr import RapidOCR
-        except ImportError as exc:  # onnxruntime, opencv or another dependency is missing
+            # The detector's limit: the images handed to it are already at the size wanted
+            # (at most detect_side), so it only rounds their sides to multiples of 32.
+            self._pipeline = OcrPipeline(files["det"], files["rec"],
+                                         limit_side=max(self.detect_side, 32),
+                                         threads=self.threads)
+        except ImportError as exc:  # onnxruntime is missing
             raise ModelUnavailableError(
                 _("Reading text in photos cannot start: a part of it is not installed."),
                 repr(exc),
             ) from exc
-        # RapidOCR logs "The text detection result is empty" as a warning on every photo
-        # without text, through a handler of its own that bypasses ours.
-        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        params: dict[str, Any] = {
-            "Global.log_level": "error",
-            "Global.use_cls": False,
-            # Explicit paths: with a model_path set RapidOCR never calls its downloader.
-            "Det.model_path": str(files["det"]),
-            "Rec.model_path": str(files["rec"]),
-            "Cls.model_path": str(files["cls"]),
-            # The detector's own resize scales the short side *up* to 736 ("min"); we hand it
-            # images already at the size we want, so only let it round to multiples of 32.
-            "Det.limit_type": "max",
-            "Det.limit_side_len": max(self.detect_side, 32),
-        }
-        if self.threads:
-            params["EngineConfig.onnxruntime.intra_op_num_threads"] = self.threads
-            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
-        try:
-            self._engine = RapidOCR(params=params)
         except Exception as exc:
             raise ModelUnavailableError(
                 _("The text-reading model could not be loaded."), repr(exc)
             ) from exc
-        logger.debug("RapidOCR ready: %s", model_version())
-        return self._engine
+        logger.debug("OCR ready: %s", model_version())
+        return self._pipeline
 
 
 def _fit(image: Image.Image, side: int) -> tuple[Image.Image, float]:
@@ -270,7 +254,7 @@ MAX_REGION_SHARE = 0.5  # regions covering more of the photo than this: detect o
 
 
 def _regions(
-    gate_boxes: Any, size: tuple[int, int], gate_side: int
+    gate_boxes: np.ndarray | list[np.ndarray], size: tuple[int, int], gate_side: int
 ) -> list[tuple[int, int, int, int]] | None:
     """Rectangles (original pixels) around the gate's boxes, widened and merged; None when
     they would cover most of the photo (then one detection over the whole of it is cheaper).
@@ -310,7 +294,8 @@ BLOB_ASPECT = 1.5  # a text line is at least this much wider than high (two lett
 BLOB_HEIGHT = 0.12  # of the gate image's short side: higher and squarish is a "blob"
 
 
-def _text_like(engine: Any, rgb: Image.Image, gate: Any, gate_side: int) -> list[np.ndarray]:
+def _text_like(pipeline: OcrPipeline, rgb: Image.Image, gate: np.ndarray,
+               gate_side: int) -> list[np.ndarray]:
     """The gate's boxes that look like text lines, in gate-image pixels.
 
     At gate size the detector also answers to textures: the whole of a coffee cup on wood grain,
@@ -319,13 +304,12 @@ def _text_like(engine: Any, rgb: Image.Image, gate: Any, gate_side: int) -> list
     twice the gate's scale (at most the gate's own size). It stays only if that finds a
     line-shaped box; otherwise the photo would pay for a reading at full scale to find nothing.
     """
-    raw = getattr(gate, "boxes", None)
-    if raw is None or len(raw) == 0:
+    if len(gate) == 0:
         return []
     gate_scale = min(1.0, gate_side / max(rgb.size))
     short = min(rgb.size) * gate_scale
     kept = []
-    for box in np.asarray(raw, dtype=np.float64):
+    for box in np.asarray(gate, dtype=np.float64):
         width, height = _box_size(box)
         if width >= BLOB_ASPECT * height or height < BLOB_HEIGHT * short:
             kept.append(box)
@@ -343,11 +327,9 @@ def _text_like(engine: Any, rgb: Image.Image, gate: Any, gate_side: int) -> list
         zoom = min(1.0, 2 * gate_scale, gate_side / max(crop.size))
         crop = crop.resize((max(1, round(crop.width * zoom)), max(1, round(crop.height * zoom))),
                            Image.Resampling.BILINEAR, reducing_gap=2.0)
-        check = engine(np.asarray(crop), use_det=True, use_cls=False, use_rec=False,
-                       box_thresh=GATE_BOX_THRESHOLD)
-        inner = getattr(check, "boxes", None)
-        if inner is not None and any(
-                (lambda wh: wh[0] >= BLOB_ASPECT * wh[1])(_box_size(np.asarray(b))) for b in inner):
+        inner = pipeline.detect(crop, GATE_BOX_THRESHOLD)
+        if any((lambda wh: wh[0] >= BLOB_ASPECT * wh[1])(_box_size(np.asarray(b)))
+               for b in inner):
             kept.append(box)
     return kept
 

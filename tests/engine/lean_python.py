@@ -20,10 +20,12 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-# packaging/photosearch.spec's LEAN_EXCLUDES that hold torch code or need it.
+# packaging/photosearch.spec's LEAN_EXCLUDES that hold torch code or need it, and OpenCV (the
+# OCR pipeline is PhotoSearch's own; rapidocr's package, which imports cv2, is left out of the
+# bundle too, but its model files are found through find_spec here, so it stays findable).
 LEFT_OUT = frozenset({"torch", "torchvision", "torchaudio", "open_clip", "open_clip_train",
                       "transformers", "timm", "triton", "scipy", "sklearn", "skimage",
-                      "onnx", "onnxscript", "onnx_ir", "pillow_heif"})
+                      "onnx", "onnxscript", "onnx_ir", "pillow_heif", "cv2"})
 
 
 def _left_out(name: str) -> bool:

@@ -128,6 +128,15 @@ def test_without_torch_a_model_without_export_says_what_to_do(
     assert runtime.planned_runtime("auto", "auto") == "onnx"
 
 
+def test_text_is_read_without_opencv() -> None:
+    """OCR in the lean edition: cv2 cannot be imported, and neither it nor RapidOCR's code is
+    loaded; the models are read from the rapidocr wheel's folder."""
+    path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "engine")])
+    out = json.loads(lean("ocr_worker", env={"PYTHONPATH": path}).stdout.strip().splitlines()[-1])
+    assert out["loaded"] == []
+    assert any("Platform 9" in line for line in out["lines"]), out
+
+
 def test_the_full_environment_can_rerank() -> None:
     assert runtime.edition() == "full"  # this checkout's test environment has torch
     assert matcher_unavailable_reason() is None

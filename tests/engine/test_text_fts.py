@@ -111,3 +111,24 @@ def test_reading_order_joins_a_line_cut_in_two() -> None:
     # The right half sits 8 px higher (a turned sign); a second row below.
     lines = [line("password", 220, 92), line("wifi", 100, 100), line("below", 100, 200)]
     assert [ln.text for ln in reading_order(lines)] == ["wifi", "password", "below"]
+
+
+def test_results_of_the_rapidocr_pipeline_are_read_again_and_stay_searchable_until_then(
+        conn: sqlite3.Connection) -> None:
+    """OCR moved from RapidOCR's code to our own pipeline: the analysis's version changed, so
+    every photo is pending again (the seam re-reads it in the background), and the lines stored
+    by the old version are still found meanwhile."""
+    from pathlib import Path
+    from typing import Any
+
+    from engine.analyses.base import AnalysisContext
+    from engine.analyses.text import TextAnalysis
+    from engine.models import ocr
+
+    none: Any = None
+    version = TextAnalysis(AnalysisContext(none, none, Path("."))).version
+    before = ("rapidocr 3.10.0: PP-OCRv6_det_small+PP-OCRv6_rec_small; gate 480, detect 1280; "
+              "reader 2")
+    assert version != before and ocr.PIPELINE in version and "PP-OCRv6_rec_small" in version
+    store_text(conn, "sign", result("Harbour Street"), before)
+    assert search_text(conn, "harbour street") == ["sign"]

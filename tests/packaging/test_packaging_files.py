@@ -82,6 +82,15 @@ def test_lean_edition_leaves_out_everything_the_lean_tests_hide() -> None:
     excluded = set(_spec_list("LEAN_EXCLUDES"))
     assert excluded >= LEFT_OUT, sorted(LEFT_OUT - excluded)
     assert {"torch", "open_clip", "transformers", "scipy"} <= excluded
+    # OCR is PhotoSearch's own pipeline: no OpenCV, no RapidOCR code, only its two models.
+    assert {"cv2", "rapidocr"} <= excluded
+
+
+def test_bundle_carries_the_ocr_models_the_engine_reads() -> None:
+    from engine.models import ocr
+
+    assert sorted(_spec_list("OCR_MODELS")) == sorted(
+        f"models/{name}" for name in (ocr.DET_MODEL, ocr.REC_MODEL))
 
 
 def test_build_exports_the_demo_model_before_pyinstaller() -> None:
