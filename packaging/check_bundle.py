@@ -51,11 +51,11 @@ sys.path.insert(0, str(ROOT))
 from app.startup_report import parse_startup_report  # noqa: E402  (stdlib only, no Qt)
 
 TIMEOUT = 600
-# The lean edition's ceiling, in decimal megabytes of files on disk. Issue 14 asks for 500; the
-# edition is 552 MB (733 before OCR left OpenCV, 627 before videos: PyAV's FFmpeg is 102 MB;
-# packaging/README.md says where it goes and what would close the gap), so this catches growth,
-# not the goal.
-LEAN_MAX_MB = 556
+# The lean edition's ceiling, in decimal megabytes of files on disk. Issue 14 asks for at most
+# 500; the edition is 460 MB (733 before this round: OpenCV, pillow-heif's encoder, symbol
+# tables, a second executable and the demo model's torch weights went; packaging/README.md says
+# where the rest goes), so this catches growth with a little room.
+LEAN_MAX_MB = 470
 # What the lean edition must not carry: PyTorch and what needs it.
 TORCH_PARTS = ("torch", "torchvision", "open_clip", "transformers", "scipy", "triton", "nvidia")
 # OCR runs without OpenCV (engine/models/ocr_pipeline.py): 179 MB the lean edition must not carry.
