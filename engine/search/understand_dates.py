@@ -62,7 +62,7 @@ _RELATIVE_WORDS = "yesterday|today|ago|last|week|hier|gestern|ayer|ontem"
 _RELATIVE_HINT = re.compile(rf"(?i)\b({_RELATIVE_WORDS})\b")
 # A span of the query is taken from dateparser only if it holds a digit or a relative word, so a
 # query holding neither (most queries: "kids on a red slide") cannot give one, and dateparser,
-# which costs more than the rest of a warm query but the text tower (8 ms of 23 at 100k photos),
+# which costs more than the rest of a warm query but the text tower (4 ms a query; 0.4 s to load),
 # is not asked. Without word boundaries this matches every query a kept span could come from.
 _MAY_HOLD_DATE = re.compile(rf"(?i)\d|{_RELATIVE_WORDS}")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")

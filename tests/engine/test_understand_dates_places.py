@@ -139,8 +139,8 @@ WITHOUT_DIGITS_OR_RELATIVE_WORDS = [
 @pytest.mark.parametrize("query", WITHOUT_DIGITS_OR_RELATIVE_WORDS)
 def test_dateparser_is_not_asked_when_no_span_could_be_taken(
         query: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """dateparser costs 8 ms a query; its answer is used only for spans with a digit or a
-    relative word, so a query with neither must not reach it."""
+    """dateparser costs 4 ms a query (0.4 s to load); its answer is used only for spans with a
+    digit or a relative word, so a query with neither must not reach it."""
     import dateparser.search
 
     asked: list[object] = []
