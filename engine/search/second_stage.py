@@ -267,7 +267,7 @@ class SecondStage:
         out: list[np.ndarray | None] = [None] * len(candidates)
         missing: list[int] = []
         for i, cand in enumerate(candidates):
-            hit = self.cache.get(matcher.matcher_id, cand.key) if cand.key else None
+            hit = self.cache.get(matcher.feature_id, cand.key) if cand.key else None
             if hit is not None:
                 out[i] = hit
             else:
@@ -294,7 +294,7 @@ class SecondStage:
                     out[i] = f
                     key = candidates[i].key
                     if key:
-                        self.cache.put(matcher.matcher_id, key, f)
+                        self.cache.put(matcher.feature_id, key, f)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return out
