@@ -135,7 +135,7 @@ def export_matcher_vision(
     ``vision_model`` is the fp32 torch module, ``encode_torch`` its features of uint8 squares as
     the matcher computes them, ``match`` the matcher's torch text side. Raises
     ExportUnsupportedError when the fp32 export does not reproduce torch fp32's verdicts.
-    With ``keep_candidates``, every int8 candidate stays in the folder as ``vision.<p>.onnx``.
+    With ``keep_candidates``, every other candidate stays in the folder as ``vision.<p>.onnx``.
     """
     start = time.perf_counter()
     squares, texts = calibration_set(image_size)
@@ -173,8 +173,8 @@ def export_matcher_vision(
             if cand.passed and chosen == "fp32":
                 chosen = precision
         os.replace(work / f"vision.{chosen}.onnx", work / MODEL)
-        for leftover in work.glob("vision.*.onnx"):
-            if not keep_candidates or leftover.name == "vision.fp32.onnx":
+        if not keep_candidates:
+            for leftover in work.glob("vision.*.onnx"):
                 leftover.unlink()
         manifest = {
             "manifest_version": MANIFEST_VERSION,
@@ -210,11 +210,15 @@ def export_matcher_vision(
 class OnnxImageTower:
     """A matcher export's image tower: uint8 squares -> float16 tokens, on ONNX Runtime."""
 
-    def __init__(self, folder: Path, threads: int) -> None:
+    def __init__(self, folder: Path, threads: int, precision: str | None = None) -> None:
+        """The chosen precision's ``vision.onnx``, or (benchmarks) a candidate the export kept
+        with ``keep_candidates``: ``vision.<precision>.onnx``."""
         self.folder = Path(folder)
         self.manifest = read_manifest_of(self.folder) or {}
-        self.precision = str(self.manifest.get("chosen", "fp32"))
-        self._session = make_session(self.folder / MODEL, threads)
+        chosen = str(self.manifest.get("chosen", "fp32"))
+        self.precision = precision or chosen
+        name = MODEL if self.precision == chosen else f"vision.{self.precision}.onnx"
+        self._session = make_session(self.folder / name, threads)
 
     def __call__(self, squares: Sequence[np.ndarray]) -> np.ndarray:
         """(n, tokens, width) float16 features of (S, S, 3) uint8 squares."""
