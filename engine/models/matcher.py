@@ -221,6 +221,16 @@ class Matcher(ABC):
         return self.matcher_id
 
     @property
+    def image_tower(self) -> str:
+        """What encodes images: ``torch`` or ``onnx <precision>``."""
+        return "torch"
+
+    @property
+    def image_fidelity(self) -> dict[str, Any]:
+        """An ONNX image tower's check against torch fp32 (empty on torch)."""
+        return {}
+
+    @property
     def parameters(self) -> int:
         """Number of weights (0 when unknown)."""
         return 0

@@ -394,6 +394,35 @@ class Reranker:
                 self._stage, self._key = SecondStage(matcher, cache), key
             return self._stage
 
+    def image_tower(self) -> dict[str, Any]:
+        """The matcher's image tower (``runtime``: ``torch`` or ``onnx <precision>``) with its
+        ONNX fidelity figures. Asking loads nothing: before the matcher loads, the export it
+        would use on the CPU (with ``planned``: True), or empty when there is none yet."""
+        stage = self._stage
+        if stage is not None and stage.matcher.loaded:
+            return {"runtime": stage.matcher.image_tower, **stage.matcher.image_fidelity}
+        from engine.models.matcher_export import (
+            fidelity_of,
+            is_current_matcher_export,
+            matcher_export_folder,
+            read_manifest_of,
+        )
+        from engine.models.runtime import planned_runtime, resolve_runtime
+
+        try:
+            if planned_runtime(resolve_runtime(None), self._device()) != "onnx":
+                return {}
+            matcher_id = parse_matcher_spec(self.spec).matcher_id
+        except EngineError:  # a bad spec or runtime: searching with --rerank says why
+            return {}
+        folder = matcher_export_folder(matcher_id)
+        manifest = read_manifest_of(folder)
+        if manifest is None or not is_current_matcher_export(
+                folder, matcher_id, int(manifest.get("image_size", 0))):
+            return {}
+        figures = fidelity_of(manifest)
+        return {"runtime": f"onnx {figures['precision']}", **figures, "planned": True}
+
     def matcher(self, on_progress: Callable[[ModelProgress], None] | None = None) -> Matcher:
         """The loaded matcher (raises ModelUnavailableError when its weights are missing);
         ``on_progress`` hears of a first-time download's bytes."""

@@ -134,3 +134,17 @@ def test_runtime_torch_keeps_the_image_tower_on_torch(
     matcher = BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32")
     assert matcher.image_runtime == "torch"
     assert matcher.load().image_tower == "torch" and matcher.image_fidelity == {}
+
+
+def test_status_names_the_image_tower_of_the_matcher(
+        cache_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before the matcher loads (a new process: ``photosearch status``), from its export."""
+    from engine.cli import main
+
+    BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32").load()  # the export exists
+    capsys.readouterr()
+    assert main(["--home", str(tmp_path / "home"), "--model", "demo", "--device", "cpu",
+                 "status"]) == 0
+    out = capsys.readouterr().out
+    assert "matcher  image tower onnx fp32 (min cos 1.0000" in out
+    assert "0 top-10 order changes vs torch fp32" in out
