@@ -105,7 +105,8 @@ def with_image_runtime(make: object, device: str, precision: str, runtime: str,
             keep_candidates=True)
         print(f"  export + fidelity check: {time.perf_counter() - start:.0f} s on "
               f"{manifest['calibration']['images']} images x {manifest['calibration']['texts']} "
-              f"texts; fp32 noise {manifest['fp32_noise']['max_log_odds_change']:.2g} log-odds; "
+              f"texts; fp32 noise {manifest['fp32_noise']['max_log_odds_change']:.2g} log-odds, "
+              f"int8 tolerance {manifest['int8_tolerance_log_odds']:.2g}; "
               f"chosen {manifest['chosen']}", flush=True)
         for cand in manifest["candidates"]:
             print(f"    {cand['precision']}: min cosine {cand['min_cosine']:.6f}, log-odds "
@@ -142,21 +143,25 @@ def compositional_fidelity(matchers: dict[str, object], groups: int = 5) -> None
             return np.stack([matcher.match(feats, [t]) for t in texts])  # type: ignore
         return np.stack([stage.text_against_images(t, cands) for t in texts])
 
-    def compare(a: object, b: object) -> str:
+    def compare(a: object, b: object, tolerance: float) -> str:
         import numpy as np
 
-        top = lambda m: [np.argsort(-r)[:10].tolist() for r in m]  # noqa: E731
-        changes = sum(x != y for x, y in zip(top(a), top(b), strict=True))
-        return (f"log-odds change {float(np.max(np.abs(a - b))):.4f}, top-10 order changes "  # type: ignore
-                f"{changes}/{len(texts)}")
+        from engine.models.matcher_export import order_changes
+
+        changes = order_changes(a, b, tolerance)  # type: ignore[arg-type]
+        return (f"log-odds change {float(np.max(np.abs(a - b))):.2g}, top-10 order "  # type: ignore
+                f"changes beyond {tolerance:.2g} {changes}/{len(texts)}")
+
+    import numpy as np
 
     reference = scores(matchers["torch"])
+    alone = scores(matchers["torch"], True)
+    noise = float(np.max(np.abs(reference - alone)))  # type: ignore[operator]
     print(f"  compositional check ({len(images)} images x {len(texts)} captions):", flush=True)
-    print(f"    torch fp32, one photo at a time: "
-          f"{compare(reference, scores(matchers['torch'], True))}", flush=True)
+    print(f"    torch fp32, one photo at a time: {compare(reference, alone, 0.0)}", flush=True)
     for name, matcher in matchers.items():
         if name != "torch":
-            print(f"    {name}: {compare(reference, scores(matcher))}", flush=True)
+            print(f"    {name}: {compare(reference, scores(matcher), noise)}", flush=True)
 
 
 def measure(matcher: object, photos: list[Path], ks: list[int], repeats: int) -> dict:

@@ -15,10 +15,11 @@ only where its verdicts match torch fp32's:
 * fp32 must keep a minimum feature cosine of :data:`MIN_COSINE` to torch fp32 and every match
   probability within :data:`MAX_PROB_CHANGE`, or the image tower stays on torch
   (:class:`~engine.models.export.ExportUnsupportedError`);
-* int8 (:data:`INT8_CANDIDATES`) is kept only if every query's top-:data:`TOP_K` order equals
-  torch fp32's (where torch fp32 agrees with itself) and its largest log-odds change is within
-  fp32's own noise: the larger of torch fp32 batched vs one photo at a time and ONNX fp32 vs
-  torch fp32. Otherwise the tower runs in fp32.
+* int8 (:data:`INT8_CANDIDATES`) is kept only if its largest log-odds change is within fp32's
+  own noise (the larger of torch fp32 batched vs one photo at a time and ONNX fp32 vs torch
+  fp32) and no query's top-:data:`TOP_K` order changes beyond that noise
+  (:func:`order_changes`: near-ties may go either way, as between two fp32 runs). Otherwise
+  the tower runs in fp32.
 
 The folder (``<onnx cache>/matcher-vision_<matcher id>-<hash>``, next to the CLIP exports) holds
 ``vision.onnx`` and :data:`MANIFEST` with every candidate's figures; it is written whole or not
@@ -62,10 +63,12 @@ MAX_PROB_CHANGE = 0.005
 # The u8u8 kind export.py prefers on CPUs without VNNI (see export.INT8_CANDIDATES).
 INT8_CANDIDATES = ("int8_u8u8",)
 TOP_K = 10
-# Calibration: each text a query against every image (a first use of BLIP-base on a CPU pays
-# ~0.5 s per image and torch pass; the export checks three passes of these).
-CALIBRATION_IMAGES = 24
-CALIBRATION_EVERYDAY_TEXTS = 6
+# Calibration: each text a query against every image. Its cost is a first use's: BLIP-base on a
+# 2-core CPU pays ~0.5-2 s per image and tower pass (four passes) and ~0.06-0.3 s per pair and
+# score pass (four passes of 200 pairs), plus ~1 min to export; 8 min with 24 x 12 on a busy
+# machine, hence this small set (the demo compositional split is checked by the tests).
+CALIBRATION_IMAGES = 20
+CALIBRATION_EVERYDAY_TEXTS = 4
 COMPOSITIONAL_TEXTS = (
     "a red circle left of a blue square",
     "a blue circle left of a red square",
@@ -89,7 +92,7 @@ class MatcherCandidate:
     min_cosine: float
     max_log_odds_change: float
     max_prob_change: float
-    order_changes: int  # queries whose top-K order differs from torch fp32's
+    order_changes: int  # queries whose top-K order it changes beyond fp32's noise (see below)
     size_bytes: int
     passed: bool
 
@@ -143,7 +146,7 @@ def export_matcher_vision(
     # fp32's own noise: the same photos one at a time (another batch, other reductions)
     alone = np.concatenate([encode_torch([sq]) for sq in squares])
     ref_scores = _scores(reference, texts, match)
-    noise = _compare(ref_scores, _scores(alone, texts, match))
+    noise = _compare(ref_scores, _scores(alone, texts, match), 0.0)
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +156,8 @@ def export_matcher_vision(
         _export(vision_model, image_size, mean, std, fp32_path)
         batch = np.stack(squares)
         figures = []
-        fp32 = _check("fp32", fp32_path, batch, reference, ref_scores, texts, match, noise)
+        fp32 = _check("fp32", fp32_path, batch, reference, ref_scores, texts, match,
+                      noise["max_log_odds_change"])
         fp32 = _with_pass(fp32, fp32.min_cosine >= MIN_COSINE
                           and fp32.max_prob_change <= MAX_PROB_CHANGE)
         figures.append(fp32)
@@ -166,7 +170,8 @@ def export_matcher_vision(
         for precision in int8_candidates:
             path = work / f"vision.{precision}.onnx"
             quantize(fp32_path, path, precision)
-            cand = _check(precision, path, batch, reference, ref_scores, texts, match, noise)
+            cand = _check(precision, path, batch, reference, ref_scores, texts, match,
+                          tolerance)
             cand = _with_pass(cand, cand.min_cosine >= MIN_COSINE and cand.order_changes == 0
                               and cand.max_log_odds_change <= tolerance)
             figures.append(cand)
@@ -284,24 +289,32 @@ def _scores(features: np.ndarray, texts: Sequence[str], match: Match) -> np.ndar
     return np.stack([match(feats, [t]) for t in texts]).astype(np.float64)
 
 
-def _top(scores: np.ndarray) -> list[list[int]]:
-    k = min(TOP_K, scores.shape[1])
-    return [np.argsort(-row, kind="stable")[:k].tolist() for row in scores]
+def order_changes(reference: np.ndarray, other: np.ndarray, tolerance: float,
+                  top_k: int = TOP_K) -> int:
+    """How many queries (rows) ``other`` reorders within the reference's top ``top_k``: an
+    image of the reference's top K swapped with any other image that the reference puts more
+    than ``tolerance`` log-odds apart. Near-ties (closer than fp32's own noise) may go either
+    way, as they do between two fp32 runs; exact ties never count."""
+    changed = 0
+    for ref, oth in zip(reference, other, strict=True):
+        top = np.argsort(-ref, kind="stable")[:top_k]
+        gap = ref[top][:, None] - ref[None, :]  # (K, n): how far ahead the reference puts i
+        flipped = (gap > tolerance) & (oth[top][:, None] < oth[None, :])
+        changed += bool(flipped.any())
+    return changed
 
 
-def _compare(reference: np.ndarray, other: np.ndarray) -> dict[str, Any]:
+def _compare(reference: np.ndarray, other: np.ndarray, tolerance: float) -> dict[str, Any]:
     from engine.models.matcher import sigmoid
 
-    changed = [i for i, (a, b) in enumerate(zip(_top(reference), _top(other), strict=True))
-               if a != b]
     return {"max_log_odds_change": float(np.max(np.abs(reference - other))),
             "max_prob_change": float(np.max(np.abs(sigmoid(reference) - sigmoid(other)))),
-            "order_changes": len(changed), "changed_queries": changed}
+            "order_changes": order_changes(reference, other, tolerance)}
 
 
 def _check(precision: str, path: Path, batch: np.ndarray, reference: np.ndarray,
            ref_scores: np.ndarray, texts: Sequence[str], match: Match,
-           noise: dict[str, Any]) -> MatcherCandidate:
+           tolerance: float) -> MatcherCandidate:
     session = make_session(path, threads=os.cpu_count() or 1)
     feats = np.concatenate([session.run(None, {"pixels": batch[i:i + 8]})[0]
                             for i in range(0, len(batch), 8)]).astype(np.float32)
@@ -310,9 +323,8 @@ def _check(precision: str, path: Path, batch: np.ndarray, reference: np.ndarray,
     cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1),
                                       1e-12)
     scores = _scores(feats, texts, match)
-    cmp = _compare(ref_scores, scores)
-    # A query whose order torch fp32 itself does not hold (near-ties) cannot count against it.
-    changes = len(set(cmp["changed_queries"]) - set(noise["changed_queries"]))
+    cmp = _compare(ref_scores, scores, tolerance)
+    changes = cmp["order_changes"]
     log.info("matcher image tower %s: min cosine %.6f, log-odds change %.4f, %d order changes",
              precision, cos.min(), cmp["max_log_odds_change"], changes)
     return MatcherCandidate(precision, float(cos.min()), cmp["max_log_odds_change"],

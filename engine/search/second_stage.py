@@ -401,6 +401,7 @@ class Reranker:
         stage = self._stage
         if stage is not None and stage.matcher.loaded:
             return {"runtime": stage.matcher.image_tower, **stage.matcher.image_fidelity}
+        from engine.models.matcher import matcher_unavailable_reason
         from engine.models.matcher_export import (
             fidelity_of,
             is_current_matcher_export,
@@ -409,6 +410,8 @@ class Reranker:
         )
         from engine.models.runtime import planned_runtime, resolve_runtime
 
+        if matcher_unavailable_reason() is not None:  # the lean edition: no reranking
+            return {}
         try:
             if planned_runtime(resolve_runtime(None), self._device()) != "onnx":
                 return {}
