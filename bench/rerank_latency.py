@@ -10,8 +10,17 @@ through :class:`engine.search.second_stage.SecondStage`.
 * cold: no cached image features (a query that reaches photos for the first time);
 * warm: the image features are in the feature cache (a repeated or refined query).
 
+Image towers (``--image-runtimes``, CPU only): ``torch``; ``onnx``, the ONNX Runtime export the
+library uses on the CPU (:mod:`engine.models.matcher_export`, made here into a temporary folder
+with every candidate kept, its fidelity manifest printed); ``int8``, that export's int8 u8u8
+candidate even when the fidelity rule rejects it (to time it). With more than one, the
+compositional check renders demo pair scenes with their swapped twins and reports each tower's
+largest log-odds change and top-10 order changes against torch fp32 (and torch fp32's own, one
+photo at a time).
+
 Usage: python bench/rerank_latency.py [--device cpu|cuda] [--ks 10 20 50] [--no-base]
-Last line: ``cpu_k20_s: X`` (BLIP-base, K = 20, cold) or ``gpu_k50_s: X`` on a GPU.
+       [--image-runtimes torch onnx int8]
+Last line: ``cpu_k20_s: X`` (BLIP-base, K = 20, cold, the last image tower) or ``gpu_k50_s: X``.
 """
 
 from __future__ import annotations
@@ -45,8 +54,10 @@ def write_photos(folder: Path, n: int, size: int = 1600) -> list[Path]:
     return paths
 
 
-def base_matcher(device: str, precision: str) -> object:
-    """BLIP ITM base with random weights and a BERT-sized tokenizer, built offline."""
+def base_matcher(device: str, precision: str, runtime: str = "torch",
+                 onnx_folder: Path | None = None) -> object:
+    """BLIP ITM base with random weights and a BERT-sized tokenizer, built offline (seeded:
+    every call builds the same weights)."""
     import torch
     from transformers import BertTokenizer, BlipConfig, BlipForImageTextRetrieval
 
@@ -60,13 +71,97 @@ def base_matcher(device: str, precision: str) -> object:
     tokenizer = BertTokenizer(vocab={t: i for i, t in enumerate(tokens)})
     model = BlipForImageTextRetrieval(config)
     return BlipMatcher.from_model(model, tokenizer, matcher_id="blip-itm-base-random",
-                                  device=device, precision=precision)
+                                  device=device, precision=precision, image_runtime=runtime,
+                                  onnx_folder=onnx_folder)
 
 
-def demo_matcher(device: str, precision: str) -> object:
+def demo_matcher(device: str, precision: str, runtime: str = "torch",
+                 onnx_folder: Path | None = None) -> object:
     from engine.models.matcher import BlipMatcher, parse_matcher_spec
 
-    return BlipMatcher(parse_matcher_spec("demo"), device, precision).load()
+    return BlipMatcher(parse_matcher_spec("demo"), device, precision, runtime,
+                       onnx_folder).load()
+
+
+def with_image_runtime(make: object, device: str, precision: str, runtime: str,
+                       folder: Path) -> object:
+    """The matcher with its image tower on ``runtime`` (torch, onnx or int8); the first ONNX
+    one exports into ``folder`` keeping every candidate and prints the manifest's figures."""
+    from engine.models.matcher_export import (
+        OnnxImageTower,
+        export_matcher_vision,
+        is_current_matcher_export,
+    )
+    from engine.models.runtime import _threads
+
+    matcher = make("cpu" if runtime != "torch" else device, precision)  # type: ignore
+    if runtime == "torch":
+        return matcher
+    if not is_current_matcher_export(folder, matcher.matcher_id, matcher.image_size):
+        start = time.perf_counter()
+        manifest = export_matcher_vision(
+            matcher._model.vision_model, matcher.image_size, matcher.mean, matcher.std,
+            matcher._torch_features, matcher._match, folder, matcher_id=matcher.matcher_id,
+            keep_candidates=True)
+        print(f"  export + fidelity check: {time.perf_counter() - start:.0f} s on "
+              f"{manifest['calibration']['images']} images x {manifest['calibration']['texts']} "
+              f"texts; fp32 noise {manifest['fp32_noise']['max_log_odds_change']:.2g} log-odds, "
+              f"int8 tolerance {manifest['int8_tolerance_log_odds']:.2g}; "
+              f"chosen {manifest['chosen']}", flush=True)
+        for cand in manifest["candidates"]:
+            print(f"    {cand['precision']}: min cosine {cand['min_cosine']:.6f}, log-odds "
+                  f"change {cand['max_log_odds_change']:.4f}, probability change "
+                  f"{cand['max_prob_change']:.4f}, top-10 order changes {cand['order_changes']}"
+                  f", {cand['size_bytes'] / 1e6:.0f} MB, "
+                  f"{'kept' if cand['passed'] else 'rejected'}", flush=True)
+    # Point the torch-built matcher at the export (the library's load does this itself).
+    matcher._tower = OnnxImageTower(folder, _threads(), "int8_u8u8" if runtime == "int8"
+                                    else "fp32")
+    return matcher
+
+
+def compositional_fidelity(matchers: dict[str, object], groups: int = 5) -> None:
+    """Largest log-odds change and top-10 order changes against torch fp32 on demo pair scenes
+    with their swapped twins, every caption a query against every image."""
+    from engine.evaluation import demo_data
+    from engine.search.second_stage import Candidate, FeatureCache, SecondStage
+
+    rng = random.Random(3)
+    images, texts = [], []
+    for _ in range(groups):
+        scene = demo_data.random_pair_scene(rng)
+        images += [demo_data.render(s, 512, rng) for s in [scene, *demo_data.swapped_twins(scene)]]
+        texts += demo_data.captions(scene, rng, 2)
+
+    def scores(matcher: object, one_at_a_time: bool = False) -> object:
+        import numpy as np
+
+        stage = SecondStage(matcher, FeatureCache())  # type: ignore[arg-type]
+        cands = [Candidate(None, lambda im=im: im) for im in images]
+        if one_at_a_time:
+            feats = [matcher.encode_images([im])[0] for im in images]  # type: ignore
+            return np.stack([matcher.match(feats, [t]) for t in texts])  # type: ignore
+        return np.stack([stage.text_against_images(t, cands) for t in texts])
+
+    def compare(a: object, b: object, tolerance: float) -> str:
+        import numpy as np
+
+        from engine.models.matcher_export import order_changes
+
+        changes = order_changes(a, b, tolerance)  # type: ignore[arg-type]
+        return (f"log-odds change {float(np.max(np.abs(a - b))):.2g}, top-10 order "  # type: ignore
+                f"changes beyond {tolerance:.2g} {changes}/{len(texts)}")
+
+    import numpy as np
+
+    reference = scores(matchers["torch"])
+    alone = scores(matchers["torch"], True)
+    noise = float(np.max(np.abs(reference - alone)))  # type: ignore[operator]
+    print(f"  compositional check ({len(images)} images x {len(texts)} captions):", flush=True)
+    print(f"    torch fp32, one photo at a time: {compare(reference, alone, 0.0)}", flush=True)
+    for name, matcher in matchers.items():
+        if name != "torch":
+            print(f"    {name}: {compare(reference, scores(matcher), noise)}", flush=True)
 
 
 def measure(matcher: object, photos: list[Path], ks: list[int], repeats: int) -> dict:
@@ -138,6 +233,9 @@ def main() -> None:
     parser.add_argument("--ks", type=int, nargs="+", default=[10, 20, 50])
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--no-base", action="store_true", help="skip BLIP-base (slow on CPU)")
+    parser.add_argument("--image-runtimes", nargs="+", default=["torch"],
+                        choices=["torch", "onnx", "int8"],
+                        help="image towers to time (onnx, int8: CPU only)")
     args = parser.parse_args()
     import torch
 
@@ -151,23 +249,31 @@ def main() -> None:
         if not args.no_base:
             makers.append(("BLIP-base", base_matcher))
         for name, make in makers:
-            start = time.perf_counter()
-            matcher = make(args.device, args.precision)
-            params = sum(p.numel() for p in matcher._model.parameters())  # type: ignore
-            print(f"{name}: {params / 1e6:.1f} M parameters, {matcher.description} "  # type: ignore
-                  f"(built in {time.perf_counter() - start:.1f} s)", flush=True)
-            for k, (cold, warm) in measure(matcher, photos, args.ks, args.repeats).items():
-                rows.append((name, k, cold, warm))
-                print(f"  K={k:3d}: cold {cold:7.3f} s   warm {warm:7.3f} s", flush=True)
-            k = max(args.ks)
-            parts = breakdown(matcher, photos, k)
-            print(f"  K={k:3d} cold, by step: decode+resize {parts[0]:.3f} s, image tower "
-                  f"{parts[1]:.3f} s, text+cross-attention {parts[2]:.3f} s", flush=True)
+            built = {}
+            for runtime in args.image_runtimes:
+                start = time.perf_counter()
+                matcher = with_image_runtime(make, args.device, args.precision, runtime,
+                                             Path(tmp) / f"onnx-{name}")
+                built[runtime] = matcher
+                params = sum(p.numel() for p in matcher._model.parameters())  # type: ignore
+                print(f"{name}: {params / 1e6:.1f} M parameters, "
+                      f"{matcher.description} "  # type: ignore[attr-defined]
+                      f"(built in {time.perf_counter() - start:.1f} s)", flush=True)
+                label = name if len(args.image_runtimes) == 1 else f"{name}, {runtime} tower"
+                for k, (cold, warm) in measure(matcher, photos, args.ks, args.repeats).items():
+                    rows.append((label, k, cold, warm))
+                    print(f"  K={k:3d}: cold {cold:7.3f} s   warm {warm:7.3f} s", flush=True)
+                k = max(args.ks)
+                parts = breakdown(matcher, photos, k)
+                print(f"  K={k:3d} cold, by step: decode+resize {parts[0]:.3f} s, image tower "
+                      f"{parts[1]:.3f} s, text+cross-attention {parts[2]:.3f} s", flush=True)
+            if "torch" in built and len(built) > 1:
+                compositional_fidelity(built)
     print("\n| matcher | K | cold (s) | warm, features cached (s) |\n|---|---|---|---|")
     for name, k, cold, warm in rows:
         print(f"| {name} ({kind}) | {k} | {cold:.3f} | {warm:.3f} |")
-    base = {k: (c, w) for n, k, c, w in rows if n == "BLIP-base"}
-    demo = {k: (c, w) for n, k, c, w in rows if n == "demo matcher"}
+    base = {k: (c, w) for n, k, c, w in rows if n.startswith("BLIP-base")}
+    demo = {k: (c, w) for n, k, c, w in rows if n.startswith("demo matcher")}
     key = 20 if kind == "cpu" else 50
     table = base or demo
     if key in table:

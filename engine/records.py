@@ -110,7 +110,8 @@ class LibraryStatus:
     failures: list[FailedPhoto] = field(default_factory=list)
     analyses: list[AnalysisCoverage] = field(default_factory=list)
     runtime: str = ""  # "onnx" or "torch" (planned, until the model loads)
-    fidelity: dict[str, Any] = field(default_factory=dict)  # ONNX towers vs open_clip fp32
+    # ONNX towers vs open_clip fp32; "matcher_image": the loaded reranker's image tower
+    fidelity: dict[str, Any] = field(default_factory=dict)
     videos: int = 0  # how many of ``photos`` are videos (shown apart: "120 photos, 3 videos")
 
 

@@ -311,6 +311,8 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
         index_bytes = sum(p.stat().st_size for p in index_dir.glob(
             f"{slug(spec.model_id)}.hnsw*")) if index_dir.is_dir() else 0
         runtime, fidelity = self._runtime_status(encoder)
+        if tower := self._reranker.image_tower():
+            fidelity["matcher_image"] = tower  # the reranker's image tower, once it is loaded
         return LibraryStatus(
             home=self.home, photos=counts["photos"], indexed=counts["indexed"],
             pending=counts["pending"], failed=counts["failed"], offline=counts["offline"],

@@ -236,6 +236,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
               f"{st.failed} failed, {st.offline} offline")
         print(f"index    {st.index_bytes / 1e6:.1f} MB")
         print(f"runtime  {_runtime_line(st.runtime, st.fidelity)}")
+        if tower := st.fidelity.get("matcher_image"):
+            print(f"matcher  image tower {_matcher_tower_line(tower)}")
         if edition() == "lean":
             print("edition  lean (ONNX Runtime only: no GPU, no reranking, no exporting "
                   "new models; the full edition has them)")
@@ -253,6 +255,14 @@ def _cmd_status(args: argparse.Namespace) -> int:
         if st.failed > len(failures):
             print(f"... and {st.failed - len(failures)} more (photosearch status --failures)")
     return 0
+
+
+def _matcher_tower_line(tower: dict[str, Any]) -> str:
+    """E.g. ``onnx fp32 (min cos 1.00000, 0 top-10 order changes vs torch fp32)``."""
+    if "min_cosine" not in tower:
+        return str(tower["runtime"])
+    return (f"{tower['runtime']} (min cos {tower['min_cosine']:.5f}, {tower['order_changes']} "
+            f"top-10 order changes vs torch fp32)")
 
 
 def _runtime_line(runtime: str, fidelity: dict[str, Any]) -> str:

@@ -129,9 +129,10 @@ def export_folder_for(model_id: str, cache_root: Path) -> Path:
     return Path(cache_root) / "onnx" / f"{readable}-{digest}"
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The export manifest of ``folder``, or None if it has none (e.g. an Immich folder)."""
-    path = Path(folder) / MANIFEST
+def read_manifest(folder: Path, name: str = MANIFEST) -> dict[str, Any] | None:
+    """The export manifest of ``folder``, or None if it has none (e.g. an Immich folder);
+    ``name``: another export's manifest file (the matcher's image tower)."""
+    path = Path(folder) / name
     if not path.is_file():
         return None
     try:

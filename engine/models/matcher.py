@@ -28,6 +28,7 @@ torch and transformers are imported lazily, inside :meth:`BlipMatcher.load`.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -214,6 +215,22 @@ class Matcher(ABC):
         return f"{self.matcher_id} on {self.device} ({self.precision})"
 
     @property
+    def feature_id(self) -> str:
+        """What the feature cache keys this matcher's image features by: features under one
+        id are interchangeable (the same model, within float16 storage's rounding)."""
+        return self.matcher_id
+
+    @property
+    def image_tower(self) -> str:
+        """What encodes images: ``torch`` or ``onnx <precision>``."""
+        return "torch"
+
+    @property
+    def image_fidelity(self) -> dict[str, Any]:
+        """An ONNX image tower's check against torch fp32 (empty on torch)."""
+        return {}
+
+    @property
     def parameters(self) -> int:
         """Number of weights (0 when unknown)."""
         return 0
@@ -263,12 +280,29 @@ class BlipMatcher(Matcher):
     over the query with cross-attention to those tokens and reads the ITM head on [CLS]; the
     log-odds are ``logit[match] - logit[no match]``, exactly what ``softmax(itm_score)[:, 1]``
     gives as a probability.
+
+    On the CPU the image tower runs on ONNX Runtime where an export proves it gives torch fp32's
+    verdicts (:mod:`engine.models.matcher_export`; exported once into the user's ONNX cache),
+    else on torch with the reason in the log. ``image_runtime``: ``auto`` (that), ``torch``,
+    or ``onnx`` (an export failure is a ModelUnavailableError); None reads
+    ``$PHOTOSEARCH_RUNTIME``. On a GPU the tower stays on torch.
     """
 
-    def __init__(self, spec: MatcherSpec, device: str = "auto", precision: str = "auto") -> None:
+    def __init__(self, spec: MatcherSpec, device: str = "auto", precision: str = "auto",
+                 image_runtime: str | None = None, onnx_folder: Path | None = None) -> None:
         super().__init__()
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}")
+        if image_runtime is None:
+            from engine.models.runtime import resolve_runtime
+
+            image_runtime = resolve_runtime(None)
+        if image_runtime not in ("auto", "torch", "onnx"):
+            raise ValueError("image_runtime must be auto, torch or onnx")
+        self.image_runtime = image_runtime
+        self.onnx_folder = onnx_folder
+        self._tower: Any = None  # the ONNX image tower (OnnxImageTower), when in use
+        self.image_fallback_reason = ""
         self.spec = spec
         self.matcher_id = spec.matcher_id
         self.requested_device = device
@@ -283,9 +317,15 @@ class BlipMatcher(Matcher):
 
     @classmethod
     def from_model(cls, model: Any, tokenizer: Any, *, matcher_id: str, device: str = "cpu",
-                   precision: str = "fp32", image_size: int | None = None) -> BlipMatcher:
-        """Wrap an already built model (benchmarks and tests: random weights, no files)."""
-        self = cls(MatcherSpec(matcher_id, None, None), device, precision)
+                   precision: str = "fp32", image_size: int | None = None,
+                   image_runtime: str = "torch", onnx_folder: Path | None = None
+                   ) -> BlipMatcher:
+        """Wrap an already built model (benchmarks and tests: random weights, no files).
+
+        The image tower stays on torch unless ``image_runtime`` says otherwise: ``matcher_id``
+        does not identify random weights, so give an ONNX export its own ``onnx_folder``."""
+        self = cls(MatcherSpec(matcher_id, None, None), device, precision, image_runtime,
+                   onnx_folder)
         self.matcher_id = matcher_id
         self._install(model, tokenizer, image_size or _vision_size(model.config), CLIP_MEAN,
                       CLIP_STD)
@@ -331,7 +371,81 @@ class BlipMatcher(Matcher):
         self.mean, self.std = tuple(mean), tuple(std)
         self._tokenizer = tokenizer
         self._model = model.to(self.device, torch.float32)
+        if self.device == "cpu" and self.image_runtime != "torch":
+            self._use_onnx_tower()
         self._choose_precision()
+
+    # -- the image tower on ONNX Runtime ----------------------------------------------------------
+
+    @property
+    def image_tower(self) -> str:
+        """``torch`` or ``onnx <precision>`` (e.g. ``onnx fp32``): what encodes images."""
+        return "torch" if self._tower is None else f"onnx {self._tower.precision}"
+
+    @property
+    def image_fidelity(self) -> dict[str, Any]:
+        """The ONNX image tower's check against torch fp32 (empty on torch)."""
+        from engine.models.matcher_export import fidelity_of
+
+        return {} if self._tower is None else fidelity_of(self._tower.manifest)
+
+    @property
+    def description(self) -> str:
+        """E.g. ``local:demo-matcher:… on cpu (fp32, image tower onnx fp32)``."""
+        return (f"{self.matcher_id} on {self.device} ({self.precision}, image tower "
+                f"{self.image_tower})")
+
+    @property
+    def feature_id(self) -> str:
+        """The matcher id; with an int8 ONNX image tower, that id plus the tower's precision:
+        fp32 ONNX features equal torch fp32's within float16 storage (cosine ~1 - 1e-7, the
+        check's figure), as torch bf16's already share the id, so they share the cache; int8
+        ones are checked for their verdicts only, so they never mix with fp32 features."""
+        if self._tower is None or self._tower.precision == "fp32":
+            return self.matcher_id
+        return f"{self.matcher_id}#onnx-{self._tower.precision}"
+
+    def _use_onnx_tower(self) -> None:
+        """Load (exporting first if needed) the ONNX image tower; on failure, stay on torch."""
+        from engine.models.matcher_export import (
+            OnnxImageTower,
+            export_matcher_vision,
+            is_current_matcher_export,
+            matcher_export_folder,
+        )
+        from engine.models.runtime import _threads
+
+        try:
+            if importlib.util.find_spec("onnxruntime") is None:
+                raise ModelUnavailableError(_("ONNX Runtime is not installed."))
+            folder = self.onnx_folder or matcher_export_folder(self.matcher_id)
+            if not is_current_matcher_export(folder, self.matcher_id, self.image_size):
+                log.info("exporting the matcher's image tower to ONNX in %s (once)", folder)
+                export_matcher_vision(
+                    self._model.vision_model, self.image_size, self.mean, self.std,
+                    self._torch_features, self._match, folder, matcher_id=self.matcher_id)
+            self._tower = OnnxImageTower(folder, _threads())
+            log.info("matcher image tower on ONNX Runtime (%s) from %s", self._tower.precision,
+                     folder)
+        except Exception as exc:
+            self._tower = None
+            self.image_fallback_reason = str(getattr(exc, "user_message", None) or exc)
+            if self.image_runtime == "onnx":
+                raise ModelUnavailableError(
+                    _("The matcher's image tower cannot run on ONNX Runtime: {exc}. Unset "
+                      "PHOTOSEARCH_RUNTIME or set it to auto or torch.").format(exc=exc),
+                    details=repr(exc), reason=ModelUnavailableError.LOAD_FAILED) from exc
+            log.warning("the matcher's image tower stays on PyTorch: %s",
+                        self.image_fallback_reason)
+
+    def _torch_features(self, squares: Sequence[np.ndarray]) -> np.ndarray:
+        """The torch fp32 image tower's features, float32 (the export's reference; not counted
+        in :attr:`images_encoded`)."""
+        tower, self._tower, count = self._tower, None, self.images_encoded
+        try:
+            return np.stack([f.astype(np.float32) for f in self._encode(squares, np.float32)])
+        finally:
+            self._tower, self.images_encoded = tower, count
 
     def _choose_precision(self) -> None:
         import torch
@@ -396,10 +510,18 @@ class BlipMatcher(Matcher):
             return []
         return self._encode(prepared)
 
-    def _encode(self, squares: Sequence[np.ndarray]) -> list[np.ndarray]:
+    def _encode(self, squares: Sequence[np.ndarray], out_dtype: Any = np.float16
+                ) -> list[np.ndarray]:
         import torch
 
         out: list[np.ndarray] = []
+        if self._tower is not None:
+            for start in range(0, len(squares), IMAGE_BATCH):
+                chunk = squares[start:start + IMAGE_BATCH]
+                arr = self._tower(chunk)
+                self.images_encoded += len(chunk)
+                out.extend(arr[i] for i in range(len(chunk)))
+            return out
         mean = torch.tensor(self.mean, dtype=torch.float32, device=self.device)[:, None, None]
         std = torch.tensor(self.std, dtype=torch.float32, device=self.device)[:, None, None]
         for start in range(0, len(squares), IMAGE_BATCH):
@@ -411,7 +533,7 @@ class BlipMatcher(Matcher):
                 pixels = (pixels * (1 / 255) - mean) / std
                 tokens = self._model.vision_model(
                     pixel_values=pixels.to(self._dtype())).last_hidden_state
-                arr = tokens.to(torch.float16).cpu().numpy()
+                arr = tokens.float().cpu().numpy().astype(out_dtype)
             self.images_encoded += len(chunk)
             out.extend(arr[i] for i in range(len(chunk)))
         return out

@@ -267,7 +267,7 @@ class SecondStage:
         out: list[np.ndarray | None] = [None] * len(candidates)
         missing: list[int] = []
         for i, cand in enumerate(candidates):
-            hit = self.cache.get(matcher.matcher_id, cand.key) if cand.key else None
+            hit = self.cache.get(matcher.feature_id, cand.key) if cand.key else None
             if hit is not None:
                 out[i] = hit
             else:
@@ -294,7 +294,7 @@ class SecondStage:
                     out[i] = f
                     key = candidates[i].key
                     if key:
-                        self.cache.put(matcher.matcher_id, key, f)
+                        self.cache.put(matcher.feature_id, key, f)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return out
@@ -393,6 +393,38 @@ class Reranker:
                 cache = FeatureCache(self.home / "cache" / "matcher")
                 self._stage, self._key = SecondStage(matcher, cache), key
             return self._stage
+
+    def image_tower(self) -> dict[str, Any]:
+        """The matcher's image tower (``runtime``: ``torch`` or ``onnx <precision>``) with its
+        ONNX fidelity figures. Asking loads nothing: before the matcher loads, the export it
+        would use on the CPU (with ``planned``: True), or empty when there is none yet."""
+        stage = self._stage
+        if stage is not None and stage.matcher.loaded:
+            return {"runtime": stage.matcher.image_tower, **stage.matcher.image_fidelity}
+        from engine.models.matcher import matcher_unavailable_reason
+        from engine.models.matcher_export import (
+            fidelity_of,
+            is_current_matcher_export,
+            matcher_export_folder,
+            read_manifest_of,
+        )
+        from engine.models.runtime import planned_runtime, resolve_runtime
+
+        if matcher_unavailable_reason() is not None:  # the lean edition: no reranking
+            return {}
+        try:
+            if planned_runtime(resolve_runtime(None), self._device()) != "onnx":
+                return {}
+            matcher_id = parse_matcher_spec(self.spec).matcher_id
+        except EngineError:  # a bad spec or runtime: searching with --rerank says why
+            return {}
+        folder = matcher_export_folder(matcher_id)
+        manifest = read_manifest_of(folder)
+        if manifest is None or not is_current_matcher_export(
+                folder, matcher_id, int(manifest.get("image_size", 0))):
+            return {}
+        figures = fidelity_of(manifest)
+        return {"runtime": f"onnx {figures['precision']}", **figures, "planned": True}
 
     def matcher(self, on_progress: Callable[[ModelProgress], None] | None = None) -> Matcher:
         """The loaded matcher (raises ModelUnavailableError when its weights are missing);

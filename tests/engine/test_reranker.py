@@ -281,6 +281,9 @@ def test_the_matcher_loads_in_the_background(tmp_path: Path) -> None:
 def test_describe_with_rerank(demo_library: Library, demo: DemoSet) -> None:
     hits = demo_library.describe(demo.folder / demo.names[2], k=5, rerank=True)
     assert len(hits) == 5 and all(h.match_probability is not None for h in hits)
+    # The status names the runtime of the matcher's image tower (ONNX Runtime on the CPU).
+    tower = demo_library.status().fidelity["matcher_image"]
+    assert tower["runtime"] == "onnx fp32" and tower["min_cosine"] >= 0.999
 
 
 # -- the compositional proof ----------------------------------------------------------------------
