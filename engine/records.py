@@ -166,11 +166,12 @@ class ModelProgress:
     """Where a model load stands; sent to ``Library.load_model``'s progress callback.
 
     ``phase`` is "download" while weights come from the Hugging Face Hub (``done_bytes`` of
-    ``total_bytes``, summed over every file the model needs; ``file`` is the one arriving now)
-    and "load" once they are on disk and the model is being read into memory.
+    ``total_bytes``, summed over every file the model needs; ``file`` is the one arriving now),
+    "load" once they are on disk and the model is being read into memory, and "prepare" while a
+    model is exported to ONNX Runtime and checked, once per computer (minutes on a slow CPU).
     """
 
-    phase: str  # "download" or "load"
+    phase: str  # "download", "load" or "prepare"
     model: str  # the model spec, e.g. "ViT-B-32/laion2b_s34b_b79k"
     file: str = ""
     done_bytes: int = 0

@@ -65,6 +65,15 @@ def matcher_download_text(step: Any) -> str:
         "%1", done)
 
 
+def matcher_progress_text(step: Any) -> str:
+    """What loading the reranking model is doing: downloading it, or preparing it for this
+    computer (its image tower exported to ONNX Runtime and checked, once)."""
+    if step.phase == "prepare":
+        return translate("SearchPresenter",
+                         "preparing the reranking model for this computer (once, a few minutes)…")
+    return matcher_download_text(step)
+
+
 class SearchPresenter(QObject):
     """Runs text and similar-image searches through the bridge for the main window."""
 
@@ -324,8 +333,8 @@ class SearchPresenter(QObject):
                 self._set_refining(False)
 
         def progress(step: Any) -> None:
-            if generation == self._generation and step.phase == "download":
-                self.message = f"{message} · {matcher_download_text(step)}"
+            if generation == self._generation and step.phase in ("download", "prepare"):
+                self.message = f"{message} · {matcher_progress_text(step)}"
                 self.message_changed.emit(self.message)
 
         if self._matcher_job is None:

@@ -355,12 +355,13 @@ class BlipMatcher(Matcher):
             if self._model is None:
                 start = time.perf_counter()
                 model, tokenizer, size, mean, std = _load_blip(self.spec, on_progress)
-                self._install(model, tokenizer, size, mean, std)
+                self._install(model, tokenizer, size, mean, std, on_progress)
                 self.load_seconds = time.perf_counter() - start
                 log.info("loaded matcher %s in %.1f s", self.description, self.load_seconds)
         return self
 
-    def _install(self, model: Any, tokenizer: Any, size: int, mean: tuple, std: tuple) -> None:
+    def _install(self, model: Any, tokenizer: Any, size: int, mean: tuple, std: tuple,
+                 on_progress: Callable[[ModelProgress], None] | None = None) -> None:
         import torch
 
         from engine.models.clip import choose_device
@@ -372,7 +373,7 @@ class BlipMatcher(Matcher):
         self._tokenizer = tokenizer
         self._model = model.to(self.device, torch.float32)
         if self.device == "cpu" and self.image_runtime != "torch":
-            self._use_onnx_tower()
+            self._use_onnx_tower(on_progress)
         self._choose_precision()
 
     # -- the image tower on ONNX Runtime ----------------------------------------------------------
@@ -405,8 +406,10 @@ class BlipMatcher(Matcher):
             return self.matcher_id
         return f"{self.matcher_id}#onnx-{self._tower.precision}"
 
-    def _use_onnx_tower(self) -> None:
-        """Load (exporting first if needed) the ONNX image tower; on failure, stay on torch."""
+    def _use_onnx_tower(self, on_progress: Callable[[ModelProgress], None] | None = None
+                        ) -> None:
+        """Load (exporting first if needed, with a "prepare" ``on_progress`` report) the ONNX
+        image tower; on failure, stay on torch."""
         from engine.models.matcher_export import (
             OnnxImageTower,
             export_matcher_vision,
@@ -421,12 +424,16 @@ class BlipMatcher(Matcher):
             folder = self.onnx_folder or matcher_export_folder(self.matcher_id)
             if not is_current_matcher_export(folder, self.matcher_id, self.image_size):
                 log.info("exporting the matcher's image tower to ONNX in %s (once)", folder)
+                if on_progress is not None:
+                    on_progress(ModelProgress("prepare", self.matcher_id))
                 export_matcher_vision(
                     self._model.vision_model, self.image_size, self.mean, self.std,
                     self._torch_features, self._match, folder, matcher_id=self.matcher_id)
             self._tower = OnnxImageTower(folder, _threads())
             log.info("matcher image tower on ONNX Runtime (%s) from %s", self._tower.precision,
                      folder)
+        except Cancelled:
+            raise  # the load was cancelled (a newer query): nothing to fall back to
         except Exception as exc:
             self._tower = None
             self.image_fallback_reason = str(getattr(exc, "user_message", None) or exc)

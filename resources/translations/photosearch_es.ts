@@ -911,6 +911,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>descargando el modelo de reordenación: %1…</translation>
     </message>
     <message>
+        <source>preparing the reranking model for this computer (once, a few minutes)…</source>
+        <translation>preparando el modelo de reordenación para este ordenador (una sola vez, unos minutos)…</translation>
+    </message>
+    <message>
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>Cargando el modelo… tu búsqueda se hará en cuanto esté listo.</translation>
     </message>

@@ -895,6 +895,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>再ランク付けモデルをダウンロードしています: %1…</translation>
     </message>
     <message>
+        <source>preparing the reranking model for this computer (once, a few minutes)…</source>
+        <translation>このコンピューター用に再ランク付けモデルを準備しています（初回のみ、数分）…</translation>
+    </message>
+    <message>
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>モデルを読み込んでいます… 準備ができるとすぐに検索します。</translation>
     </message>

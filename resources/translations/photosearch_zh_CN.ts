@@ -895,6 +895,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>正在下载重排序模型：%1…</translation>
     </message>
     <message>
+        <source>preparing the reranking model for this computer (once, a few minutes)…</source>
+        <translation>正在为这台电脑准备重排序模型（仅此一次，需要几分钟）…</translation>
+    </message>
+    <message>
         <source>Loading the model… your search runs as soon as it is ready.</source>
         <translation>正在加载模型… 准备好后会立即搜索。</translation>
     </message>

@@ -112,3 +112,13 @@ def test_a_newer_query_replaces_an_in_flight_one(qtbot, window, fake_library):  
     )
     assert window.results_model.hit(0).path.name.startswith("blue")
     assert [a[0] for a in fake_library.calls_named("search")] == ["red", "blue"]
+
+
+def test_preparing_the_reranking_model_is_said_in_words() -> None:
+    from app.presenters.search_presenter import matcher_progress_text
+    from engine.records import ModelProgress
+
+    assert "preparing the reranking model" in matcher_progress_text(
+        ModelProgress("prepare", "blip"))
+    assert "downloading the reranking model" in matcher_progress_text(
+        ModelProgress("download", "blip", done_bytes=1 << 20, total_bytes=8 << 20))

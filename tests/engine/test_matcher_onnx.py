@@ -97,16 +97,23 @@ def test_onnx_image_tower_reranks_the_compositional_split_like_torch(
     assert f_onnx[0].shape == f_torch[0].shape
 
 
-def test_the_export_is_reused_on_the_next_load(cache_env: Path,
+def test_the_export_is_reused_on_the_next_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                caplog: pytest.LogCaptureFixture) -> None:
-    first = BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32").load()
+    monkeypatch.setenv("PHOTOSEARCH_ONNX_CACHE", str(tmp_path))  # none yet: the first exports
+    heard: list[str] = []  # the export says so (the app shows it: minutes on a slow CPU)
+    first = BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32").load(
+        on_progress=lambda step: heard.append(step.phase))
+    assert heard == ["prepare"]
     model = matcher_export_folder(first.matcher_id) / MODEL
     stamp = model.stat().st_mtime_ns
+    heard.clear()
     with caplog.at_level(logging.INFO, logger="engine.models.matcher"):
-        again = BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32").load()
+        again = BlipMatcher(parse_matcher_spec("demo"), "cpu", "fp32").load(
+            on_progress=lambda step: heard.append(step.phase))
     assert again.image_tower == first.image_tower
     assert model.stat().st_mtime_ns == stamp
     assert not any("exporting" in r.getMessage() for r in caplog.records)
+    assert heard == []
 
 
 def test_a_failed_export_falls_back_to_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
