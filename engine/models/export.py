@@ -247,6 +247,22 @@ def _font(size: int) -> Any:
 # -- export ----------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def folder_written_whole(folder: Path) -> Iterator[Path]:
+    """A work folder beside ``folder`` that replaces it when the block ends, or is deleted if
+    the block fails: an export is there whole, with the figures that justify it, or not at all."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        yield work
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
 def export_clip(
     open_clip_name: str,
     folder: Path,
@@ -291,9 +307,7 @@ def export_clip(
     clean = _clean_mode(reference_tokenizer)
 
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    with folder_written_whole(folder) as work:
         (work / "visual").mkdir()
         (work / "textual").mkdir()
         _write_json(work / "config.json", _model_config(open_clip_name, model, context_length))
@@ -350,12 +364,6 @@ def export_clip(
             logit_scale=_logit_scale(model),
         )
         _write_json(work / MANIFEST, _manifest(report, len(images), len(texts), dynamic_length))
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(work, folder)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     log.info(
         "exported %s to %s in %.0f s (visual %s, textual %s)",
         report.model_id, folder, report.seconds, visual.chosen, textual.chosen,

@@ -31,8 +31,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -47,6 +45,7 @@ from engine.models.export import (
     ExportUnsupportedError,
     calibration_images,
     export_folder_for,
+    folder_written_whole,
     make_session,
     quantize,
     read_manifest,
@@ -150,9 +149,7 @@ def export_matcher_vision(
     noise = _compare(ref_scores, _scores(alone, texts, match), 0.0)
 
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    with folder_written_whole(folder) as work:
         fp32_path = work / "vision.fp32.onnx"
         _export(vision_model, image_size, mean, std, fp32_path)
         batch = np.stack(squares)
@@ -201,12 +198,6 @@ def export_matcher_vision(
             "versions": _versions(),
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(work, folder)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     log.info("exported the image tower of %s to %s in %.0f s (%s; fp32 noise %.2g log-odds)",
              matcher_id, folder, manifest["export_seconds"], chosen,
              noise["max_log_odds_change"])
