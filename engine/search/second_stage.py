@@ -4,6 +4,10 @@ and the facade's reranker (which matcher, which K, reranking hits and captions).
 The matcher itself (:class:`engine.models.matcher.Matcher`) lives with the models; this module
 decides how its verdict reorders a result list (:func:`fuse`) and keeps its query-independent
 image features (:class:`FeatureCache`).
+
+Why one module past 500 lines: the cache, the fusion rule and the reranker that applies them
+are one stage's policy (what is cached is keyed by the matcher the reranker chose, and fusion
+reads the features' verdicts); the matcher's own code is already apart.
 """
 
 from __future__ import annotations
