@@ -130,6 +130,7 @@ _PASS_TITLES = {
     "duplicate detection": QT_TRANSLATE_NOOP("formatting", "duplicate detection"),
     "places": QT_TRANSLATE_NOOP("formatting", "places"),
     "text in photos": QT_TRANSLATE_NOOP("formatting", "text in photos"),
+    "reranking features": QT_TRANSLATE_NOOP("formatting", "reranking features"),
 }
 
 

@@ -210,7 +210,20 @@ class SettingsDialog(QDialog):
                 "SettingsDialog",
                 "How many of the best results the second model reorders: more is slower",
             ))
-        for widget in (self.matcher_edit, self.rerank_k_spin):
+        self.rerank_prepare_spin = QSpinBox()
+        self.rerank_prepare_spin.setRange(0, 100_000)
+        self.rerank_prepare_spin.setSingleStep(250)
+        self.rerank_prepare_spin.setSpecialValueText(translate("SettingsDialog", "None"))
+        self.rerank_prepare_spin.setSuffix(translate("SettingsDialog", " photos"))
+        self.rerank_prepare_spin.setValue(int(settings.rerank_prepare))
+        self.rerank_prepare_spin.setToolTip(
+            translate(
+                "SettingsDialog",
+                "After indexing, the reranking model reads this many of your most recent "
+                "photos in the background, so that reranking them is quick (about 1 MB of disk "
+                "each with the default model)",
+            ))
+        for widget in (self.matcher_edit, self.rerank_k_spin, self.rerank_prepare_spin):
             widget.setEnabled(self.rerank_check.isChecked())
             self.rerank_check.toggled.connect(widget.setEnabled)
         self.rerank_note = QLabel(rerank_unavailable or "")
@@ -220,7 +233,8 @@ class SettingsDialog(QDialog):
             # The lean edition: the options cannot take effect; the stored values are kept
             # (values() reports them unchanged) for a full edition sharing this library.
             self.rerank_check.setChecked(False)
-            for widget in (self.rerank_check, self.matcher_edit, self.rerank_k_spin):
+            for widget in (self.rerank_check, self.matcher_edit, self.rerank_k_spin,
+                           self.rerank_prepare_spin):
                 widget.setEnabled(False)
         self.cache_spin = QSpinBox()
         self.cache_spin.setRange(16, 100_000)
@@ -252,6 +266,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.rerank_note)
         form.addRow(translate("SettingsDialog", "Reranking model:"), self.matcher_edit)
         form.addRow(translate("SettingsDialog", "Reorder the top:"), self.rerank_k_spin)
+        form.addRow(translate("SettingsDialog", "Prepare the most recent:"),
+                    self.rerank_prepare_spin)
         form.addRow(translate("SettingsDialog", "Thumbnail cache:"), self.cache_spin)
         form.addRow(translate("SettingsDialog", "Exclude:"), self.exclude_edit)
         # People: finding faces on or off, and deleting every trace of them.
@@ -404,6 +420,7 @@ class SettingsDialog(QDialog):
                        else self.rerank_check.isChecked()),
             "matcher": self.matcher_edit.text().strip(),
             "rerank_k": self.rerank_k_spin.value(),
+            "rerank_prepare": self.rerank_prepare_spin.value(),
             "thumbnail_cache_mb": self.cache_spin.value(),
             "exclude": tuple(patterns),
             "disabled_analyses": self._disabled_analyses(),

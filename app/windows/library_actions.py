@@ -93,8 +93,10 @@ class LibraryActions:
                 self.model_presenter.switch()
             elif "hub_endpoint" in changes and self.model_presenter.state != "ready":
                 self.model_presenter.switch()  # try the download again from the new server
-            elif changes.keys() & {"rerank", "matcher", "rerank_k"}:
+            elif changes.keys() & {"rerank", "matcher", "rerank_k", "rerank_prepare"}:
                 self.search_presenter.search_now()  # the results on screen, reranked or not
+                # the recent photos' reranking features, in the background (no-op when off)
+                self.bridge.call(lib.prepare_reranking, lambda _r: None, self.reporter.report)
 
         lib = self.library
         self.bridge.call(lambda: lib.update_settings(**changes), saved, self.reporter.report)

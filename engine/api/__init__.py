@@ -78,6 +78,7 @@ from engine.records import (
 from engine.search.captions import CaptionSearch
 from engine.search.pipeline import SearchPipeline
 from engine.search.query import Query, Understood
+from engine.search.rerank_prepare import PreparationRunner, RerankPreparation
 from engine.search.second_stage import Reranker
 from engine.store.catalog import Catalog
 from engine.store.lock import WriterLock
@@ -150,11 +151,18 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
                                    lambda: self.device_request, lambda: self.runtime_request,
                                    lambda: self.query_language)
         # Indexing and watching; the factories are looked up at call time (tests swap them).
-        self._runs = LibraryRuns(self.catalog, WriterLock(home), lambda: self._new_indexer(),
-                                 lambda: self._new_background(), self._save_index)
         self._reranker = Reranker(self.catalog, home, lambda: self.matcher_spec,
                                   lambda: self.device_request, lambda: self._settings.rerank_k,
                                   lambda: self.encoder)
+        # The matcher's features for the most recent photos, while reranking is on: after an
+        # indexing run's background passes, and on a thread of its own after a watch's batches.
+        self._preparation = RerankPreparation(
+            self.catalog, self._reranker,
+            lambda: self._settings.rerank_prepare if self._settings.rerank else 0)
+        self._preparing = PreparationRunner(self._preparation)
+        self._runs = LibraryRuns(self.catalog, WriterLock(home), lambda: self._new_indexer(),
+                                 lambda: self._new_background(), self._save_index,
+                                 self._preparation.run)
         self._captions = CaptionSearch(self.catalog, home, self._ensure_ready)
         self._search = SearchPipeline(self.catalog, self._ensure_ready, self._photo_vectors,
                                       self._reranker, self._captions,
@@ -216,7 +224,20 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
         :class:`WatchEvent` s on the watch's thread. Raises LibraryLockedError if another
         process is updating this library, or it is being watched already.
         """
-        return self._runs.watch(on_event)
+        def heard(event: WatchEvent) -> None:
+            if event.kind in ("reconciled", "indexed", "moved"):
+                self._preparing.request()  # new photos are the most recent ones
+            if on_event is not None:
+                on_event(event)
+
+        return self._runs.watch(heard)
+
+    def prepare_reranking(self) -> None:
+        """Prepare, in the background, the reranking model's image features for the
+        ``rerank_prepare`` most recent photos, so that reranking them starts warm (done after
+        every indexing run and watched change anyway; call it after turning reranking on).
+        Nothing happens while reranking is off, or before the matcher is on this computer."""
+        self._preparing.request()
 
     def _save_index(self) -> None:
         """Write the vector index if this library changed it (searching never writes it)."""
@@ -325,6 +346,7 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
 
     def close(self) -> None:
         """Stop background work, save the index if it changed and close the catalog."""
+        self._preparing.stop()
         self._runs.stop()
         self._save_index()
         self._close_store()

@@ -18,9 +18,11 @@ from engine.ingest.background import BackgroundPasses
 from engine.ingest.indexer import Indexer
 from engine.ingest.watcher import Watch, WatchEvent
 from engine.jobs import CancelToken, Job
-from engine.records import IndexProgress, IndexReport
+from engine.records import AnalysisReport, IndexProgress, IndexReport
 from engine.store.catalog import Catalog
 from engine.store.lock import WriterLock
+
+Prepare = Callable[[CancelToken, Callable[[IndexProgress], None]], AnalysisReport | None]
 
 
 class LibraryRuns:
@@ -28,8 +30,12 @@ class LibraryRuns:
 
     def __init__(self, catalog: Catalog, lock: WriterLock, new_indexer: Callable[[], Indexer],
                  new_background: Callable[[], BackgroundPasses],
-                 save_index: Callable[[], None]) -> None:
+                 save_index: Callable[[], None], prepare: Prepare | None = None) -> None:
+        """``prepare``: cache work that follows an indexing run's background passes (the
+        reranking features); it writes nothing to the catalog, so it runs outside the write
+        mutex and a watch's batches go on meanwhile."""
         self.catalog = catalog
+        self._prepare = prepare
         self.lock = lock
         self._new_indexer = new_indexer
         self._new_background = new_background
@@ -66,6 +72,9 @@ class LibraryRuns:
                     with self.write_mutex:
                         result = replace(result, analyses=passes.run(
                             token, report, retry_failed=retry_failed))
+                    prepared = self._prepare(token, report) if self._prepare else None
+                    if prepared is not None:
+                        result = replace(result, analyses=[*result.analyses, prepared])
                 report(IndexProgress("done", result.embedded + result.reused, result.embedded
                                      + result.reused, result.failed, result.reused, 0.0, 0.0))
                 return result

@@ -235,8 +235,11 @@ class Matcher(ABC):
         """Number of weights (0 when unknown)."""
         return 0
 
-    def load(self, on_progress: Callable[[ModelProgress], None] | None = None) -> Matcher:
-        """Load weights (idempotent); ``on_progress`` hears of a download's bytes."""
+    def load(self, on_progress: Callable[[ModelProgress], None] | None = None, *,
+             download: bool = True) -> Matcher:
+        """Load weights (idempotent); ``on_progress`` hears of a download's bytes. With
+        ``download`` False, weights that are not on this computer raise
+        ModelUnavailableError instead of being fetched (background work never downloads)."""
         return self
 
     def prepare(self, image: Image.Image) -> Any:
@@ -343,18 +346,20 @@ class BlipMatcher(Matcher):
         """Number of weights of the loaded model."""
         return 0 if self._model is None else sum(p.numel() for p in self._model.parameters())
 
-    def load(self, on_progress: Callable[[ModelProgress], None] | None = None) -> BlipMatcher:
+    def load(self, on_progress: Callable[[ModelProgress], None] | None = None, *,
+             download: bool = True) -> BlipMatcher:
         """Import transformers, load weights, choose the precision; idempotent.
 
         Raises ModelUnavailableError (fast, without hanging on a dead network) when the weights
-        are neither on this computer nor downloadable. With ``on_progress``, missing Hub files
-        are downloaded first with byte progress, and whatever it raises (``Cancelled``) stops
-        the download (:func:`engine.models.download.download_files`).
+        are neither on this computer nor downloadable, or not on this computer and
+        ``download`` is False. With ``on_progress``, missing Hub files are downloaded first
+        with byte progress, and whatever it raises (``Cancelled``) stops the download
+        (:func:`engine.models.download.download_files`).
         """
         with self._load_lock:
             if self._model is None:
                 start = time.perf_counter()
-                model, tokenizer, size, mean, std = _load_blip(self.spec, on_progress)
+                model, tokenizer, size, mean, std = _load_blip(self.spec, on_progress, download)
                 self._install(model, tokenizer, size, mean, std, on_progress)
                 self.load_seconds = time.perf_counter() - start
                 log.info("loaded matcher %s in %.1f s", self.description, self.load_seconds)
@@ -626,8 +631,8 @@ def matcher_unavailable_reason() -> str | None:
              "Search works without it; install the full edition of PhotoSearch to rerank.")
 
 
-def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] | None = None
-               ) -> tuple[Any, Any, int, tuple, tuple]:
+def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] | None = None,
+               download: bool = True) -> tuple[Any, Any, int, tuple, tuple]:
     """(model, tokenizer, image size, mean, std) for a spec; ModelUnavailableError if missing."""
     missing_runtime = matcher_unavailable_reason()
     if missing_runtime is not None:
@@ -639,7 +644,7 @@ def _load_blip(spec: MatcherSpec, on_progress: Callable[[ModelProgress], None] |
     try:
         return _from_pretrained(spec.repo, spec, local_only=True, folder=None)
     except ModelUnavailableError:
-        if hub.offline_requested() or not hub.hub_reachable():
+        if not download or hub.offline_requested() or not hub.hub_reachable():
             raise _missing_weights(spec) from None
     log.info("downloading the matcher %s into the Hugging Face cache", spec.repo)
     if on_progress is not None:

@@ -17,8 +17,9 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,14 @@ class FeatureCache:
             return None
         self._remember(matcher_id, key, arr)
         return arr
+
+    def has(self, matcher_id: str, key: str) -> bool:
+        """Whether features are cached (in memory or on disk), without reading them."""
+        with self._lock:
+            if (matcher_id, key) in self._mem:
+                return True
+        path = self._file(matcher_id, key)
+        return path is not None and path.is_file()
 
     def put(self, matcher_id: str, key: str, features: np.ndarray) -> None:
         """Store features in memory and on disk."""
@@ -382,6 +391,22 @@ class Reranker:
         self._key: tuple[str, str] | None = None
         self._lock = threading.Lock()
         self._scale: float | None = None
+        self._busy = 0  # reranks running now (background preparation waits for them)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a search's rerank is running now."""
+        return self._busy > 0
+
+    @contextmanager
+    def _in_use(self) -> Iterator[None]:
+        with self._lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
 
     @property
     def spec(self) -> str:
@@ -449,13 +474,18 @@ class Reranker:
     def rerank_hits(self, query: Query, hits: Sequence[Any], k: int | None = None,
                     cancel: CancelToken | None = None) -> list[Any]:
         """``hits`` with the first ``k`` reordered by the matcher (the rest keep their order)."""
+        text = query.rerank_text
+        if text is None or not hits:
+            return list(hits)
+        with self._in_use():
+            return self._rerank_hits(text, hits, k, cancel)
+
+    def _rerank_hits(self, text: str, hits: Sequence[Any], k: int | None,
+                     cancel: CancelToken | None) -> list[Any]:
         from dataclasses import replace
 
         from engine.media import imaging
 
-        text = query.rerank_text
-        if text is None or not hits:
-            return list(hits)
         stage = self.stage()
         matcher = stage.matcher.load()
         k = k or self.k()
@@ -478,10 +508,15 @@ class Reranker:
     def rerank_captions(self, candidate: Candidate, hits: Sequence[Any],
                         k: int | None = None, cancel: CancelToken | None = None) -> list[Any]:
         """Caption hits for one image, the first ``k`` reordered by the matcher."""
-        from dataclasses import replace
-
         if not hits:
             return []
+        with self._in_use():
+            return self._rerank_captions(candidate, hits, k, cancel)
+
+    def _rerank_captions(self, candidate: Candidate, hits: Sequence[Any], k: int | None,
+                         cancel: CancelToken | None) -> list[Any]:
+        from dataclasses import replace
+
         stage = self.stage()
         stage.matcher.load()
         k = k or self.k()

@@ -1082,6 +1082,14 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
         <translation>Cuántos de los mejores resultados reordena el segundo modelo: más es más lento</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>Ninguna</translation>
+    </message>
+    <message>
+        <source>After indexing, the reranking model reads this many of your most recent photos in the background, so that reranking them is quick (about 1 MB of disk each with the default model)</source>
+        <translation>Después de indexar, el modelo de reordenación lee en segundo plano este número de sus fotos más recientes, para que reordenarlas sea rápido (alrededor de 1 MB de disco cada una con el modelo predeterminado)</translation>
+    </message>
+    <message>
         <source>One pattern per line, e.g.
 */.thumbnails/*
 *.psd</source>
@@ -1128,6 +1136,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>Reorder the top:</source>
         <translation>Reordenar los primeros:</translation>
+    </message>
+    <message>
+        <source>Prepare the most recent:</source>
+        <translation>Preparar las más recientes:</translation>
     </message>
     <message>
         <source>Thumbnail cache:</source>
@@ -1448,6 +1460,10 @@ Sus fotos dejarán de aparecer en los resultados. Los archivos no se tocan.</tra
     <message>
         <source>text in photos</source>
         <translation>texto en las fotos</translation>
+    </message>
+    <message>
+        <source>reranking features</source>
+        <translation>datos de reordenación</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 of %Ln photo(s)</source>

@@ -1064,6 +1064,14 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>2 つ目のモデルで並べ替える上位の結果の数。多いほど時間がかかります</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>After indexing, the reranking model reads this many of your most recent photos in the background, so that reranking them is quick (about 1 MB of disk each with the default model)</source>
+        <translation>インデックス作成の後、再ランク付けモデルが最新の写真をこの枚数だけバックグラウンドで読み込み、それらの再ランク付けを速くします（既定のモデルで 1 枚あたり約 1 MB のディスクを使います）</translation>
+    </message>
+    <message>
         <source>One pattern per line, e.g.
 */.thumbnails/*
 *.psd</source>
@@ -1110,6 +1118,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Reorder the top:</source>
         <translation>並べ替える上位:</translation>
+    </message>
+    <message>
+        <source>Prepare the most recent:</source>
+        <translation>最新の写真を準備:</translation>
     </message>
     <message>
         <source>Thumbnail cache:</source>
@@ -1422,6 +1434,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>text in photos</source>
         <translation>写真の中の文字</translation>
+    </message>
+    <message>
+        <source>reranking features</source>
+        <translation>再ランク付けの特徴</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 of %Ln photo(s)</source>

@@ -1064,6 +1064,14 @@ Its photos leave the search results. The files themselves are not touched.</sour
         <translation>第二个模型重新排序的最佳结果数量：越多越慢</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>After indexing, the reranking model reads this many of your most recent photos in the background, so that reranking them is quick (about 1 MB of disk each with the default model)</source>
+        <translation>索引完成后，重排序模型会在后台读取这么多张您最近的照片，以便快速对它们重排序（使用默认模型时每张约占 1 MB 磁盘空间）</translation>
+    </message>
+    <message>
         <source>One pattern per line, e.g.
 */.thumbnails/*
 *.psd</source>
@@ -1110,6 +1118,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>Reorder the top:</source>
         <translation>重新排序前：</translation>
+    </message>
+    <message>
+        <source>Prepare the most recent:</source>
+        <translation>预先准备最近的：</translation>
     </message>
     <message>
         <source>Thumbnail cache:</source>
@@ -1422,6 +1434,10 @@ Its photos leave the search results. The files themselves are not touched.</sour
     <message>
         <source>text in photos</source>
         <translation>照片中的文字</translation>
+    </message>
+    <message>
+        <source>reranking features</source>
+        <translation>重排序特征</translation>
     </message>
     <message numerus="yes">
         <source>%1: %2 of %Ln photo(s)</source>

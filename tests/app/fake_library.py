@@ -387,6 +387,9 @@ class FakeLibrary:
 
         return Job("load-matcher", work, on_progress).start()
 
+    def prepare_reranking(self) -> None:
+        self._record("prepare_reranking")
+
     def rerank(
         self, query: str, hits: list[SearchHit], k: int | None = None, cancel: Any = None
     ) -> list[SearchHit]:

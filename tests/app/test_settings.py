@@ -49,13 +49,18 @@ def test_reranking_model_and_k_are_saved_and_the_search_is_redone(qtbot, window,
     assert dialog.rerank_k_spin.text().startswith("Automatic")  # 0: the measured default
     dialog.rerank_check.setChecked(True)
     assert dialog.matcher_edit.isEnabled() and dialog.rerank_k_spin.isEnabled()
+    assert dialog.rerank_prepare_spin.isEnabled() and dialog.rerank_prepare_spin.value() == 1000
     dialog.matcher_edit.setText("  local-dir:/models/blip-itm ")
     dialog.rerank_k_spin.setValue(20)
+    dialog.rerank_prepare_spin.setValue(250)
     searches = len(fake_library.calls_named("search"))
     dialog.accept()
     qtbot.waitUntil(lambda: fake_library.calls_named("update_settings") != [], timeout=3000)
     assert fake_library.calls_named("update_settings")[-1] == (
-        {"rerank": True, "matcher": "local-dir:/models/blip-itm", "rerank_k": 20},)
+        {"rerank": True, "matcher": "local-dir:/models/blip-itm", "rerank_k": 20,
+         "rerank_prepare": 250},)
+    # The most recent photos' reranking features are prepared in the background.
+    qtbot.waitUntil(lambda: fake_library.calls_named("prepare_reranking") != [], timeout=3000)
     # The results on screen are searched again, now with the second stage.
     # (Both are waited for: on a loaded machine the rerank call can be recorded first.)
     qtbot.waitUntil(lambda: len(fake_library.calls_named("rerank")) >= 1
