@@ -32,7 +32,12 @@ from engine.api.facts import PhotoFactsFacade
 from engine.api.folders import FoldersFacade
 from engine.api.models import ModelsFacade
 from engine.api.people import PeopleFacade
-from engine.errors import ModelUnavailableError, message_language, set_message_language
+from engine.errors import (
+    EngineError,
+    ModelUnavailableError,
+    message_language,
+    set_message_language,
+)
 from engine.evaluation.demo_data import write_demo_photos
 from engine.ingest.background import BackgroundPasses
 from engine.ingest.cluster import ClusterOptions
@@ -238,6 +243,15 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
         every indexing run and watched change anyway; call it after turning reranking on).
         Nothing happens while reranking is off, or before the matcher is on this computer."""
         self._preparing.request()
+
+    def reranking_prepared(self) -> tuple[int, int] | None:
+        """(prepared, wanted): of the most recent photos :meth:`prepare_reranking` wants, how
+        many have their reranking features ready; None while reranking is off or set to
+        prepare none. Cheap (an indexed query and a file check per photo); loads no model."""
+        try:
+            return self._preparation.coverage()
+        except EngineError:  # a malformed matcher spec: searching with rerank says why
+            return None
 
     def _save_index(self) -> None:
         """Write the vector index if this library changed it (searching never writes it)."""

@@ -226,6 +226,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
                              for a in st.analyses],
                 "runtime": st.runtime, "fidelity": st.fidelity, "edition": edition(),
                 "rerank_unavailable": lib.rerank_unavailable,
+                "rerank_prepared": lib.reranking_prepared(),
             }, indent=1))
             return 0
         print(f"library  {st.home}")
@@ -238,6 +239,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(f"runtime  {_runtime_line(st.runtime, st.fidelity)}")
         if tower := st.fidelity.get("matcher_image"):
             print(f"matcher  image tower {_matcher_tower_line(tower)}")
+        if (prepared := lib.reranking_prepared()) is not None:
+            print(f"matcher  features ready for {prepared[0]} of the {prepared[1]} most recent "
+                  "photos (prepared after indexing; setting rerank_prepare)")
         if edition() == "lean":
             print("edition  lean (ONNX Runtime only: no GPU, no reranking, no exporting "
                   "new models; the full edition has them)")

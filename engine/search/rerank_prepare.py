@@ -90,6 +90,18 @@ class RerankPreparation:
             offset += page
         return out
 
+    def coverage(self) -> tuple[int, int] | None:
+        """(prepared, wanted): how many of the photos the preparation wants have their features
+        cached; None while it wants none. Loads no model (an int8 image tower, whose features
+        are kept apart, is only known once the matcher is loaded)."""
+        wanted = int(self.wanted() or 0)
+        if wanted <= 0:
+            return None
+        stage = self.reranker.stage()
+        recent = self.recent(wanted)
+        feature_id = stage.matcher.feature_id
+        return sum(stage.cache.has(feature_id, i.content_hash) for i in recent), len(recent)
+
     def run(self, token: CancelToken, report: Callable[[IndexProgress], None]
             ) -> AnalysisReport | None:
         """Prepare what is missing; None when there is nothing to do here (reranking off,

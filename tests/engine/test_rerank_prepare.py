@@ -172,3 +172,21 @@ def test_a_watch_prepares_new_photos_on_its_own_thread(
         assert lib._preparing.last is not None or lib._preparing.running
     finally:
         watch.stop()
+
+
+def test_status_says_how_many_recent_photos_are_ready(
+        reranking_library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    lib = reranking_library
+    lib.index(background=False).result(timeout=300)
+    assert lib.reranking_prepared() == (0, 5)
+    lib._preparation.run(CancelToken(), lambda _p: None)
+    assert lib.reranking_prepared() == (5, 5)
+    lib.update_settings(rerank=False)
+    assert lib.reranking_prepared() is None
+    lib.update_settings(rerank=True)
+    home = lib.home
+    lib.close()
+    assert main(["--home", str(home), "--model", "demo", "--device", "cpu", "status"]) == 0
+    assert "features ready for 5 of the 5 most recent photos" in capsys.readouterr().out
