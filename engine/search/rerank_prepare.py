@@ -119,6 +119,11 @@ class RerankPreparation:
             return None
         start = time.perf_counter()
         stage = self.reranker.stage()
+        if not stage.matcher.loaded:
+            # Loading can take minutes the first time (the ONNX export of the image tower):
+            # say which pass is running meanwhile.
+            report(IndexProgress("analysing", 0, wanted, 0, 0, 0.0, None, None, pass_name=NAME,
+                                 title=TITLE))
         try:
             matcher = stage.matcher.load(download=False)
         except Cancelled:
