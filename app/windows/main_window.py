@@ -575,6 +575,9 @@ class MainWindow(ImageDropTarget, LibraryActions, ModelActions, DuplicatesAction
             self.model_banner.setVisible(False)
             self.search_presenter.set_model_ready(True)
             self._prepare_captions()
+            # While reranking is on, the matcher loads and the most recent photos' features are
+            # prepared on an engine thread, so the first rerank starts warm (a no-op when off).
+            self.bridge.call(self.library.prepare_reranking, lane="images")
             if self.index_on_start and self.library_presenter.folders:
                 self.index_on_start = False
                 self.index_presenter.start()

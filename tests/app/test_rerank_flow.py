@@ -107,3 +107,9 @@ def test_a_missing_matcher_keeps_the_results_and_says_why(qtbot, window, fake_li
     assert "not refined" in label.text()
     assert "blip-itm-base-coco" in label.toolTip()
     assert errors == []  # explained in place, not in a traceback dialog
+
+
+def test_reranking_is_prepared_once_the_model_is_ready(qtbot, window, fake_library):  # type: ignore[no-untyped-def]
+    # The window's model became ready at start: the library was asked to prepare (it does
+    # nothing while reranking is off, and loads the matcher and reads the recent photos when on).
+    qtbot.waitUntil(lambda: fake_library.calls_named("prepare_reranking") != [], timeout=5000)
