@@ -366,8 +366,9 @@ class QuantizedIndex:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Insert or replace the vectors of ``ids`` (an upsert).
 
-        Every vector takes a fresh row; an id that had one (live) has its old row masked, so
-        searches return its new vector only. If an id appears twice, its last vector wins.
+        Every new or changed vector takes a fresh row; an id that had one (live) has its old
+        row masked, so searches return its new vector only; an id given the vector it already
+        has is left alone. If an id appears twice, its last vector wins.
         """
         labels = as_ids(ids)
         vecs = self._as_vectors(vectors, len(labels))
@@ -375,6 +376,9 @@ class QuantizedIndex:
             return
         labels, vecs = last_occurrence(labels, vecs)
         with self._write_lock:
+            labels, vecs = self._changed_only(labels, vecs)
+            if not len(labels):
+                return
             if not self._faiss.is_trained:
                 self._trained_on = _train(self._faiss, vecs)
             for start in range(0, len(labels), _INSERT_CHUNK):
@@ -382,6 +386,22 @@ class QuantizedIndex:
                 self._append(labels[part], vecs[part])
             if self._pending is not None:
                 self._pending.append((labels, vecs))
+
+    def _changed_only(self, labels: IdArray, vecs: npt.NDArray[np.float32]
+                      ) -> tuple[IdArray, npt.NDArray[np.float32]]:
+        """Drop the ids whose live row already holds this very vector: re-adding one (the
+        refresh of photos touched since the last save, a replayed write) would only mask a
+        row and append its copy."""
+        with self._lock:
+            rows = np.fromiter((self._row_of.get(x, -1) for x in labels.tolist()), np.int64,
+                               count=len(labels))
+            floats = self._floats
+        known = rows >= 0
+        if not known.any():
+            return labels, vecs
+        same = np.zeros(len(labels), bool)
+        same[known] = (floats.rows(rows[known]) == vecs[known]).all(axis=1)
+        return labels[~same], vecs[~same]
 
     def _append(self, labels: IdArray, vecs: npt.NDArray[np.float32]) -> None:
         """Add rows at the end: floats first (beyond the rows searches map), then the graph."""
@@ -730,7 +750,7 @@ class _FloatFile:
             self.path, dtype=_ROW_BYTES_DTYPE, mode="r", shape=(rows, self._dim))
 
     def rows(self, rows: np.ndarray) -> npt.NDArray[np.float32]:
-        """The float32 vectors of ``rows`` (sorted, for page locality)."""
+        """The float32 vectors of ``rows`` (sorted rows read with fewer page faults)."""
         if self._map is None or not len(rows):
             return np.zeros((0, self._dim), np.float32)
         return np.asarray(self._map[rows], dtype=np.float32)
