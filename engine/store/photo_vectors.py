@@ -165,6 +165,7 @@ class PhotoVectors(VectorSink):
         self.catalog = catalog
         self.index = index
         self.home = home  # where the index files live (None: not switched between kinds)
+        self.forced: str | None = None  # the kind asked for (open's kind=, the environment)
         self.model_id = model_id
         self.dim = dim
         self.dirty = False  # changed since loaded or saved: only then is it written
@@ -214,6 +215,7 @@ class PhotoVectors(VectorSink):
         if ids is None and not (small_file and vindex.needs_rebuild()):
             vectors = cls(catalog, vindex, model_id, dim, home)
             vectors._matched = matched
+            vectors.forced = forced
             vectors._upkeep(want)
             return vectors
         if ids is None:
@@ -233,6 +235,7 @@ class PhotoVectors(VectorSink):
             vindex.add(stale_ids, stale_vecs)
         vectors = cls(catalog, vindex, model_id, dim, home)
         vectors._matched = matched
+        vectors.forced = forced
         if report.added or report.removed or report.rebuilt or stale:
             try:
                 vectors.write()
@@ -360,6 +363,13 @@ class PhotoVectors(VectorSink):
             self.dirty = True
             log.warning("could not save the vector index (it is rebuilt on next open)",
                         exc_info=True)
+            return
+        # A long indexing run saves now and then: one that takes the library past the
+        # threshold switches kind then, not at the next open.
+        want = self.forced or wanted_kind(len(self.index), kind_of(self.index))
+        busy = self.rebuilding is not None and self.rebuilding.is_alive()
+        if self.home is not None and want != kind_of(self.index) and not busy:
+            self.switch_in_background(want)
 
     def record_match(self) -> None:
         """Record, where it is proven, that the saved index holds exactly the catalog's

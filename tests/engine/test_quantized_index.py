@@ -309,6 +309,24 @@ def test_a_large_library_switches_kind_in_the_background_and_keeps_writes(
     catalog.close()
 
 
+def test_an_indexing_run_past_the_threshold_switches_at_its_next_save(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(photo_vectors.VECTOR_INDEX_ENV, raising=False)
+    monkeypatch.setattr(photo_vectors, "QUANTIZED_THRESHOLD", 100)
+    catalog = Catalog(tmp_path / "catalog.db")
+    vectors = PhotoVectors.open(catalog, tmp_path, MODEL, DIM)
+    for start in (0, 80):  # the indexer writes and saves batch by batch
+        ids = fill_catalog(catalog, tmp_path / "photos", 80, start=start)
+        vectors.upsert(np.array(ids), catalog.searchable_vectors(MODEL, DIM, ids)[1])
+        vectors.save()
+        if start == 0:
+            assert vectors.rebuilding is None and kind_of(vectors.index) == "hnsw"
+    assert vectors.rebuilding is not None
+    vectors.rebuilding.join(30)
+    assert kind_of(vectors.index) == "sq8" and all_found(vectors, catalog)
+    catalog.close()
+
+
 def test_without_faiss_the_engine_keeps_to_hnswlib(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
