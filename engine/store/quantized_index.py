@@ -36,6 +36,7 @@ outside the first so searches go on.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import logging
 import os
@@ -70,17 +71,16 @@ from engine.store.ann_common import (
 )
 
 
-def _import_faiss() -> Any:
-    """faiss, or None where faiss-cpu is not installed (the engine then keeps to hnswlib:
-    engine.store.photo_vectors). Typed Any: its stubs lack the SWIG helpers used here."""
+@functools.cache
+def _faiss() -> Any:
+    """faiss, imported on first use (0.1 s and 15 MB that a small library never pays), or None
+    where faiss-cpu is not installed (the engine then keeps to hnswlib: photo_vectors). Typed
+    Any: its stubs lack the SWIG helpers used here."""
     try:
-        import faiss as module
+        import faiss
     except ImportError:
         return None
-    return module
-
-
-faiss: Any = _import_faiss()
+    return faiss
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ _ROW_BYTES_DTYPE = np.dtype("<f4")
 
 def available() -> bool:
     """Whether faiss (faiss-cpu) can be imported, so that this kind can be used."""
-    return faiss is not None
+    return _faiss() is not None
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ class QuantizedIndex:
 
     def __init__(self, path: Path, dim: int, params: QuantizedParams = DEFAULT_QUANTIZED) -> None:
         """Make an empty index that :meth:`save` will write to ``path``."""
-        if faiss is None:
+        self._fx = _faiss()
+        if self._fx is None:
             raise RuntimeError("the quantized vector index needs faiss-cpu")
         if dim < 1:
             raise ValueError(f"dim must be positive, got {dim}")
@@ -169,8 +170,8 @@ class QuantizedIndex:
                                   self._dim)
 
     def _new_faiss(self) -> Any:
-        index = faiss.IndexHNSWSQ(self._dim, faiss.ScalarQuantizer.QT_8bit, self.params.M,
-                                  faiss.METRIC_INNER_PRODUCT)
+        index = self._fx.IndexHNSWSQ(self._dim, self._fx.ScalarQuantizer.QT_8bit, self.params.M,
+                                  self._fx.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = self.params.ef_construction
         index.hnsw.efSearch = self.params.ef_search
         return index
@@ -245,14 +246,14 @@ class QuantizedIndex:
         float_file = _FloatFile(floats, self._dim)
         float_file.attach(rows, meta)
         with path.open("rb") as f:
-            graph = faiss.read_index(faiss.PyCallbackIOReader(f.read))
+            graph = self._fx.read_index(self._fx.PyCallbackIOReader(f.read))
             if f.tell() != faiss_bytes:
                 raise _UnusableCache("faiss index of unexpected length")
             row_ids = np.fromfile(f, dtype="<i8", count=rows).astype(np.int64)
             alive = np.fromfile(f, dtype=np.uint8, count=rows).astype(bool)
-        # (read_index gives the concrete class; faiss.downcast_index would make a second
+        # (read_index gives the concrete class; self._fx.downcast_index would make a second
         # wrapper that does not own the index, freed with the first)
-        if not isinstance(graph, faiss.IndexHNSWSQ) or graph.d != self._dim:
+        if not isinstance(graph, self._fx.IndexHNSWSQ) or graph.d != self._dim:
             raise _UnusableCache("not a quantized HNSW index of this dimension")
         if graph.ntotal != rows or len(row_ids) != rows or len(alive) != rows:
             raise _UnusableCache(f"{graph.ntotal} graph rows for {rows} ids")
@@ -564,7 +565,7 @@ class QuantizedIndex:
                     rows, live = self._n, len(self._row_of)
                     floats, trained_on = self._floats, self._trained_on
                     with tmp.open("wb") as f:
-                        faiss.write_index(self._faiss, faiss.PyCallbackIOWriter(f.write))
+                        self._fx.write_index(self._faiss, self._fx.PyCallbackIOWriter(f.write))
                         faiss_bytes = f.tell()
                         f.write(self._row_ids[:rows].astype("<i8").tobytes())
                         f.write(self._alive[:rows].astype(np.uint8).tobytes())
@@ -635,12 +636,12 @@ class QuantizedIndex:
                 k, int(np.count_nonzero(keep)))
             if wanted == 0:
                 return empty_result()
-            params = faiss.SearchParametersHNSW()
+            params = self._fx.SearchParametersHNSW()
             params.efSearch = breadth
             bitmap = None
             if keep is not None:
                 bitmap = np.packbits(keep, bitorder="little")
-                params.sel = faiss.IDSelectorBitmap(self._n, faiss.swig_ptr(bitmap))
+                params.sel = self._fx.IDSelectorBitmap(self._n, self._fx.swig_ptr(bitmap))
             _, found = self._faiss.search(q[None, :], shortlist, params=params)
             del params, bitmap  # the selector points into the bitmap: both lived until here
             rows = np.sort(found[0][found[0] >= 0])

@@ -330,7 +330,7 @@ def test_an_indexing_run_past_the_threshold_switches_at_its_next_save(
 def test_without_faiss_the_engine_keeps_to_hnswlib(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(quantized_index, "faiss", None)
+    monkeypatch.setattr(quantized_index, "_faiss", lambda: None)  # faiss-cpu not installed
     monkeypatch.setattr(photo_vectors, "QUANTIZED_THRESHOLD", 10)
     monkeypatch.setenv(photo_vectors.VECTOR_INDEX_ENV, "sq8")
     catalog = Catalog(tmp_path / "catalog.db")
