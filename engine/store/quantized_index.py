@@ -737,6 +737,7 @@ class _FloatFile:
         if first_row != self._crc_rows:
             raise RuntimeError(f"float file at row {self._crc_rows}, asked to write {first_row}")
         data = np.ascontiguousarray(vecs, dtype=_ROW_BYTES_DTYPE).tobytes()
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # a new library's first photos
         mode = "r+b" if self.path.exists() else "w+b"
         with self.path.open(mode) as f:
             f.seek(first_row * self._row_bytes)

@@ -189,6 +189,12 @@ def test_a_rebuild_writes_a_new_float_file_and_the_save_drops_the_old(tmp_path: 
     assert again.search(vecs[99], 1)[0][0] == 100
 
 
+def test_a_new_library_adds_before_its_index_folder_exists(tmp_path: Path) -> None:
+    index = QuantizedIndex.open(tmp_path / "index" / "v.sq8", DIM, FAST)
+    index.add(np.arange(1, 4), clustered(3))
+    assert len(index) == 3 and index.floats_path.parent == tmp_path / "index"
+
+
 def test_an_empty_index_saves_and_reopens(tmp_path: Path) -> None:
     index = QuantizedIndex.open(tmp_path / "v.sq8", DIM, FAST)
     index.save()
