@@ -286,9 +286,12 @@ class PhotoVectors(VectorSink):
             try:
                 with self._write_lock:
                     self._switch_pending = []
-                ids = self.catalog.searchable_ids(self.model_id)
+                # one read gives ids and vectors that agree (photos deleted meanwhile are
+                # replayed removals); writes from here on are in _switch_pending
+                ids, vecs = self.catalog.searchable_vectors(self.model_id, self.dim)
                 new = empty_index(home, self.model_id, self.dim, kind)
-                new.rebuild(ids, self.catalog.vectors_for_ids(ids, self.model_id, self.dim))
+                new.rebuild(ids, vecs)
+                del vecs
                 with self._write_lock:
                     for got_ids, got_vecs in self._switch_pending or []:
                         if got_vecs is None:

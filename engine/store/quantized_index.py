@@ -355,11 +355,12 @@ class QuantizedIndex:
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog: masked rows past
         :data:`REBUILD_CHURN_FRACTION`, a graph built with another ``M``, or a quantizer
-        trained on a quarter or less of the vectors it now serves (a small first batch)."""
+        trained on under a quarter of the vectors it now serves, up to 20,000 (a small first
+        batch; the indexer's first batch of 5,000 is enough)."""
         with self._lock:
             live = len(self._row_of)
             other_m = bool(live) and _graph_m(self._faiss) != self.params.M
-            undertrained = live > 0 and 4 * self._trained_on <= min(live, _WELL_TRAINED)
+            undertrained = live > 0 and 4 * self._trained_on < min(live, _WELL_TRAINED)
         return other_m or undertrained or self.churn_fraction > REBUILD_CHURN_FRACTION
 
     # ----------------------------------------------------------------------------- writing
