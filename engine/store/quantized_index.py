@@ -378,6 +378,8 @@ class QuantizedIndex:
             return
         labels, vecs = last_occurrence(labels, vecs)
         with self._write_lock:
+            if self._pending is not None:  # replayed whole: the new graph may differ
+                self._pending.append((labels, vecs))
             labels, vecs = self._changed_only(labels, vecs)
             if not len(labels):
                 return
@@ -386,8 +388,6 @@ class QuantizedIndex:
             for start in range(0, len(labels), _INSERT_CHUNK):
                 part = slice(start, start + _INSERT_CHUNK)
                 self._append(labels[part], vecs[part])
-            if self._pending is not None:
-                self._pending.append((labels, vecs))
 
     def _changed_only(self, labels: IdArray, vecs: npt.NDArray[np.float32]
                       ) -> tuple[IdArray, npt.NDArray[np.float32]]:
