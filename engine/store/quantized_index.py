@@ -109,9 +109,10 @@ class QuantizedParams:
     """Graph and search parameters of the quantized index.
 
     ``M`` and ``ef_construction`` fix the graph when it is built (those of the hnswlib kind);
-    ``ef_search`` is the default search breadth and ``shortlist`` the number of graph results
-    rescored exactly (at least ``5 * k``). Chosen with bench/ann_options.py and the 1M probe
-    (docs/benchmarks.md): at 100k, ef 256 and a shortlist of 50 gave recall@10 0.995.
+    ``ef_search`` is the default search breadth (widened for large indexes:
+    :func:`breadth_factor`) and ``shortlist`` the number of graph results rescored exactly (at
+    least ``5 * k``). Chosen with bench/ann_options.py and a 1M probe (docs/benchmarks.md): at
+    100k, ef 256 and a shortlist of 50 gave recall@10 0.995; a shortlist of 100 gained nothing.
     """
 
     M: int = 32  # upper-case: the name every HNSW paper and library uses
@@ -126,6 +127,24 @@ class QuantizedParams:
 
 
 DEFAULT_QUANTIZED = QuantizedParams()
+
+
+# Recall falls as the graph grows, and widening the search is what wins it back (a longer
+# shortlist does not: 50 and 100 gave the same recall at every breadth). Measured on
+# bench/scale.py's clustered 512-d vectors with a shortlist of 50: at 100k, ef 256 gave
+# recall@10 0.993 at a median 0.7 ms; at a million, 0.908 / 0.979 / 0.986 / 0.988 at ef 256 /
+# 1024 / 2048 / 4096 for 1.1 / 2.5 / 4.4 / 9.7 ms (the graph, built on 8-bit distances, stops
+# there). So the default breadth is 4 times ef_search past 200k photos and 8 times past 500k.
+_BREADTH_STEPS = ((200_000, 1), (500_000, 4))
+_WIDEST = 8
+
+
+def breadth_factor(live: int) -> int:
+    """How many times ``ef_search`` an unfiltered search of ``live`` vectors uses."""
+    for limit, factor in _BREADTH_STEPS:
+        if live <= limit:
+            return factor
+    return _WIDEST
 
 
 class _UnusableCache(Exception):
@@ -613,7 +632,8 @@ class QuantizedIndex:
 
         Returns ``(ids, scores)``: int64 photo ids and float32 cosine similarities, best first;
         fewer than ``k`` when fewer are live, empty arrays for an empty index. The graph
-        (breadth ``ef``, default ``params.ef_search``, at least the shortlist) gives a
+        (breadth ``ef``, default ``params.ef_search`` widened for large indexes by
+        :func:`breadth_factor`, at least the shortlist) gives a
         shortlist of ``max(params.shortlist, 5 * k)`` rows, rescored from the float file.
         ``allowed`` (a boolean mask indexed by photo id) filters inside the graph search.
         """
@@ -631,7 +651,9 @@ class QuantizedIndex:
                 return empty_result()
             k = min(k, live)
             shortlist = min(max(self.params.shortlist, 5 * k), self._n)
-            breadth = max(ef if ef is not None else self.params.ef_search, shortlist)
+            # a filtered search visits more nodes for its k anyway (as in VectorIndex)
+            default = self.params.ef_search * (breadth_factor(live) if allowed is None else 1)
+            breadth = max(ef if ef is not None else default, shortlist)
             keep = self._keep_locked(allowed)
             wanted = k if keep is None or allowed is None else min(
                 k, int(np.count_nonzero(keep)))
