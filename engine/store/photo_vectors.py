@@ -45,14 +45,16 @@ SUBSET_CACHE = 2
 # Above this many photos a graph that needs rebuilding is rebuilt in the background after the
 # open (at a million photos a rebuild takes a quarter of an hour); below it, on the open.
 REBUILD_ON_OPEN_LIMIT = 50_000
-# From this many searchable photos the quantized index (sq8) is used, below it hnswlib. Measured
-# (docs/benchmarks.md, "One machine, a million photos"): below it hnswlib at its default breadth
-# already reaches recall@10 0.99 (0.997 at 100k) and its float32 graph costs under 0.5 GB; past
-# it hnswlib has to widen its search (vector_index._BREADTH_STEPS) and still loses recall
-# (0.980 at 1M, ef 1024) while its graph grows to 2.3 GB, where sq8 keeps 0.99+ in a third of
-# the memory. HNSW_BELOW: a library goes back to hnswlib only below 80% of the threshold, so one
-# hovering around it does not rebuild back and forth.
-QUANTIZED_THRESHOLD = 200_000
+# From this many searchable photos the quantized index (sq8) is used, below it hnswlib (searches
+# of libraries up to 20,000 photos are exact anyway: search.first_stage). Measured with
+# bench/scale.py at 100k (docs/benchmarks.md, "One machine, a million photos"): sq8 gave
+# recall@10 0.993 where hnswlib gave 0.975 (both at ef 256), 136 MB less resident after the open
+# and 176 MB less after 100 queries, for 0.2 ms more per vector search (0.80 against 0.63 ms)
+# and a float file on disk beside the graph; at a million hnswlib's graph is 2.3 GB. Below 100k
+# the memory saved is small and hnswlib's recall higher, so hnswlib stays there. HNSW_BELOW: a
+# library goes back to hnswlib only below 80% of the threshold, so one hovering around it does
+# not rebuild back and forth.
+QUANTIZED_THRESHOLD = 100_000
 HNSW_BELOW = 0.8
 VECTOR_INDEX_ENV = "PHOTOSEARCH_VECTOR_INDEX"
 HNSW, SQ8 = "hnsw", quantized_index.KIND
