@@ -113,12 +113,14 @@ class QuantizedParams:
     ``ef_search`` is the default search breadth (widened for large indexes:
     :func:`breadth_factor`) and ``shortlist`` the number of graph results rescored exactly (at
     least ``5 * k``). Chosen with bench/ann_options.py and a 1M probe (docs/benchmarks.md): at
-    100k, ef 256 and a shortlist of 50 gave recall@10 0.995; a shortlist of 100 gained nothing.
+    100k, a shortlist of 50 gave recall@10 0.982 to 0.993 at ef 256 and 0.995 to 0.996 at ef 512
+    (two builds: HNSW graphs vary), hence 512 for the goal of 0.99; a shortlist of 100 gained
+    nothing.
     """
 
     M: int = 32  # upper-case: the name every HNSW paper and library uses
     ef_construction: int = 200
-    ef_search: int = 256
+    ef_search: int = 512
     shortlist: int = 50
 
     def __post_init__(self) -> None:
@@ -132,12 +134,12 @@ DEFAULT_QUANTIZED = QuantizedParams()
 
 # Recall falls as the graph grows, and widening the search is what wins it back (a longer
 # shortlist does not: 50 and 100 gave the same recall at every breadth). Measured on
-# bench/scale.py's clustered 512-d vectors with a shortlist of 50: at 100k, ef 256 gave
-# recall@10 0.993 at a median 0.7 ms; at a million, 0.908 / 0.979 / 0.986 / 0.988 at ef 256 /
+# bench/scale.py's clustered 512-d vectors with a shortlist of 50: at 100k, ef 512 gave
+# recall@10 0.995 at a median 1.1 ms; at a million, 0.908 / 0.979 / 0.986 / 0.988 at ef 256 /
 # 1024 / 2048 / 4096 for 1.1 / 2.5 / 4.4 / 9.7 ms (the graph, built on 8-bit distances, stops
-# there). So the default breadth is 4 times ef_search past 200k photos and 8 times past 500k.
-_BREADTH_STEPS = ((200_000, 1), (500_000, 4))
-_WIDEST = 8
+# there). So the default breadth (512) doubles past 200k photos and doubles again past 500k.
+_BREADTH_STEPS = ((200_000, 1), (500_000, 2))
+_WIDEST = 4
 
 
 def breadth_factor(live: int) -> int:
