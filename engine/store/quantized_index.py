@@ -171,7 +171,7 @@ class QuantizedIndex:
         self._path = Path(path)
         self._dim = dim
         self.params = params
-        self._lock = threading.Lock()  # guards faiss, the row arrays and the float map
+        self._lock = threading.Lock()  # guards faiss, the row arrays and the float file
         self._write_lock = threading.RLock()  # serialises writers among themselves
         self._reset()
         # writes made while a background rebuild runs, replayed on the new graph (as in
@@ -192,8 +192,9 @@ class QuantizedIndex:
                                   self._dim)
 
     def _new_faiss(self) -> Any:
-        index = self._fx.IndexHNSWSQ(self._dim, self._fx.ScalarQuantizer.QT_8bit, self.params.M,
-                                  self._fx.METRIC_INNER_PRODUCT)
+        fx = self._fx
+        index = fx.IndexHNSWSQ(self._dim, fx.ScalarQuantizer.QT_8bit, self.params.M,
+                               fx.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = self.params.ef_construction
         index.hnsw.efSearch = self.params.ef_search
         return index
@@ -666,7 +667,13 @@ class QuantizedIndex:
             params.efSearch = breadth
             bitmap = None
             if keep is not None:
-                bitmap = np.packbits(keep, bitorder="little")
+                # unfiltered: the packed live rows are kept until the next write (at a million
+                # rows packing costs about as much as the search)
+                bitmap = self._bitmap if allowed is None else None
+                if bitmap is None:
+                    bitmap = np.packbits(keep, bitorder="little")
+                    if allowed is None:
+                        self._bitmap = bitmap
                 params.sel = self._fx.IDSelectorBitmap(self._n, self._fx.swig_ptr(bitmap))
             _, found = self._faiss.search(q[None, :], shortlist, params=params)
             del params, bitmap  # the selector points into the bitmap: both lived until here

@@ -82,6 +82,17 @@ def test_filters_run_inside_the_graph_and_never_return_masked_rows(tmp_path: Pat
         float(clustered(1, seed=3)[0] @ vecs[9]), abs=1e-5)
 
 
+def test_each_write_refreshes_which_rows_searches_skip(tmp_path: Path) -> None:
+    index, vecs = filled(tmp_path, 500)
+    index.remove([1])  # masked rows: the searches below use the packed live rows
+    for victim in (2, 3, 4):
+        assert index.search(vecs[victim - 1], 1)[0][0] == victim
+        index.remove([victim])
+        assert victim not in index.search(vecs[victim - 1], 10)[0]
+    index.add(np.array([3]), vecs[2:3])  # back again
+    assert index.search(vecs[2], 1)[0][0] == 3
+
+
 def test_re_adding_the_same_vectors_masks_nothing(tmp_path: Path) -> None:
     # the open refreshes photos touched since the last save: mostly with the vectors they have
     index, vecs = filled(tmp_path, 300)
