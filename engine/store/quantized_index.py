@@ -45,7 +45,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +121,14 @@ class QuantizedParams:
     M: int = 32  # upper-case: the name every HNSW paper and library uses
     ef_construction: int = 200
     ef_search: int = 512
+    # filtered searches visit more nodes for their k anyway; hnswlib's measured the same way:
+    # widening them cost more than it gained (vector_index.VectorIndex.search)
+    ef_filtered: int = 256
     shortlist: int = 50
 
     def __post_init__(self) -> None:
         if (self.M < 2 or self.ef_construction < 1 or self.ef_search < 1
-                or self.shortlist < 1):
+                or self.ef_filtered < 1 or self.shortlist < 1):
             raise ValueError(f"invalid quantized index parameters: {self}")
 
 
@@ -611,9 +614,7 @@ class QuantizedIndex:
                 "dim": self._dim,
                 "count": live,
                 "rows": rows,
-                "params": asdict(QuantizedParams(graph_m if rows else self.params.M,
-                                                 self.params.ef_construction,
-                                                 self.params.ef_search, self.params.shortlist)),
+                "params": asdict(replace(self.params, M=graph_m if rows else self.params.M)),
                 "trained_on": trained_on,
                 "faiss_bytes": faiss_bytes,
                 "index_bytes": size,
@@ -636,10 +637,11 @@ class QuantizedIndex:
 
         Returns ``(ids, scores)``: int64 photo ids and float32 cosine similarities, best first;
         fewer than ``k`` when fewer are live, empty arrays for an empty index. The graph
-        (breadth ``ef``, default ``params.ef_search`` widened for large indexes by
-        :func:`breadth_factor`, at least the shortlist) gives a
-        shortlist of ``max(params.shortlist, 5 * k)`` rows, rescored from the float file.
-        ``allowed`` (a boolean mask indexed by photo id) filters inside the graph search.
+        (breadth ``ef``, by default ``params.ef_search`` widened for large indexes by
+        :func:`breadth_factor`, or ``params.ef_filtered`` for a filtered search; at least the
+        shortlist) gives a shortlist of ``max(params.shortlist, 5 * k)`` rows, rescored from
+        the float file. ``allowed`` (a boolean mask indexed by photo id) filters inside the
+        graph search.
         """
         q = np.ascontiguousarray(query, dtype=np.float32)
         if q.shape != (self._dim,):
@@ -655,8 +657,8 @@ class QuantizedIndex:
                 return empty_result()
             k = min(k, live)
             shortlist = min(max(self.params.shortlist, 5 * k), self._n)
-            # a filtered search visits more nodes for its k anyway (as in VectorIndex)
-            default = self.params.ef_search * (breadth_factor(live) if allowed is None else 1)
+            default = (self.params.ef_search * breadth_factor(live) if allowed is None
+                       else self.params.ef_filtered)
             breadth = max(ef if ef is not None else default, shortlist)
             keep = self._keep_locked(allowed)
             wanted = k if keep is None or allowed is None else min(
