@@ -47,13 +47,13 @@ SUBSET_CACHE = 2
 REBUILD_ON_OPEN_LIMIT = 50_000
 # From this many searchable photos the quantized index (sq8) is used, below it hnswlib (searches
 # of libraries up to 20,000 photos are exact anyway: search.first_stage). Measured with
-# bench/scale.py at 100k (docs/benchmarks.md, "One machine, a million photos"): sq8 gave
-# recall@10 0.993 where hnswlib gave 0.975 (both at ef 256), 136 MB less resident after the open
-# and 176 MB less after 100 queries, for 0.2 ms more per vector search (0.80 against 0.63 ms)
-# and a float file on disk beside the graph; at a million hnswlib's graph is 2.3 GB. Below 100k
-# the memory saved is small and hnswlib's recall higher, so hnswlib stays there. HNSW_BELOW: a
-# library goes back to hnswlib only below 80% of the threshold, so one hovering around it does
-# not rebuild back and forth.
+# bench/scale.py at 100k (docs/benchmarks.md, "The quantized vector index kind at 100k"): sq8
+# kept 136-146 MB less resident and recall@10 0.995 after 10% churn where hnswlib kept 0.987
+# to 0.988 (0.975 to 0.996 before churn, build to build), for 0.6 ms more per vector search
+# (1.2 against 0.6 ms) and a float file on disk beside the graph; at a million hnswlib's graph
+# is 2.3 GB and sq8's 0.75 GB. Below 100k the memory saved is small, so hnswlib stays there.
+# HNSW_BELOW: a library goes back to hnswlib only below 80% of the threshold, so one hovering
+# around it does not rebuild back and forth.
 QUANTIZED_THRESHOLD = 100_000
 HNSW_BELOW = 0.8
 VECTOR_INDEX_ENV = "PHOTOSEARCH_VECTOR_INDEX"
