@@ -378,6 +378,18 @@ class QuantizedIndex:
         ids.sort()
         return ids
 
+    def vectors(self, ids: np.ndarray) -> npt.NDArray[np.float32]:
+        """The stored (L2-normalised) float32 vectors of live ``ids``, in that order (for
+        checks); raises KeyError for an id that is not live."""
+        labels = as_ids(ids)
+        with self._lock:
+            missing = [x for x in labels.tolist() if x not in self._row_of]
+            if missing:
+                raise KeyError(f"not in the index: {missing[:5]}")
+            rows = np.array([self._row_of[x] for x in labels.tolist()], np.int64)
+            floats = self._floats
+        return floats.rows(rows)
+
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog: masked rows past
         :data:`REBUILD_CHURN_FRACTION`, a graph built with another ``M``, or a quantizer

@@ -344,6 +344,18 @@ class VectorIndex:
         ids.sort()
         return ids
 
+    def vectors(self, ids: np.ndarray) -> npt.NDArray[np.float32]:
+        """The stored (L2-normalised) vectors of live ``ids``, in that order (for checks);
+        raises KeyError for an id that is not live."""
+        labels = _as_ids(ids)
+        with self._lock:
+            missing = [x for x in labels.tolist() if x not in self._live]
+            if missing:
+                raise KeyError(f"not in the index: {missing[:5]}")
+            if not len(labels):
+                return np.zeros((0, self._dim), np.float32)
+            return np.asarray(self._index.get_items(labels), np.float32)
+
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog.
 

@@ -181,6 +181,15 @@ def test_adding_a_removed_id_makes_it_live_with_its_new_vector(tmp_path: Path, k
     assert ids[0] == 10 and scores[0] == pytest.approx(1.0, abs=1e-5)
 
 
+def test_vectors_gives_the_stored_vectors_of_live_ids(tmp_path: Path, kind: str) -> None:
+    index = make_index(tmp_path, 50, kind)
+    vecs = random_vectors(50)
+    np.testing.assert_allclose(index.vectors(np.array([7, 3, 50])), vecs[[6, 2, 49]], atol=1e-6)
+    index.remove([3])
+    with pytest.raises(KeyError):
+        index.vectors(np.array([3]))
+
+
 def test_a_repeated_id_in_one_add_keeps_its_last_vector(tmp_path: Path, kind: str) -> None:
     index = make_index(tmp_path, 0, kind)
     vecs = random_vectors(3)
