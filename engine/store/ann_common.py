@@ -5,7 +5,7 @@ fsync of the folder; CRC-32 checksums that sidecars record).
 
 The kinds: :class:`engine.store.vector_index.VectorIndex` (hnswlib HNSW over float32 vectors)
 and :class:`engine.store.quantized_index.QuantizedIndex` (faiss HNSW over 8-bit vectors, rescored
-from a memory-mapped float32 file); :class:`AnnIndex` is the interface the engine uses.
+from a float32 file on disk); :class:`AnnIndex` is the interface the engine uses.
 """
 
 from __future__ import annotations
