@@ -29,6 +29,10 @@ deleted once a sidecar names the new. A set that does not match its sidecar (a c
 the renames, a damaged or truncated file, another dimension) is ignored with a warning and
 :meth:`QuantizedIndex.open` gives an empty index, which ``reconcile`` refills from the catalog.
 
+Why one module of 880 lines: as in vector_index, the file set's checks, its persistence, the
+row masking and the float file all guard one invariant (the set either matches its sidecar or
+is ignored), and split, each part would have to re-learn the others' assumptions.
+
 Thread-safety as :class:`~engine.store.vector_index.VectorIndex`: one lock guards every call
 into faiss and the row arrays, a second serialises writers, and rebuilds build the new graph
 outside the first so searches go on.
