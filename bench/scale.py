@@ -3,6 +3,7 @@ path, then measure what a user of an archive that size waits for.
 
     nice -n 10 python bench/scale.py --photos 1000000          # last line: p50_ms_1m: X
     python bench/scale.py --photos 100000 --compare             # also the ANN options table
+    PHOTOSEARCH_VECTOR_INDEX=sq8 python bench/scale.py ...      # force an index kind
 
 The library: photos in events (a power law of sizes: a few huge trips, many small sets), each
 event in its own nested folder (``<root>/<year>/<year>-<month> <place>/IMG_n.jpg``), on one
@@ -23,6 +24,11 @@ new photos, moves) through the same writes, a fresh open and recall again.
 
 The text tower is ViT-B-32 with random weights (bench_support): its cost does not depend on the
 weights. ``--model demo`` uses the bundled 128-d demo model instead (the test of this bench).
+The vector index kind is the one the engine picks for the library's size (hnsw below 100,000
+photos, sq8 from there: engine.store.photo_vectors) unless PHOTOSEARCH_VECTOR_INDEX forces one;
+the report names the kind measured. A library that crosses the threshold while it is built or
+churned switches kind in the background at a save; the build waits for that switch (its time
+counts as the vector index's), so what is measured is the kind the library ends with.
 """
 
 from __future__ import annotations
@@ -173,6 +179,8 @@ def build_library(home: Path, root: Path, model_id: str, n: int, scenes: Scenes,
         written += len(records)
         if written % 100_000 == 0 or stop == n:
             vectors.save()
+            if vectors.rebuilding is not None:  # a switch of index kind: see the docstring
+                vectors.rebuilding.join()
         t_vectors += time.perf_counter() - t1
         t_rows += t1 - t0
         if written % 100_000 == 0:
@@ -251,10 +259,12 @@ def churn(home: Path, root: Path, model_id: str, n: int, scenes: Scenes, events:
             catalog.move_photo(pid, str(root / "sorted" / Path(path).name), folder_id, 1, 1, conn)
     t3 = time.perf_counter()
     vectors.save()
+    t4 = time.perf_counter()
+    if vectors.rebuilding is not None:  # a rebuild or a switch of index kind: wait for it
+        vectors.rebuilding.join()
     vectors.record_match()  # as closing the library does
     catalog.close()
-    return {"delete_s": t1 - t0, "add_s": t2 - t1, "move_s": t3 - t2,
-            "save_s": time.perf_counter() - t3}
+    return {"delete_s": t1 - t0, "add_s": t2 - t1, "move_s": t3 - t2, "save_s": t4 - t3}
 
 
 # --------------------------------------------------------------------------------- measuring
@@ -274,6 +284,15 @@ def rss_mb() -> float:
 
 def _p(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
+
+
+def index_description(index: Any) -> str:
+    """The kind of vector index measured and its search parameters."""
+    from engine.store.photo_vectors import kind_of
+
+    params = index.params
+    extra = f", shortlist {params.shortlist}" if hasattr(params, "shortlist") else ""
+    return f"{kind_of(index)} (M={params.M}, ef {params.ef_search}{extra})"
 
 
 def open_timed(home: Path, spec: str) -> tuple[Any, float, float]:
@@ -306,6 +325,7 @@ def measure(home: Path, spec: str, work: Path, queries_n: int) -> dict[str, obje
     out["index_live"] = len(vectors)
 
     index = vectors.index
+    out["index_kind"] = index_description(index)
     times, recalls = [], []
     for q, want in zip(queries, truth, strict=True):
         s = time.perf_counter()
@@ -432,7 +452,6 @@ def main() -> None:
     from bench_support import random_weight_model
 
     from engine.models.clip import parse_model_spec
-    from engine.store.vector_index import DEFAULT_PARAMS
 
     keep = args.work is not None
     work = args.work or Path(tempfile.mkdtemp(prefix="ps-scale-"))
@@ -479,8 +498,7 @@ def main() -> None:
     print(f"text query: p50 {fresh['text_p50_ms']:.1f} ms, p95 {fresh['text_p95_ms']:.1f} ms")
     print(f"vector search: recall@10 {fresh['recall_at_10']:.4f}, p50 "
           f"{fresh['vector_p50_ms']:.2f} ms, p95 {fresh['vector_p95_ms']:.2f} ms")
-    default_ef = DEFAULT_PARAMS.ef_search
-    print(f"  (M={DEFAULT_PARAMS.M}, ef {default_ef}; other ef: " + ", ".join(
+    print(f"  (index {fresh['index_kind']}; other ef: " + ", ".join(
         f"{ef}: recall {r:.4f} p50 {p:.2f} ms" for ef, (r, p) in fresh["ef_sweep"].items()) + ")")
     for key in sorted(k for k in fresh if k.startswith("filter_") and k.endswith("_p50_ms")):
         name = key[len("filter_"):-len("_p50_ms")]

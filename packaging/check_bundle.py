@@ -348,6 +348,8 @@ COMPONENTS = {
     "rawpy": "RAW photos (rawpy, LibRaw)", "rawpy.libs": "RAW photos (rawpy, LibRaw)",
     "tokenizers": "tokenizers (the CLIP text tokenizer)",
     "hnswlib": "hnswlib (the vector index)",
+    "faiss": "faiss-cpu (the vector index of large libraries, with its OpenBLAS)",
+    "faiss_cpu.libs": "faiss-cpu (the vector index of large libraries, with its OpenBLAS)",
     "resources": "resources/ (the demo model as ONNX towers, icons, translations, vocabularies)",
 }
 

@@ -343,8 +343,8 @@ class Library(ModelsFacade, FoldersFacade, CaptionsFacade, PhotoFactsFacade, Peo
         device = encoder.device if encoder is not None and encoder.loaded else (
             f"{self.device_request} (model not loaded)")
         index_dir = self.home / "index"
-        index_bytes = sum(p.stat().st_size for p in index_dir.glob(
-            f"{slug(spec.model_id)}.hnsw*")) if index_dir.is_dir() else 0
+        index_bytes = sum(p.stat().st_size for kind in ("hnsw", "sq8") for p in index_dir.glob(
+            f"{slug(spec.model_id)}.{kind}*")) if index_dir.is_dir() else 0
         runtime, fidelity = self._runtime_status(encoder)
         if tower := self._reranker.image_tower():
             fidelity["matcher_image"] = tower  # the reranker's image tower, once it is loaded

@@ -3,11 +3,20 @@ reconciled with it on open and saved when it changed), the exact-search matrix o
 library, and a random sample of the library for the relevance cut-off.
 
 The catalog's ``embeddings`` table is the truth; everything here can be rebuilt from it.
+
+Two index kinds (engine.store.ann_common.AnnIndex): ``hnsw`` (hnswlib, float32 vectors in the
+graph: engine.store.vector_index) below :data:`QUANTIZED_THRESHOLD` searchable photos, ``sq8``
+(faiss HNSW over 8-bit vectors rescored from a float32 file on disk:
+engine.store.quantized_index) from it on. The environment variable ``PHOTOSEARCH_VECTOR_INDEX``
+(``hnsw`` or ``sq8``) or :meth:`PhotoVectors.open`'s ``kind`` forces one (tests, benchmarks).
+An index saved in the other kind is rebuilt into the wanted one like a churned graph: on the
+open for small libraries, in the background for large ones (searches use the old one meanwhile).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -15,7 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.store import quantized_index
+from engine.store.ann_common import AnnIndex
 from engine.store.catalog import Catalog
+from engine.store.quantized_index import QuantizedIndex
 from engine.store.vector_index import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -33,6 +45,20 @@ SUBSET_CACHE = 2
 # Above this many photos a graph that needs rebuilding is rebuilt in the background after the
 # open (at a million photos a rebuild takes a quarter of an hour); below it, on the open.
 REBUILD_ON_OPEN_LIMIT = 50_000
+# From this many searchable photos the quantized index (sq8) is used, below it hnswlib (searches
+# of libraries up to 20,000 photos are exact anyway: search.first_stage). Measured with
+# bench/scale.py at 100k (docs/benchmarks.md, "The quantized vector index kind at 100k"): sq8
+# kept 136-146 MB less resident and recall@10 0.995 after 10% churn where hnswlib kept 0.987
+# to 0.988 (0.975 to 0.996 before churn, build to build), for 0.6 ms more per vector search
+# (1.2 against 0.6 ms) and a float file on disk beside the graph; at a million hnswlib's graph
+# is 2.3 GB and sq8's 0.75 GB. Below 100k the memory saved is small, so hnswlib stays there.
+# HNSW_BELOW: a library goes back to hnswlib only below 80% of the threshold, so one hovering
+# around it does not rebuild back and forth.
+QUANTIZED_THRESHOLD = 100_000
+HNSW_BELOW = 0.8
+VECTOR_INDEX_ENV = "PHOTOSEARCH_VECTOR_INDEX"
+HNSW, SQ8 = "hnsw", quantized_index.KIND
+KINDS = (HNSW, SQ8)
 
 
 class VectorSink(ABC):
@@ -47,9 +73,85 @@ class VectorSink(ABC):
         """Remove photo ids from the index."""
 
 
-def index_path(home: Path, model_id: str, prefix: str = "") -> Path:
-    """Where a model's HNSW file lives under the library folder."""
-    return home / "index" / f"{prefix}{slug(model_id)}.hnsw"
+def index_path(home: Path, model_id: str, prefix: str = "", kind: str = HNSW) -> Path:
+    """Where a model's index file of ``kind`` (``hnsw`` or ``sq8``) lives under the library
+    folder (its sidecar and, for sq8, float files sit beside it)."""
+    return home / "index" / f"{prefix}{slug(model_id)}.{kind}"
+
+
+def kind_of(index: AnnIndex) -> str:
+    """The kind of an open index."""
+    return SQ8 if isinstance(index, QuantizedIndex) else HNSW
+
+
+def forced_kind(kind: str | None = None) -> str | None:
+    """The kind asked for by ``kind`` or, failing that, :data:`VECTOR_INDEX_ENV`; None where
+    the library's size decides. sq8 without faiss falls back to hnsw, with a warning."""
+    wanted = kind or os.environ.get(VECTOR_INDEX_ENV, "").strip().lower() or None
+    if wanted is not None and wanted not in KINDS:
+        log.warning("Ignoring %s=%r (expected one of %s)", VECTOR_INDEX_ENV, wanted, KINDS)
+        return None
+    if wanted == SQ8 and not quantized_index.available():
+        log.warning("The sq8 vector index needs faiss-cpu, which is not installed; using hnsw")
+        return HNSW
+    return wanted
+
+
+def wanted_kind(count: int, current: str | None) -> str:
+    """The kind a library of ``count`` searchable photos should use, given the kind it has
+    (see :data:`QUANTIZED_THRESHOLD`); hnsw where faiss is missing."""
+    if not quantized_index.available():
+        if count >= QUANTIZED_THRESHOLD:
+            log.warning("faiss-cpu is not installed: a library of %d photos keeps the hnswlib "
+                        "index (more memory, lower recall)", count)
+        return HNSW
+    if current == SQ8:
+        return SQ8 if count >= HNSW_BELOW * QUANTIZED_THRESHOLD else HNSW
+    return SQ8 if count >= QUANTIZED_THRESHOLD else HNSW
+
+
+def open_index(home: Path, model_id: str, dim: int, kind: str) -> AnnIndex:
+    """Open (or start empty) the model's index of ``kind``."""
+    if kind == SQ8:
+        return QuantizedIndex.open(index_path(home, model_id, kind=SQ8), dim)
+    return VectorIndex.open(index_path(home, model_id), dim)
+
+
+def empty_index(home: Path, model_id: str, dim: int, kind: str) -> AnnIndex:
+    """An empty index of ``kind`` bound to the model's path (its save replaces any file)."""
+    if kind == SQ8:
+        return QuantizedIndex(index_path(home, model_id, kind=SQ8), dim)
+    return VectorIndex(index_path(home, model_id), dim)
+
+
+def saved_kind(home: Path, model_id: str) -> str | None:
+    """The kind of the model's saved index: the one whose sidecar was written last (both
+    exist only after a crash during a switch), None where neither was saved."""
+    stamps = {}
+    for kind in KINDS:
+        path = index_path(home, model_id, kind=kind)
+        sidecar = path.with_name(path.name + ".json")
+        try:
+            stamps[kind] = sidecar.stat().st_mtime_ns
+        except OSError:
+            continue
+    if not stamps:
+        return HNSW if index_path(home, model_id).exists() else None  # an hnsw file alone
+    return max(stamps, key=lambda kind: stamps[kind])
+
+
+def remove_index_files(home: Path, model_id: str, kind: str) -> None:
+    """Delete the model's index files of ``kind`` (after the other kind was saved)."""
+    path = index_path(home, model_id, kind=kind)
+    if not path.parent.is_dir():
+        return
+    for item in path.parent.iterdir():
+        if item.name == path.name or item.name.startswith(path.name + "."):
+            try:
+                item.unlink()
+                log.info("Removed %s (the library now uses another index kind)", item)
+            except OSError as exc:  # still mapped (Windows): the next save tries again
+                log.debug("Could not remove %s: %s", item, exc)
 
 
 def slug(model_id: str) -> str:
@@ -60,9 +162,12 @@ def slug(model_id: str) -> str:
 class PhotoVectors(VectorSink):
     """The vectors of one model, for searching and for the writer to keep current."""
 
-    def __init__(self, catalog: Catalog, index: VectorIndex, model_id: str, dim: int) -> None:
+    def __init__(self, catalog: Catalog, index: AnnIndex, model_id: str, dim: int,
+                 home: Path | None = None) -> None:
         self.catalog = catalog
         self.index = index
+        self.home = home  # where the index files live (None: not switched between kinds)
+        self.forced: str | None = None  # the kind asked for (open's kind=, the environment)
         self.model_id = model_id
         self.dim = dim
         self.dirty = False  # changed since loaded or saved: only then is it written
@@ -75,25 +180,50 @@ class PhotoVectors(VectorSink):
         self._subsets: OrderedDict[tuple[int, ...], tuple[int, np.ndarray, np.ndarray]] = (
             OrderedDict())
         self.rebuilding: threading.Thread | None = None  # a background rebuild, if one started
+        # writes made while the index is rebuilt into the other kind, replayed on the new one:
+        # (ids, vectors) for an upsert, (ids, None) for a removal; None when no switch runs
+        self._switch_pending: list[tuple[np.ndarray, np.ndarray | None]] | None = None
+        self._write_lock = threading.Lock()  # orders writes against the switch's swap
         # (catalog.vector_changes(), catalog.own_vector_changes) when this index last matched
         # the catalog; this object's own writes keep it matching, anybody else's do not
         self._matched: tuple[int, int] | None = None
 
     @classmethod
-    def open(cls, catalog: Catalog, home: Path, model_id: str, dim: int) -> PhotoVectors:
+    def open(cls, catalog: Catalog, home: Path, model_id: str, dim: int,
+             kind: str | None = None) -> PhotoVectors:
         """Load the model's index and reconcile it with the catalog (adding what is missing,
-        dropping what is gone, refreshing photos changed after its last save)."""
-        vindex = VectorIndex.open(index_path(home, model_id), dim)
+        dropping what is gone, refreshing photos changed after its last save).
+
+        ``kind`` (or :data:`VECTOR_INDEX_ENV`) forces an index kind; otherwise the library's
+        size picks it (:func:`wanted_kind`). An index saved in another kind than the wanted
+        one is rebuilt into it: here for small libraries, in the background for large ones.
+        """
+        forced = forced_kind(kind)
+        vindex = open_index(home, model_id, dim, saved_kind(home, model_id) or forced or HNSW)
         matched = (catalog.vector_changes(), catalog.own_vector_changes)  # before the reads
+        # the saved index is proven to hold the catalog's vectors: no need to read their ids
+        ids = None if _saved_match(catalog, model_id, vindex) else catalog.searchable_ids(
+            model_id)
+        count = len(vindex) if ids is None else len(ids)
+        want = forced or wanted_kind(count, kind_of(vindex) if len(vindex) else None)
+        if want != kind_of(vindex) and (max(count, len(vindex)) <= REBUILD_ON_OPEN_LIMIT
+                                        or len(vindex) == 0):
+            # small, or nothing usable saved: fill the wanted kind now (the reconcile below),
+            # from the catalog alone (a file of that kind left beside is obsolete)
+            vindex = empty_index(home, model_id, dim, want)
+            if ids is None:
+                ids = catalog.searchable_ids(model_id)
         small_file = len(vindex) <= REBUILD_ON_OPEN_LIMIT
-        if _saved_match(catalog, model_id, vindex) and not (small_file and vindex.needs_rebuild()):
-            vectors = cls(catalog, vindex, model_id, dim)
+        if ids is None and not (small_file and vindex.needs_rebuild()):
+            vectors = cls(catalog, vindex, model_id, dim, home)
             vectors._matched = matched
-            if vindex.needs_rebuild():
-                vectors.rebuild_in_background()
+            vectors.forced = forced
+            vectors._upkeep(want)
             return vectors
-        ids = catalog.searchable_ids(model_id)
+        if ids is None:
+            ids = catalog.searchable_ids(model_id)
         small = max(len(ids), len(vindex)) <= REBUILD_ON_OPEN_LIMIT
+        filled_fresh = len(vindex) == 0  # every vector comes from the catalog now
         report = vindex.reconcile(
             ids, lambda missing: catalog.vectors_for_ids(missing, model_id, dim),
             allow_rebuild=small)
@@ -101,20 +231,29 @@ class PhotoVectors(VectorSink):
         # one) has its label in the file but an old vector: refresh those.
         saved_at = catalog.get_setting(INDEX_SAVED + model_id)
         stale = (catalog.photo_ids_updated_since(saved_at)
-                 if saved_at and not report.rebuilt else [])
+                 if saved_at and not report.rebuilt and not filled_fresh else [])
         if stale:
             stale_ids, stale_vecs = catalog.searchable_vectors(model_id, dim, stale)
             vindex.add(stale_ids, stale_vecs)
-        vectors = cls(catalog, vindex, model_id, dim)
+        vectors = cls(catalog, vindex, model_id, dim, home)
         vectors._matched = matched
+        vectors.forced = forced
         if report.added or report.removed or report.rebuilt or stale:
             try:
                 vectors.write()
             except OSError:
                 log.warning("could not save the vector index", exc_info=True)
-        if not small and vindex.needs_rebuild():
-            vectors.rebuild_in_background()
+        if not small:
+            vectors._upkeep(want)
         return vectors
+
+    def _upkeep(self, want: str) -> None:
+        """After opening a large library: rebuild into the wanted kind, or rebuild a graph
+        that needs it, in the background."""
+        if want != kind_of(self.index):
+            self.switch_in_background(want)
+        elif self.index.needs_rebuild():
+            self.rebuild_in_background()
 
     def rebuild_in_background(self) -> threading.Thread:
         """Rebuild the graph from the catalog on a daemon thread while searches and writes
@@ -136,17 +275,65 @@ class PhotoVectors(VectorSink):
         thread.start()
         return thread
 
+    def switch_in_background(self, kind: str) -> threading.Thread:
+        """Rebuild the vectors into an index of ``kind`` on a daemon thread, from the catalog,
+        while searches use the current index and writes go to both (they are replayed on the
+        new one), then use and save the new one; the old kind's files are deleted once the new
+        one is saved. The catalog is not touched."""
+        home = self.home
+        if home is None:
+            raise RuntimeError("this PhotoVectors was opened without its library folder")
+
+        def work() -> None:
+            try:
+                with self._write_lock:
+                    self._switch_pending = []
+                # one read gives ids and vectors that agree (photos deleted meanwhile are
+                # replayed removals); writes from here on are in _switch_pending
+                ids, vecs = self.catalog.searchable_vectors(self.model_id, self.dim)
+                new = empty_index(home, self.model_id, self.dim, kind)
+                new.rebuild(ids, vecs)
+                del vecs
+                with self._write_lock:
+                    for got_ids, got_vecs in self._switch_pending or []:
+                        if got_vecs is None:
+                            new.remove(got_ids.tolist())
+                        else:
+                            new.add(got_ids, got_vecs)
+                    self._switch_pending = None
+                    self.index = new
+                log.info("Vector index of %s switched to %s (%d vectors)", self.model_id,
+                         kind, len(new))
+                self.changed()
+                self.save()
+            except Exception:  # the old index stays in use; the next open tries again
+                log.warning("switching the vector index to %s failed", kind, exc_info=True)
+            finally:
+                with self._write_lock:
+                    self._switch_pending = None
+
+        thread = threading.Thread(target=work, name="vector-index-switch", daemon=True)
+        self.rebuilding = thread
+        thread.start()
+        return thread
+
     def __len__(self) -> int:
         return len(self.index)
 
     # -- writes (from the CLIP analysis, after each commit) ---------------------------------
 
     def upsert(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        self.index.add(ids, vectors)
+        with self._write_lock:
+            self.index.add(ids, vectors)
+            if self._switch_pending is not None:
+                self._switch_pending.append((np.array(ids, np.int64), np.array(vectors)))
         self.changed()
 
     def remove(self, ids: list[int]) -> None:
-        self.index.remove(ids)
+        with self._write_lock:
+            self.index.remove(ids)
+            if self._switch_pending is not None:
+                self._switch_pending.append((np.array(ids, np.int64), None))
         self.changed()
 
     def changed(self) -> None:
@@ -162,8 +349,13 @@ class PhotoVectors(VectorSink):
         """Save the index and remember, in the catalog, what it holds: every change committed
         before the save began (photos updated since then are refreshed on the next open)."""
         started = self.catalog.clock()
-        self.index.save()
+        index = self.index
+        index.save()
         self.catalog.set_setting(INDEX_SAVED + self.model_id, started)
+        if self.home is not None:  # the other kind's files, left by a switch, are obsolete
+            for kind in KINDS:
+                if kind != kind_of(index):
+                    remove_index_files(self.home, self.model_id, kind)
 
     def save(self) -> None:
         """Write the index if it changed (searching never writes it)."""
@@ -176,6 +368,13 @@ class PhotoVectors(VectorSink):
             self.dirty = True
             log.warning("could not save the vector index (it is rebuilt on next open)",
                         exc_info=True)
+            return
+        # A long indexing run saves now and then: one that takes the library past the
+        # threshold switches kind then, not at the next open.
+        want = self.forced or wanted_kind(len(self.index), kind_of(self.index))
+        busy = self.rebuilding is not None and self.rebuilding.is_alive()
+        if self.home is not None and want != kind_of(self.index) and not busy:
+            self.switch_in_background(want)
 
     def record_match(self) -> None:
         """Record, where it is proven, that the saved index holds exactly the catalog's
@@ -253,7 +452,7 @@ class PhotoVectors(VectorSink):
         return sample
 
 
-def _saved_match(catalog: Catalog, model_id: str, vindex: VectorIndex) -> bool:
+def _saved_match(catalog: Catalog, model_id: str, vindex: AnnIndex) -> bool:
     """Whether ``vindex``, just read from its file, is the index :meth:`PhotoVectors.
     record_match` proved equal to the catalog, with no write to the catalog's vectors since:
     the same count of vector changes, and as many live vectors (a missing, damaged or older

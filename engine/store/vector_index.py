@@ -31,9 +31,7 @@ import json
 import logging
 import os
 import struct
-import tempfile
 import threading
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -43,19 +41,34 @@ import hnswlib
 import numpy as np
 import numpy.typing as npt
 
+from engine.store.ann_common import (
+    REBUILD_CHURN_FRACTION,
+    RECONCILE_REBUILD_FRACTION,
+    IdArray,
+    ReconcileReport,
+    ScoreArray,
+    exact_search,
+)
+from engine.store.ann_common import as_ids as _as_ids
+from engine.store.ann_common import atomic_write_bytes as _atomic_write_bytes
+from engine.store.ann_common import checked as _checked
+from engine.store.ann_common import empty_result as _empty_result
+from engine.store.ann_common import file_crc32 as _file_crc32
+from engine.store.ann_common import fsync_and_checksum as _fsync_and_checksum
+from engine.store.ann_common import fsync_dir as _fsync_dir
+from engine.store.ann_common import last_occurrence as _last_occurrence
+from engine.store.ann_common import remove_stale_temps as _remove_stale_temps
+from engine.store.ann_common import temp_path as _temp_path
+
+__all__ = [
+    "DEFAULT_PARAMS", "REBUILD_CHURN_FRACTION", "RECONCILE_REBUILD_FRACTION", "IndexParams",
+    "ReconcileReport", "VectorIndex", "exact_search",
+]
+
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 """Version of the sidecar format; a sidecar from a newer version makes the cache unusable."""
-
-REBUILD_CHURN_FRACTION = 0.1
-"""Rebuild the graph when its deleted slots (plus slots reused by versions before issue 15,
-which reused them) pass this fraction: deleted slots cost memory and search time, and reused
-ones cost recall (0.007 to 0.025 of recall@10 at 100k for 10% churn, bench/ann_recall.py).
-"""
-
-RECONCILE_REBUILD_FRACTION = 0.3
-"""When reconciling would change more than this fraction of the labels, rebuild instead."""
 
 _INITIAL_CAPACITY = 1024
 # Vectors written per lock hold, so that searches interleave with a long add. A new vector in a
@@ -63,7 +76,6 @@ _INITIAL_CAPACITY = 1024
 # deleted slot makes hnswlib repair the neighbours' links (updatePoint), 8 to 50 times as much.
 _INSERT_CHUNK = 256
 _UPDATE_CHUNK = 16
-_CHECKSUM_BLOCK = 16 * 1024 * 1024
 
 # hnswlib's file header (hnswalg.h, saveIndex): offsetLevel0, max_elements, cur_element_count,
 # size_data_per_element, label_offset, offsetData (size_t), maxlevel (int), enterpoint (uint32),
@@ -72,10 +84,6 @@ _HEADER = struct.Struct("<QQQQQQiIQQQdQ")
 _LABEL_BYTES = 8
 _LINK_BYTES = 4
 _NO_ENTRY_POINT = 0xFFFFFFFF
-
-IdArray = npt.NDArray[np.int64]
-ScoreArray = npt.NDArray[np.float32]
-
 
 @dataclass(frozen=True)
 class IndexParams:
@@ -98,19 +106,6 @@ class IndexParams:
 
 
 DEFAULT_PARAMS = IndexParams()
-
-
-@dataclass(frozen=True)
-class ReconcileReport:
-    """What :meth:`VectorIndex.reconcile` changed.
-
-    ``added`` and ``removed`` count the labels that were missing from, or extra in, the index;
-    ``rebuilt`` is the number of vectors put into a fresh graph (0 when it was updated in place).
-    """
-
-    added: int
-    removed: int
-    rebuilt: int
 
 
 # Recall falls as a graph grows: measured at a million clustered 512-d vectors after 10% churn
@@ -348,6 +343,18 @@ class VectorIndex:
             ids = np.fromiter(self._live, dtype=np.int64, count=len(self._live))
         ids.sort()
         return ids
+
+    def vectors(self, ids: np.ndarray) -> npt.NDArray[np.float32]:
+        """The stored (L2-normalised) vectors of live ``ids``, in that order (for checks);
+        raises KeyError for an id that is not live."""
+        labels = _as_ids(ids)
+        with self._lock:
+            missing = [x for x in labels.tolist() if x not in self._live]
+            if missing:
+                raise KeyError(f"not in the index: {missing[:5]}")
+            if not len(labels):
+                return np.zeros((0, self._dim), np.float32)
+            return np.asarray(self._index.get_items(labels), np.float32)
 
     def needs_rebuild(self) -> bool:
         """Whether the graph should be rebuilt from the catalog.
@@ -665,74 +672,6 @@ class VectorIndex:
         return vecs
 
 
-def exact_search(
-    vectors: np.ndarray, ids: np.ndarray, query: np.ndarray, k: int
-) -> tuple[IdArray, ScoreArray]:
-    """Exact cosine top-``k`` of ``query`` against the rows of ``vectors``.
-
-    ``vectors`` is an ``(n, dim)`` float32 matrix of L2-normalised rows and ``ids`` their photo
-    ids; the query is normalised here. Returns ``(ids, scores)`` best first, at most ``k`` of
-    them. This is the reference for recall and the path for small or filtered candidate sets.
-    """
-    matrix = np.asarray(vectors, dtype=np.float32)
-    labels = np.asarray(ids, dtype=np.int64)
-    q = np.asarray(query, dtype=np.float32).reshape(-1)
-    if matrix.ndim != 2 or matrix.shape[0] != len(labels):
-        raise ValueError(f"vectors {matrix.shape} do not match {len(labels)} ids")
-    n = matrix.shape[0]
-    if k <= 0 or n == 0:
-        return _empty_result()
-    if matrix.shape[1] != len(q):
-        raise ValueError(f"query has dimension {len(q)}, vectors {matrix.shape[1]}")
-    norm = float(np.linalg.norm(q))
-    if norm > 0:
-        q = q / norm
-    scores = matrix @ q
-    k = min(k, n)
-    top = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return labels[top], scores[top].astype(np.float32)
-
-
-# --------------------------------------------------------------------------------- helpers
-
-
-def _empty_result() -> tuple[IdArray, ScoreArray]:
-    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-
-
-def _as_ids(ids: np.ndarray | Iterable[int]) -> IdArray:
-    labels = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
-    if labels.size == 0:
-        return np.empty(0, dtype=np.int64)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError("ids must be a one-dimensional array of integers")
-    labels = labels.astype(np.int64)
-    if (labels < 0).any():
-        raise ValueError("photo ids must not be negative")
-    return labels
-
-
-def _checked(vectors: np.ndarray, n: int, dim: int) -> npt.NDArray[np.float32]:
-    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-    if n == 0 and vecs.size == 0:
-        return vecs.reshape(0, dim)
-    if vecs.shape != (n, dim):
-        raise ValueError(f"expected vectors of shape ({n}, {dim}), got {vecs.shape}")
-    return vecs
-
-
-def _last_occurrence(
-    labels: IdArray, vecs: npt.NDArray[np.float32]
-) -> tuple[IdArray, npt.NDArray[np.float32]]:
-    """Drop repeated labels, keeping each one's last vector."""
-    _, first_in_reversed = np.unique(labels[::-1], return_index=True)
-    if len(first_in_reversed) == len(labels):
-        return labels, vecs
-    keep = np.sort(len(labels) - 1 - first_in_reversed)
-    return labels[keep], vecs[keep]
-
-
 def _non_negative_int(value: object) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
@@ -746,66 +685,3 @@ def _probe_deleted(hnsw: Any, labels: set[int]) -> set[int]:
         except RuntimeError:
             deleted.add(label)
     return deleted
-
-
-def _file_crc32(path: Path) -> int:
-    crc = 0
-    with path.open("rb") as f:
-        while block := f.read(_CHECKSUM_BLOCK):
-            crc = zlib.crc32(block, crc)
-    return crc
-
-
-def _fsync_and_checksum(path: Path) -> tuple[int, int]:
-    """fsync a file just written by hnswlib; return its size and CRC-32."""
-    with path.open("rb+") as f:
-        crc = size = 0
-        while block := f.read(_CHECKSUM_BLOCK):
-            crc = zlib.crc32(block, crc)
-            size += len(block)
-        f.flush()
-        os.fsync(f.fileno())
-    return size, crc
-
-
-def _temp_path(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    os.close(fd)
-    return Path(name)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Delete temp files that a crashed save left next to ``path``."""
-    prefix = path.name + "."
-    for stale in path.parent.iterdir():
-        if stale.name.startswith(prefix) and stale.name.endswith(".tmp"):
-            try:
-                stale.unlink()
-                logger.info("Removed leftover temp file %s", stale)
-            except OSError as exc:
-                logger.warning("Could not remove leftover temp file %s: %s", stale, exc)
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = _temp_path(path)
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX); folders cannot be opened for fsync on Windows."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

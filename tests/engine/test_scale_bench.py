@@ -30,6 +30,7 @@ def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     for label in ("open:", "resident:", "text query:", "vector search:", "photosearch status:",
                   "Library.folders():", "Library.status():", "churn 10%:"):
         assert any(line.startswith(label) for line in lines), label
+    assert re.search(r"\(index hnsw \(M=32, ef 256\); other ef: ", out)  # the kind measured
     recall = float(re.search(r"vector search: recall@10 ([\d.]+)", out).group(1))
     assert 0.9 <= recall <= 1.0
     filters = re.findall(r"filtered \((\S+)\): p50 [\d.]+ ms, (\d+) hits", out)

@@ -59,7 +59,8 @@ def searchable(lib: Library) -> set[int]:
 
 
 def assert_index_matches_catalog(lib: Library) -> None:
-    """The HNSW cache holds exactly the catalog's searchable photos, with their vectors."""
+    """The vector index (either kind) holds exactly the catalog's searchable photos, with their
+    vectors."""
     index = lib._vector_index()
     live = {int(i) for i in index.live_ids()}
     want = searchable(lib)
@@ -68,7 +69,7 @@ def assert_index_matches_catalog(lib: Library) -> None:
         enc = lib.encoder
         ids = np.asarray(sorted(want), np.int64)
         stored = lib.catalog.vectors_for_ids(ids, enc.spec.model_id, enc.dim)
-        in_index = np.asarray(index._index.get_items(ids), np.float32)
+        in_index = index.vectors(ids)
         cos = (stored * in_index).sum(1) / np.linalg.norm(in_index, axis=1)
         stale = [int(i) for i in ids[cos <= 0.999]]
         assert not stale, f"the index holds stale vectors for photos {stale}"
