@@ -86,9 +86,7 @@ class AnnIndex(Protocol):
 
     def rebuild(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...
 
-    def rebuild_concurrently(
-        self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray]
-    ) -> int: ...
+    def rebuild_concurrently(self, load: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int: ...
 
     def reconcile(
         self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray],

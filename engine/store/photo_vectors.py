@@ -261,10 +261,10 @@ class PhotoVectors(VectorSink):
 
         def work() -> None:
             try:
-                ids = self.catalog.searchable_ids(self.model_id)
+                # ids and vectors in one read, once the index records writes: a photo deleted
+                # meanwhile is a replayed removal, not a missing vector
                 self.index.rebuild_concurrently(
-                    ids, lambda wanted: self.catalog.vectors_for_ids(wanted, self.model_id,
-                                                                     self.dim))
+                    lambda: self.catalog.searchable_vectors(self.model_id, self.dim))
                 self.changed()
                 self.save()
             except Exception:  # the old graph stays in use; the next open tries again

@@ -495,10 +495,9 @@ class QuantizedIndex:
             self._swap(*self._build(labels, vecs))
         logger.info("Rebuilt vector index %s with %d vectors", self._path, len(labels))
 
-    def rebuild_concurrently(
-        self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray]
-    ) -> int:
-        """Rebuild the graph from ``ids`` while writers and searches go on (for a background
+    def rebuild_concurrently(self, load: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int:
+        """Rebuild the graph from what ``load()`` returns (ids and their vectors, read in one
+        go once writes are being recorded) while writers and searches go on (for a background
         thread); returns the number of vectors in the new graph. Writes made meanwhile go to
         the old graph and are replayed on the new one before it replaces the old."""
         with self._write_lock:
@@ -507,8 +506,9 @@ class QuantizedIndex:
             self._pending = []
         pending: list[tuple[IdArray, npt.NDArray[np.float32] | None]] = []
         try:
-            labels = np.unique(as_ids(ids))
-            vecs = self._as_vectors(load_vectors(labels), len(labels))
+            loaded_ids, loaded_vecs = load()
+            labels, first = np.unique(as_ids(loaded_ids), return_index=True)
+            vecs = self._as_vectors(np.asarray(loaded_vecs)[first], len(labels))
             built = self._build(labels, vecs)
             with self._write_lock:
                 pending, self._pending = self._pending, None

@@ -455,23 +455,24 @@ class VectorIndex:
                 self._replaced = 0
         logger.info("Rebuilt vector index %s with %d vectors", self._path, len(labels))
 
-    def rebuild_concurrently(
-        self, ids: np.ndarray, load_vectors: Callable[[np.ndarray], np.ndarray]
-    ) -> int:
-        """Rebuild the graph from ``ids`` while writers and searches go on (for a background
-        thread); returns the number of vectors in the new graph.
+    def rebuild_concurrently(self, load: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int:
+        """Rebuild the graph from what ``load()`` returns, ids and their vectors read in one
+        go, while writers and searches go on (for a background thread); returns the number of
+        vectors in the new graph.
 
         Unlike :meth:`rebuild`, writers are not held up for the minutes a large graph takes:
         adds and removals made meanwhile go to the old graph as usual and are recorded, then
-        replayed on the new one before it replaces the old.
+        replayed on the new one before it replaces the old. ``load`` is called once recording
+        has begun, so a photo deleted or added while it reads is replayed, never lost.
         """
         with self._write_lock:
             if self._pending is not None:
                 raise RuntimeError("a rebuild is already running")
             self._pending = []
         try:
-            labels = np.unique(_as_ids(ids))
-            vecs = _checked(load_vectors(labels), len(labels), self._dim)
+            loaded_ids, loaded_vecs = load()
+            labels, first = np.unique(_as_ids(loaded_ids), return_index=True)
+            vecs = _checked(np.asarray(loaded_vecs)[first], len(labels), self._dim)
             hnsw = self._new_hnsw(max(len(labels), _INITIAL_CAPACITY))
             for start in range(0, len(labels), 10 * _INSERT_CHUNK):  # stays cancellable-ish
                 part = slice(start, start + 10 * _INSERT_CHUNK)

@@ -238,7 +238,7 @@ def test_searches_go_on_during_a_concurrent_rebuild(tmp_path: Path) -> None:
 
     thread = threading.Thread(target=searcher)
     thread.start()
-    index.rebuild_concurrently(np.arange(101, 501), lambda ids: vecs[ids - 1])
+    index.rebuild_concurrently(lambda: (np.arange(101, 501), vecs[100:500]))
     done.set()
     thread.join()
     assert not errors and index.element_count == 400

@@ -511,13 +511,13 @@ def test_a_concurrent_rebuild_keeps_the_writes_made_meanwhile(tmp_path: Path, ki
     assert index.needs_rebuild()
     started, release = threading.Event(), threading.Event()
 
-    def slow_load(ids: np.ndarray) -> np.ndarray:
+    def slow_load() -> tuple[np.ndarray, np.ndarray]:
         started.set()
         release.wait(10)  # the catalog read of a big library: writes land meanwhile
-        return store.load(ids)
+        ids = np.arange(41, 201)
+        return ids, store.load(ids)
 
-    worker = threading.Thread(
-        target=index.rebuild_concurrently, args=(np.arange(41, 201), slow_load))
+    worker = threading.Thread(target=index.rebuild_concurrently, args=(slow_load,))
     worker.start()
     assert started.wait(10)
     index.add(np.arange(201, 221), store.vectors[201:221])  # new photos
