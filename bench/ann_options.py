@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.store.quantized_index import ivf_lists  # the engine's rule, shared
+
 K = 10
 Search = Callable[[np.ndarray], np.ndarray]
 
@@ -66,11 +68,6 @@ def _rescorer(floats: np.ndarray) -> Callable[[np.ndarray, np.ndarray], np.ndarr
         return rows[np.argsort(-scores)[:K]]
 
     return rescore
-
-
-def ivf_lists(n: int) -> int:
-    """Cells for an IVF index of n vectors: about 4 sqrt(n), a power of two, 16 to 4096."""
-    return int(min(4096, max(16, 2 ** round(np.log2(4 * np.sqrt(max(n, 1)))))))
 
 
 def compare_options(home: Path, model_id: str, dim: int, queries: np.ndarray,

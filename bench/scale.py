@@ -291,8 +291,10 @@ def index_description(index: Any) -> str:
     from engine.store.photo_vectors import kind_of
 
     params = index.params
-    extra = f", shortlist {params.shortlist}" if hasattr(params, "shortlist") else ""
-    return f"{kind_of(index)} (M={params.M}, ef {params.ef_search}{extra})"
+    if hasattr(params, "shortlist"):  # the quantized kind: inverted lists, no graph
+        return (f"{kind_of(index)} ({index.nlist} lists trained on {index.trained_on:,}, "
+                f"ef {params.ef_search}, shortlist {params.shortlist})")
+    return f"{kind_of(index)} (M={params.M}, ef {params.ef_search})"
 
 
 def open_timed(home: Path, spec: str) -> tuple[Any, float, float]:

@@ -1,22 +1,30 @@
-"""The vector index of large libraries: faiss HNSW over 8-bit vectors, rescored exactly from a
+"""The vector index of large libraries: faiss IVF over 8-bit vectors, rescored exactly from a
 float32 file on disk (the second index kind beside :mod:`engine.store.vector_index`).
 
 Why: at a million 512-d photos hnswlib keeps 2.3 GB of float32 vectors and links resident and
-its recall@10 stops near 0.985. Here the graph holds one byte per dimension (faiss
-``IndexHNSWSQ``, ``QT_8bit``, inner product over L2-normalised vectors, so cosine); every search
-asks it for a shortlist and rescores the shortlist exactly from the float32 vectors, kept in a
-file beside the index, read row by row (only the rows rescored are read; the system's page
-cache keeps the hot ones, outside the process's resident memory).
-Scores are exact cosine similarities, as :class:`~engine.store.vector_index.VectorIndex` gives.
-At 100k clustered vectors this gave recall@10 0.995 at ef 256 in a third of the memory
-(docs/benchmarks.md, "ANN options side by side").
+its recall@10 stops near 0.985; HNSW graphs over 8-bit vectors stop below 0.99 too, whatever
+the breadth (docs/benchmarks.md, "ANN options at a million vectors"). Here faiss
+``IndexIVFScalarQuantizer`` (``QT_8bit``, inner product over L2-normalised vectors, so cosine)
+splits the vectors into about ``4 sqrt(n)`` inverted lists around k-means centroids
+(:func:`ivf_lists`) and holds one byte per dimension; every search scans the lists nearest the
+query (a share of them set by ``ef``: :func:`nprobe`) for a shortlist and rescores the
+shortlist exactly from the float32 vectors, kept in a file beside the index, read row by row
+(only the rows rescored are read; the system's page cache keeps the hot ones, outside the
+process's resident memory). Scores are exact cosine similarities, as
+:class:`~engine.store.vector_index.VectorIndex` gives. At a million vectors probing 4.7 % of
+4096 lists gave recall@10 0.998 at 5.8 ms, in 0.5 GB.
 
-Rows and ids: faiss HNSW cannot delete, so graph rows map to photo ids through an id array;
-removing a photo masks its row, replacing a photo's vector masks the old row and appends a
-fresh one. Searches skip masked rows with a faiss ``IDSelectorBitmap`` (and filtered searches
-with the filter folded into the same bitmap), so both run inside the graph search. Masked rows
-count as churn: past :data:`~engine.store.ann_common.REBUILD_CHURN_FRACTION` the index is
-rebuilt (compacted), as hnswlib's is.
+The lists are trained once, on the first vectors added (or at a rebuild); a library that has
+grown to four times the vectors it was trained with asks for a rebuild
+(:meth:`QuantizedIndex.needs_rebuild`), which retrains with more lists.
+
+Rows and ids: index rows map to photo ids through an id array; removing a photo masks its row,
+replacing a photo's vector masks the old row and appends a fresh one (faiss could remove from
+the lists, but masking keeps the row numbers the float file is read by). Searches skip masked
+rows with a faiss ``IDSelectorBitmap`` (and filtered searches with the filter folded into the
+same bitmap), so both run inside the list scan. Masked rows count as churn: past
+:data:`~engine.store.ann_common.REBUILD_CHURN_FRACTION` the index is rebuilt (compacted), as
+hnswlib's is.
 
 Files, for an index at ``<path>``: ``<path>`` holds the faiss index followed by the row ids
 (int64) and row flags (uint8, 1 = live); ``<path>.<generation>.f32`` holds one float32 row per
@@ -26,15 +34,16 @@ file, fsync, ``os.replace``, fsync of the folder). The float file is append-only
 never rewritten, new rows are appended as they are added and fsynced on save, so the prefix a
 saved sidecar describes never changes; a rebuild writes a new generation, and the old one is
 deleted once a sidecar names the new. A set that does not match its sidecar (a crash between
-the renames, a damaged or truncated file, another dimension) is ignored with a warning and
-:meth:`QuantizedIndex.open` gives an empty index, which ``reconcile`` refills from the catalog.
+the renames, a damaged or truncated file, another dimension, the HNSW index of sidecar format
+1) is ignored with a warning and :meth:`QuantizedIndex.open` gives an empty index, which
+``reconcile`` refills from the catalog.
 
 Why one module of 880 lines: as in vector_index, the file set's checks, its persistence, the
 row masking and the float file all guard one invariant (the set either matches its sidecar or
 is ignored), and split, each part would have to re-learn the others' assumptions.
 
 Thread-safety as :class:`~engine.store.vector_index.VectorIndex`: one lock guards every call
-into faiss and the row arrays, a second serialises writers, and rebuilds build the new graph
+into faiss and the row arrays, a second serialises writers, and rebuilds build the new index
 outside the first so searches go on.
 """
 
@@ -49,7 +58,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +101,19 @@ logger = logging.getLogger(__name__)
 KIND = "sq8"
 """The name of this index kind (PHOTOSEARCH_VECTOR_INDEX, the sidecar, bench/scale.py)."""
 
-FORMAT_VERSION = 1
-"""Version of the sidecar format; a sidecar from a newer version makes the cache unusable."""
+FORMAT_VERSION = 2
+"""Version of the sidecar format; a sidecar of another version makes the cache unusable
+(version 1 held an HNSW graph: such an index is refilled from the catalog as IVF)."""
 
-# A first add to an empty index trains the quantizer on that batch; a batch smaller than this
-# also trains on the corners of the unit cube (see _train), and the index asks for a rebuild
-# (which retrains on every vector) once it holds four times the vectors it was trained on.
+# A first add to an empty index trains the lists and the quantizer on that batch; a batch
+# smaller than _MIN_TRAIN also trains on the corners of the unit cube (see _train), and the
+# index asks for a rebuild (which retrains) once it holds four times the vectors it was trained
+# on (GROWTH_RETRAIN). Training draws at most _TRAIN_PER_LIST vectors per list: at a million
+# photos k-means over all of them would take minutes more for no measured gain.
 _MIN_TRAIN = 1000
-_WELL_TRAINED = 20_000
+_MIN_PER_LIST = 39
+_TRAIN_PER_LIST = 64
+GROWTH_RETRAIN = 4
 _INSERT_CHUNK = 256  # rows added per lock hold, so searches interleave with a long add
 _ROW_BYTES_DTYPE = np.dtype("<f4")
 
@@ -109,52 +123,61 @@ def available() -> bool:
     return _faiss() is not None
 
 
+def ivf_lists(n: int) -> int:
+    """Inverted lists for an IVF index trained on ``n`` vectors: about ``4 sqrt(n)``, a power of
+    two, 16 to 4096 (bench/ann_options.py measured these), and fewer where ``n`` is too small
+    to give each list :data:`_MIN_PER_LIST` training vectors (k-means needs them; faiss warns
+    below 39), down to one list."""
+    lists = int(min(4096, max(16, 2 ** round(np.log2(4 * np.sqrt(max(n, 1)))))))
+    while lists > 1 and _MIN_PER_LIST * lists > n:
+        lists //= 2
+    return lists
+
+
 @dataclass(frozen=True)
 class QuantizedParams:
-    """Graph and search parameters of the quantized index.
+    """Search parameters of the quantized index.
 
-    ``M`` and ``ef_construction`` fix the graph when it is built (those of the hnswlib kind);
-    ``ef_search`` is the default search breadth (widened for large indexes:
-    :func:`breadth_factor`) and ``shortlist`` the number of graph results rescored exactly (at
-    least ``5 * k``). Chosen with bench/ann_options.py and a 1M probe (docs/benchmarks.md): at
-    100k, a shortlist of 50 gave recall@10 0.982 to 0.993 at ef 256 and 0.995 to 0.996 at ef 512
-    (two builds: HNSW graphs vary), hence 512 for the goal of 0.99; a shortlist of 100 gained
-    nothing.
+    Breadth is given as ``ef`` (as for the hnswlib kind, so callers and bench/scale.py sweep
+    one parameter): a search probes ``ef / 10,000`` of the inverted lists (:func:`nprobe`).
+    ``ef_search`` is the default, ``ef_filtered`` that of filtered searches, and ``shortlist``
+    the number of quantized results rescored exactly (at least ``5 * k``). Chosen on a million
+    of bench/scale.py's clustered vectors (docs/benchmarks.md, "ANN options at a million
+    vectors"): with a shortlist of 50, probing 3.9 / 4.7 % of 4096 lists gave recall@10 0.995 /
+    0.998, and 4.7 % of 2048 lists trained on the oldest fifth of the vectors 0.994; hence 480
+    (4.8 %) for the goal of 0.99.
     """
 
-    M: int = 32  # upper-case: the name every HNSW paper and library uses
-    ef_construction: int = 200
-    ef_search: int = 512
-    # filtered searches visit more nodes for their k anyway; hnswlib's measured the same way:
-    # widening them cost more than it gained (vector_index.VectorIndex.search)
+    ef_search: int = 480
+    # filtered searches scan their allowed rows exactly when the lists probed hold too few
+    # of them (search), so a narrower default costs them little: as in the HNSW version
     ef_filtered: int = 256
     shortlist: int = 50
 
     def __post_init__(self) -> None:
-        if (self.M < 2 or self.ef_construction < 1 or self.ef_search < 1
-                or self.ef_filtered < 1 or self.shortlist < 1):
+        if self.ef_search < 1 or self.ef_filtered < 1 or self.shortlist < 1:
             raise ValueError(f"invalid quantized index parameters: {self}")
 
 
 DEFAULT_QUANTIZED = QuantizedParams()
 
+EF_SCALE = 10_000
+"""``ef`` per inverted list probed, times the number of lists: nprobe = nlist * ef / EF_SCALE."""
 
-# Recall falls as the graph grows, and widening the search is what wins it back (a longer
-# shortlist does not: 50 and 100 gave the same recall at every breadth). Measured on
-# bench/scale.py's clustered 512-d vectors with a shortlist of 50: at 100k, ef 512 gave
-# recall@10 0.995 at a median 1.1 ms; at a million, 0.908 / 0.979 / 0.986 / 0.988 at ef 256 /
-# 1024 / 2048 / 4096 for 1.1 / 2.5 / 4.4 / 9.7 ms (the graph, built on 8-bit distances, stops
-# there). So the default breadth (512) doubles past 200k photos and doubles again past 500k.
-_BREADTH_STEPS = ((200_000, 1), (500_000, 2))
-_WIDEST = 4
+SCAN_PER_EF = 10
+"""A search scans at least ``SCAN_PER_EF * ef`` vectors (all of them in a small index)."""
 
 
-def breadth_factor(live: int) -> int:
-    """How many times ``ef_search`` an unfiltered search of ``live`` vectors uses."""
-    for limit, factor in _BREADTH_STEPS:
-        if live <= limit:
-            return factor
-    return _WIDEST
+def nprobe(nlist: int, ef: int, rows: int) -> int:
+    """The lists a search of breadth ``ef`` probes in an index of ``nlist`` lists and ``rows``
+    rows: ``nlist * ef / EF_SCALE``, but at least enough lists to scan ``SCAN_PER_EF * ef``
+    vectors. The share alone suits large indexes (at a million, 4.8 % of the lists scan 48,000
+    vectors for a shortlist of 50); in a small one the same share scans a few hundred, and on
+    4,000 clustered 32-d vectors probing 3 of 64 lists gave recall@10 0.59. The floor gives
+    way to the share from about 100,000 rows at the default breadth."""
+    share = round(nlist * ef / EF_SCALE)
+    floor = -(-nlist * SCAN_PER_EF * ef // max(rows, 1))  # ceiling division
+    return int(min(nlist, max(1, share, floor)))
 
 
 class _UnusableCache(Exception):
@@ -162,7 +185,7 @@ class _UnusableCache(Exception):
 
 
 class QuantizedIndex:
-    """faiss HNSW-SQ8 with exact rescoring over one model's vectors; labels are photo ids.
+    """faiss IVF-SQ8 with exact rescoring over one model's vectors; labels are photo ids.
 
     Offers the interface of :class:`~engine.store.ann_common.AnnIndex`. Create one with
     :meth:`open`; the constructor gives an empty index bound to ``path``. Needs faiss.
@@ -188,7 +211,7 @@ class QuantizedIndex:
 
     def _reset(self) -> None:
         """Become empty (no graph, no rows), bound to a fresh float file generation."""
-        self._faiss = self._new_faiss()
+        self._faiss = _new_ivf(self._fx, self._dim, 1)  # untrained: the first add trains
         self._trained_on = 0
         self._n = 0  # rows in the graph (live and masked)
         self._row_ids = np.empty(0, np.int64)  # photo id of each row (capacity >= _n)
@@ -197,14 +220,6 @@ class QuantizedIndex:
         self._bitmap: npt.NDArray[np.uint8] | None = None  # packed _alive, while unchanged
         self._floats = _FloatFile(self._path.parent / self._float_name(self._next_generation()),
                                   self._dim)
-
-    def _new_faiss(self) -> Any:
-        fx = self._fx
-        index = fx.IndexHNSWSQ(self._dim, fx.ScalarQuantizer.QT_8bit, self.params.M,
-                               fx.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = self.params.ef_construction
-        index.hnsw.efSearch = self.params.ef_search
-        return index
 
     def _float_name(self, generation: int) -> str:
         return f"{self._path.name}.{generation}.f32"
@@ -283,14 +298,13 @@ class QuantizedIndex:
             alive = np.fromfile(f, dtype=np.uint8, count=rows).astype(bool)
         # (read_index gives the concrete class; self._fx.downcast_index would make a second
         # wrapper that does not own the index, freed with the first)
-        if not isinstance(graph, self._fx.IndexHNSWSQ) or graph.d != self._dim:
-            raise _UnusableCache("not a quantized HNSW index of this dimension")
+        if not isinstance(graph, self._fx.IndexIVFScalarQuantizer) or graph.d != self._dim:
+            raise _UnusableCache("not an IVF-SQ8 index of this dimension")
         if graph.ntotal != rows or len(row_ids) != rows or len(alive) != rows:
             raise _UnusableCache(f"{graph.ntotal} graph rows for {rows} ids")
         live_ids = row_ids[alive]
         if (row_ids < 0).any() or len(np.unique(live_ids)) != len(live_ids):
             raise _UnusableCache("invalid row ids")
-        graph.hnsw.efConstruction = self.params.ef_construction  # not kept in the file
         self._faiss = graph
         self._n = rows
         self._row_ids, self._alive = row_ids, alive
@@ -298,11 +312,8 @@ class QuantizedIndex:
         self._bitmap = None
         self._trained_on = _non_negative_int(meta.get("trained_on"))
         self._floats = float_file
-        if rows and _graph_m(graph) != self.params.M:
-            logger.info("Vector index %s was built with M=%d, not %d", path,
-                        _graph_m(graph), self.params.M)
-        logger.info("Loaded quantized vector index %s: %d live, %d masked", path,
-                    len(self._row_of), rows - len(self._row_of))
+        logger.info("Loaded quantized vector index %s: %d live, %d masked, %d lists", path,
+                    len(self._row_of), rows - len(self._row_of), graph.nlist)
 
     def _read_sidecar(self) -> dict[str, Any]:
         """The sidecar's content; without one the set cannot be trusted (it names the float
@@ -313,8 +324,8 @@ class QuantizedIndex:
             raise _UnusableCache(f"no usable sidecar ({exc})") from exc
         if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
             raise _UnusableCache("malformed sidecar")
-        if meta["format"] > FORMAT_VERSION:
-            raise _UnusableCache(f"sidecar format {meta['format']} is newer than {FORMAT_VERSION}")
+        if meta["format"] != FORMAT_VERSION:
+            raise _UnusableCache(f"sidecar format {meta['format']}, not {FORMAT_VERSION}")
         if meta.get("kind") != KIND:
             raise _UnusableCache(f"sidecar of another index kind ({meta.get('kind')})")
         if meta.get("dim") != self._dim:
@@ -394,16 +405,25 @@ class QuantizedIndex:
             floats = self._floats
         return floats.rows(rows)
 
+    @property
+    def nlist(self) -> int:
+        """Inverted lists of the index (1 until the first add trains it)."""
+        return int(self._faiss.nlist)
+
+    @property
+    def trained_on(self) -> int:
+        """How many vectors the index had when its lists were trained (0: untrained)."""
+        return self._trained_on
+
     def needs_rebuild(self) -> bool:
-        """Whether the graph should be rebuilt from the catalog: masked rows past
-        :data:`REBUILD_CHURN_FRACTION`, a graph built with another ``M``, or a quantizer
-        trained on under a quarter of the vectors it now serves, up to 20,000 (a small first
-        batch; the indexer's first batch of 5,000 is enough)."""
+        """Whether the index should be rebuilt from the catalog: masked rows past
+        :data:`REBUILD_CHURN_FRACTION`, or :data:`GROWTH_RETRAIN` times as many live vectors
+        as it was trained with (a small first batch, or a library grown since: the rebuild
+        retrains, with more lists, which keeps each list short and searches as fast)."""
         with self._lock:
             live = len(self._row_of)
-            other_m = bool(live) and _graph_m(self._faiss) != self.params.M
-            undertrained = live > 0 and 4 * self._trained_on < min(live, _WELL_TRAINED)
-        return other_m or undertrained or self.churn_fraction > REBUILD_CHURN_FRACTION
+            grown = self._trained_on > 0 and live >= GROWTH_RETRAIN * self._trained_on
+        return grown or self.churn_fraction > REBUILD_CHURN_FRACTION
 
     # ----------------------------------------------------------------------------- writing
 
@@ -426,7 +446,9 @@ class QuantizedIndex:
             if not len(labels):
                 return
             if not self._faiss.is_trained:
-                self._trained_on = _train(self._faiss, vecs)
+                graph, trained_on = _trained(self._fx, self._dim, vecs)
+                with self._lock:
+                    self._faiss, self._trained_on = graph, trained_on
             for start in range(0, len(labels), _INSERT_CHUNK):
                 part = slice(start, start + _INSERT_CHUNK)
                 self._append(labels[part], vecs[part])
@@ -533,8 +555,8 @@ class QuantizedIndex:
             floats = _FloatFile(self._path.parent / self._float_name(self._next_generation()),
                                 self._dim)
             self._building = floats.path.name
-        graph = self._new_faiss()
-        trained_on = _train(graph, vecs) if len(vecs) else 0
+        graph, trained_on = (_trained(self._fx, self._dim, vecs) if len(vecs)
+                             else (_new_ivf(self._fx, self._dim, 1), 0))
         for start in range(0, len(labels), 10 * _INSERT_CHUNK):
             part = slice(start, start + 10 * _INSERT_CHUNK)
             floats.append(start, vecs[part])
@@ -612,7 +634,7 @@ class QuantizedIndex:
                         faiss_bytes = f.tell()
                         f.write(self._row_ids[:rows].astype("<i8").tobytes())
                         f.write(self._alive[:rows].astype(np.uint8).tobytes())
-                    graph_m = _graph_m(self._faiss)
+                    nlist = int(self._faiss.nlist)
                 float_meta = floats.sync(rows)
                 size, crc = fsync_and_checksum(tmp)
                 if size != faiss_bytes + 9 * rows:
@@ -630,7 +652,8 @@ class QuantizedIndex:
                 "dim": self._dim,
                 "count": live,
                 "rows": rows,
-                "params": asdict(replace(self.params, M=graph_m if rows else self.params.M)),
+                "params": asdict(self.params),
+                "nlist": nlist,
                 "trained_on": trained_on,
                 "faiss_bytes": faiss_bytes,
                 "index_bytes": size,
@@ -652,12 +675,11 @@ class QuantizedIndex:
         """The ``k`` photos nearest to ``query`` (shape ``(dim,)``), by exact cosine score.
 
         Returns ``(ids, scores)``: int64 photo ids and float32 cosine similarities, best first;
-        fewer than ``k`` when fewer are live, empty arrays for an empty index. The graph
-        (breadth ``ef``, by default ``params.ef_search`` widened for large indexes by
-        :func:`breadth_factor`, or ``params.ef_filtered`` for a filtered search; at least the
-        shortlist) gives a shortlist of ``max(params.shortlist, 5 * k)`` rows, rescored from
-        the float file. ``allowed`` (a boolean mask indexed by photo id) filters inside the
-        graph search.
+        fewer than ``k`` when fewer are live, empty arrays for an empty index. The inverted
+        lists (breadth ``ef``, by default ``params.ef_search``, or ``params.ef_filtered`` for
+        a filtered search; :func:`nprobe` turns it into lists) give a shortlist of
+        ``max(params.shortlist, 5 * k)`` rows, rescored from the float file. ``allowed`` (a
+        boolean mask indexed by photo id) filters inside the list scan.
         """
         q = np.ascontiguousarray(query, dtype=np.float32)
         if q.shape != (self._dim,):
@@ -673,16 +695,16 @@ class QuantizedIndex:
                 return empty_result()
             k = min(k, live)
             shortlist = min(max(self.params.shortlist, 5 * k), self._n)
-            default = (self.params.ef_search * breadth_factor(live) if allowed is None
-                       else self.params.ef_filtered)
-            breadth = max(ef if ef is not None else default, shortlist)
+            default = self.params.ef_search if allowed is None else self.params.ef_filtered
+            probes = nprobe(int(self._faiss.nlist), ef if ef is not None else default,
+                            self._n)
             keep = self._keep_locked(allowed)
             wanted = k if keep is None or allowed is None else min(
                 k, int(np.count_nonzero(keep)))
             if wanted == 0:
                 return empty_result()
-            params = self._fx.SearchParametersHNSW()
-            params.efSearch = breadth
+            params = self._fx.SearchParametersIVF()
+            params.nprobe = probes
             bitmap = None
             if keep is not None:
                 # unfiltered: the packed live rows are kept until the next write (at a million
@@ -697,7 +719,7 @@ class QuantizedIndex:
             del params, bitmap  # the selector points into the bitmap: both lived until here
             rows = np.sort(found[0][found[0] >= 0])
             if len(rows) < wanted:
-                # Too few reachable allowed rows for k (a narrow filter): scan them exactly.
+                # Too few allowed rows in the lists probed (a narrow filter): scan them exactly.
                 rows = np.flatnonzero(keep) if keep is not None else np.arange(self._n)
             ids = self._row_ids[rows]  # a copy: rows appended later do not move these
             floats = self._floats
@@ -729,24 +751,45 @@ class QuantizedIndex:
         return np.ascontiguousarray(vecs / np.maximum(norms, 1e-30), dtype=np.float32)
 
 
-def _train(graph: Any, vecs: npt.NDArray[np.float32]) -> int:
-    """Train ``graph``'s 8-bit quantizer on ``vecs``; returns how many vectors it saw.
+def _new_ivf(fx: Any, dim: int, nlist: int) -> Any:
+    """An empty, untrained IVF-SQ8 index of ``nlist`` lists (inner product: cosine here)."""
+    coarse = fx.IndexFlatIP(dim)
+    index = fx.IndexIVFScalarQuantizer(coarse, dim, nlist, fx.ScalarQuantizer.QT_8bit,
+                                       fx.METRIC_INNER_PRODUCT)
+    # the index owns its coarse quantizer, so the pair lives and dies as one object
+    index.own_fields = True
+    coarse.this.disown()
+    return index
 
-    QT_8bit learns a [min, max] range per dimension from the training vectors; a component
-    outside that range (a later vector unlike any trained on) is clamped to the range's edge.
-    Such a vector's graph distances are then approximate in one more way, which can only cost
-    it a place in a shortlist: every score returned is recomputed exactly from float32, so a
-    clamped code never makes a score wrong. A batch of fewer than :data:`_MIN_TRAIN` vectors
-    (too few to show the range) also trains on the corners of [-1, 1] (unit vectors lie
-    inside), a coarse but safe range, and :meth:`QuantizedIndex.needs_rebuild` asks for a
-    retraining rebuild once four times as many vectors are served.
+
+def _trained(fx: Any, dim: int, vecs: npt.NDArray[np.float32]) -> tuple[Any, int]:
+    """A new index trained on ``vecs`` (:func:`ivf_lists` of them lists, k-means over a random
+    sample of at most :data:`_TRAIN_PER_LIST` per list) and ``len(vecs)``, what it was
+    trained with.
+
+    The quantizer encodes each vector's offset from its list's centroid in 8 bits per
+    dimension, over a [min, max] range per dimension learnt from the training vectors; a
+    component outside that range (a later vector unlike any trained on) is clamped to the
+    range's edge. Such a vector's quantized distances are then approximate in one more way,
+    which can only cost it a place in a shortlist: every score returned is recomputed exactly
+    from float32, so a clamped code never makes a score wrong. A batch of fewer than
+    :data:`_MIN_TRAIN` vectors (too few to show the range) also trains on the corners of
+    [-1, 1] (unit vectors lie inside), a coarse but safe range, and
+    :meth:`QuantizedIndex.needs_rebuild` asks for a retraining rebuild once four times as
+    many vectors are served.
     """
-    if len(vecs) >= _MIN_TRAIN:
-        graph.train(vecs)
-        return len(vecs)
-    bounds = np.stack([np.ones(vecs.shape[1], np.float32), -np.ones(vecs.shape[1], np.float32)])
-    graph.train(np.concatenate([vecs, bounds]))
-    return len(vecs)
+    n = len(vecs)
+    graph = _new_ivf(fx, dim, ivf_lists(n))
+    train = vecs
+    if n > _TRAIN_PER_LIST * graph.nlist:
+        rng = np.random.default_rng(n)  # reproducible for a given library size
+        sample = np.sort(rng.choice(n, _TRAIN_PER_LIST * graph.nlist, replace=False))
+        train = np.ascontiguousarray(vecs[sample])
+    if n < _MIN_TRAIN:
+        bounds = np.stack([np.ones(dim, np.float32), -np.ones(dim, np.float32)])
+        train = np.concatenate([vecs, bounds])
+    graph.train(train)
+    return graph, n
 
 
 class _FloatFile:
@@ -850,11 +893,6 @@ class _FloatFile:
         stat = self.path.stat()
         return {"floats": self.path.name, "floats_rows": rows, "floats_crc32": self._crc,
                 "floats_mtime_ns": stat.st_mtime_ns, "floats_inode": stat.st_ino}
-
-
-def _graph_m(graph: Any) -> int:
-    """The ``M`` a faiss HNSW graph was built with (its base layer has ``2 * M`` links)."""
-    return int(graph.hnsw.nb_neighbors(0)) // 2
 
 
 def _pread(handle: Any, size: int, offset: int) -> bytes:
