@@ -375,6 +375,12 @@ class PhotoVectors(VectorSink):
         busy = self.rebuilding is not None and self.rebuilding.is_alive()
         if self.home is not None and want != kind_of(self.index) and not busy:
             self.switch_in_background(want)
+        elif not busy and len(self.index) > REBUILD_ON_OPEN_LIMIT and self.index.needs_rebuild():
+            # and one that grows a large library rebuilds then too: the quantized kind's lists,
+            # trained on its first vectors, are retrained (with more of them) each time the
+            # library has grown fourfold, rather than serving a million photos from the lists
+            # of a hundred thousand until the next open
+            self.rebuild_in_background()
 
     def record_match(self) -> None:
         """Record, where it is proven, that the saved index holds exactly the catalog's

@@ -44,10 +44,10 @@ def filled(tmp_path: Path, n: int, seed: int = 0, params: QuantizedParams = FAST
     return index, vecs
 
 
-@pytest.mark.parametrize(("ef", "goal"), [(None, 0.99), (150, 0.9)])
+@pytest.mark.parametrize(("ef", "goal"), [(None, 0.99), (100, 0.9)])
 def test_recall_on_clustered_vectors_with_deletions_and_replacements(
         tmp_path: Path, ef: int | None, goal: float) -> None:
-    # the default breadth, then a narrow one that probes a quarter of the lists
+    # the default breadth, then a narrow one that probes under half of the lists
     index, vecs = filled(tmp_path, 4000)
     rng = np.random.default_rng(1)
     gone = rng.choice(np.arange(1, 4001), 300, replace=False)
@@ -221,9 +221,10 @@ def test_lists_and_breadth_follow_the_size_of_the_index() -> None:
     nprobe = quantized_index.nprobe
     # large indexes probe a share of the lists (4.8 % at the default breadth, as measured)
     assert nprobe(4096, 480, 1_000_000) == 197 and nprobe(1024, 480, 200_000) == 49
+    assert nprobe(1024, 480, 100_000) == 79  # 7.7 %: 1024 lists need more than 4.8 %
     assert nprobe(4096, 128, 1_000_000) < nprobe(4096, 1024, 1_000_000) <= 4096
-    # small ones scan at least 10 ef vectors, so every list of a small index
-    assert nprobe(64, 480, 4000) == 64 and nprobe(64, 100, 4000) == 16
+    # small ones scan at least 16 ef vectors: every list of a small index at the default
+    assert nprobe(64, 480, 4000) == 64 and nprobe(64, 100, 4000) == 26
     assert nprobe(16, 1, 10**9) == 1 and nprobe(16, 10**6, 100) == 16
 
 
@@ -408,6 +409,25 @@ def test_an_indexing_run_past_the_threshold_switches_at_its_next_save(
     assert vectors.rebuilding is not None
     vectors.rebuilding.join(30)
     assert kind_of(vectors.index) == "sq8" and all_found(vectors, catalog)
+    catalog.close()
+
+
+def test_a_large_library_grown_fourfold_retrains_at_a_save_of_its_indexing_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(photo_vectors, "REBUILD_ON_OPEN_LIMIT", 50)
+    catalog = Catalog(tmp_path / "catalog.db")
+    vectors = PhotoVectors.open(catalog, tmp_path, MODEL, DIM, kind="sq8")
+    for start, count in ((0, 60), (60, 170), (230, 10)):  # the indexer's batches and saves
+        ids = fill_catalog(catalog, tmp_path / "photos", count, start=start)
+        vectors.upsert(np.array(ids), catalog.searchable_vectors(MODEL, DIM, ids)[1])
+        vectors.save()
+        if start < 230:  # 60, then 230 photos: under four times the 60 trained on
+            assert vectors.rebuilding is None
+    assert vectors.rebuilding is not None
+    vectors.rebuilding.join(30)
+    index = vectors.index
+    assert isinstance(index, QuantizedIndex) and index.trained_on == 240
+    assert not index.needs_rebuild() and all_found(vectors, catalog)
     catalog.close()
 
 
