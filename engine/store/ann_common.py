@@ -101,6 +101,40 @@ class AnnIndex(Protocol):
     ) -> tuple[IdArray, ScoreArray]: ...
 
 
+def reconcile_labels(index: AnnIndex, wanted: IdArray, live: set[int], slots: int, dead: int,
+                     load_vectors: Callable[[np.ndarray], np.ndarray], allow_rebuild: bool,
+                     dim: int) -> ReconcileReport:
+    """The reconcile both index kinds share, run under the index's write lock: make the live
+    labels equal ``wanted`` (sorted, unique) by adding the missing ones and removing the extra
+    ones, or rebuild from ``load_vectors(wanted)`` when that would change more than
+    :data:`RECONCILE_REBUILD_FRACTION` of the labels, leave more than
+    :data:`REBUILD_CHURN_FRACTION` of ``slots`` dead (``dead`` now, plus one per removal), or
+    the index needs a rebuild anyway. ``allow_rebuild`` False always updates in place."""
+    wanted_set = set(wanted.tolist())
+    missing = np.array(sorted(wanted_set - live), dtype=np.int64)
+    extra = sorted(live - wanted_set)
+    heavy = len(missing) + len(extra) > RECONCILE_REBUILD_FRACTION * max(len(live), len(wanted), 1)
+    churned = dead + len(extra) > REBUILD_CHURN_FRACTION * max(slots, len(wanted), 1)
+    if allow_rebuild and (heavy or churned or index.needs_rebuild()):
+        index.rebuild(wanted, checked(load_vectors(wanted), len(wanted), dim))
+        return ReconcileReport(len(missing), len(extra), len(wanted))
+    index.remove(extra)
+    if len(missing):
+        index.add(missing, checked(load_vectors(missing), len(missing), dim))
+    return ReconcileReport(len(missing), len(extra), 0)
+
+
+def replay(index: AnnIndex, writes: list[tuple[IdArray, npt.NDArray[np.float32] | None]]
+           ) -> None:
+    """Apply writes recorded during a concurrent rebuild to the new index, in order:
+    ``(ids, vectors)`` an add, ``(ids, None)`` a removal."""
+    for ids, vectors in writes:
+        if vectors is None:
+            index.remove(ids)
+        else:
+            index.add(ids, vectors)
+
+
 def exact_search(
     vectors: np.ndarray, ids: np.ndarray, query: np.ndarray, k: int
 ) -> tuple[IdArray, ScoreArray]:

@@ -67,7 +67,6 @@ import numpy.typing as npt
 
 from engine.store.ann_common import (
     REBUILD_CHURN_FRACTION,
-    RECONCILE_REBUILD_FRACTION,
     IdArray,
     ReconcileReport,
     ScoreArray,
@@ -80,7 +79,9 @@ from engine.store.ann_common import (
     fsync_and_checksum,
     fsync_dir,
     last_occurrence,
+    reconcile_labels,
     remove_stale_temps,
+    replay,
     temp_path,
 )
 
@@ -537,11 +538,7 @@ class QuantizedIndex:
             with self._write_lock:
                 pending, self._pending = self._pending, None
                 self._swap(*built)
-                for got_ids, got_vecs in pending:
-                    if got_vecs is None:
-                        self.remove(got_ids)
-                    else:
-                        self.add(got_ids, got_vecs)
+                replay(self, pending)
         finally:
             with self._write_lock:
                 self._pending = None
@@ -592,22 +589,9 @@ class QuantizedIndex:
             with self._lock:
                 live = set(self._row_of)
                 rows = self._n
-            wanted_set = set(wanted.tolist())
-            missing = np.array(sorted(wanted_set - live), dtype=np.int64)
-            extra = sorted(live - wanted_set)
-            changes = len(missing) + len(extra)
-            masked = rows - len(live) + len(extra)
-            heavy = changes > RECONCILE_REBUILD_FRACTION * max(len(live), len(wanted), 1)
-            churned = masked > REBUILD_CHURN_FRACTION * max(rows, len(wanted), 1)
-            if allow_rebuild and (heavy or churned or self.needs_rebuild()):
-                self.rebuild(wanted, checked(load_vectors(wanted), len(wanted), self._dim))
-                report = ReconcileReport(len(missing), len(extra), len(wanted))
-            else:
-                self.remove(extra)
-                if len(missing):
-                    self.add(missing, checked(load_vectors(missing), len(missing), self._dim))
-                report = ReconcileReport(len(missing), len(extra), 0)
-        if changes or report.rebuilt:
+            report = reconcile_labels(self, wanted, live, rows, rows - len(live), load_vectors,
+                                      allow_rebuild, self._dim)
+        if report.added or report.removed or report.rebuilt:
             logger.info("Reconciled vector index %s: %s", self._path, report)
         return report
 

@@ -48,6 +48,8 @@ from engine.store.ann_common import (
     ReconcileReport,
     ScoreArray,
     exact_search,
+    reconcile_labels,
+    replay,
 )
 from engine.store.ann_common import as_ids as _as_ids
 from engine.store.ann_common import atomic_write_bytes as _atomic_write_bytes
@@ -484,11 +486,7 @@ class VectorIndex:
                     self._live = set(labels.tolist())
                     self._deleted = set()
                     self._replaced = 0
-                for got_ids, got_vecs in pending:
-                    if got_vecs is None:
-                        self.remove(got_ids)
-                    else:
-                        self.add(got_ids, got_vecs)
+                replay(self, pending)
         finally:
             with self._write_lock:
                 self._pending = None
@@ -516,22 +514,10 @@ class VectorIndex:
                 live = set(self._live)
                 slots = int(self._index.element_count)
                 churn = slots - len(live) + self._replaced
-            wanted_set = set(wanted.tolist())
-            missing = np.array(sorted(wanted_set - live), dtype=np.int64)
-            extra = sorted(live - wanted_set)
-            changes = len(missing) + len(extra)
             # each removed label leaves a deleted slot: churn grows by one for each
-            heavy = changes > RECONCILE_REBUILD_FRACTION * max(len(live), len(wanted), 1)
-            churned = churn + len(extra) > REBUILD_CHURN_FRACTION * max(slots, len(wanted), 1)
-            if allow_rebuild and (heavy or churned or self.needs_rebuild()):
-                self.rebuild(wanted, _checked(load_vectors(wanted), len(wanted), self._dim))
-                report = ReconcileReport(len(missing), len(extra), len(wanted))
-            else:
-                self.remove(extra)
-                if len(missing):
-                    self.add(missing, _checked(load_vectors(missing), len(missing), self._dim))
-                report = ReconcileReport(len(missing), len(extra), 0)
-        if changes or report.rebuilt:
+            report = reconcile_labels(self, wanted, live, slots, churn, load_vectors,
+                                      allow_rebuild, self._dim)
+        if report.added or report.removed or report.rebuilt:
             logger.info("Reconciled vector index %s: %s", self._path, report)
         return report
 
