@@ -1,18 +1,29 @@
-"""The vector index of large libraries: faiss IVF over 8-bit vectors, rescored exactly from a
-float32 file on disk (the second index kind beside :mod:`engine.store.vector_index`).
+"""The vector index of large libraries: faiss inverted lists over 4-bit codes, re-ranked by
+8-bit codes, rescored exactly from a float32 file on disk (the second index kind beside
+:mod:`engine.store.vector_index`).
 
 Why: at a million 512-d photos hnswlib keeps 2.3 GB of float32 vectors and links resident and
 its recall@10 stops near 0.985; HNSW graphs over 8-bit vectors stop below 0.99 too, whatever
-the breadth (docs/benchmarks.md, "ANN options at a million vectors"). Here faiss
-``IndexIVFScalarQuantizer`` (``QT_8bit``, inner product over L2-normalised vectors, so cosine)
-splits the vectors into about ``4 sqrt(n)`` inverted lists around k-means centroids
-(:func:`ivf_lists`) and holds one byte per dimension; every search scans the lists nearest the
-query (a share of them set by ``ef``: :func:`nprobe`) for a shortlist and rescores the
-shortlist exactly from the float32 vectors, kept in a file beside the index, read row by row
-(only the rows rescored are read; the system's page cache keeps the hot ones, outside the
-process's resident memory). Scores are exact cosine similarities, as
-:class:`~engine.store.vector_index.VectorIndex` gives. At a million vectors probing 4.7 % of
-4096 lists gave recall@10 0.998 at 5.8 ms, in 0.5 GB.
+the breadth (docs/benchmarks.md, "ANN options at a million vectors"). Here the vectors (inner
+product over L2-normalised vectors, so cosine) are split into about ``4 sqrt(n)`` inverted
+lists around k-means centroids (:func:`ivf_lists`), and each search narrows three times:
+
+1. the lists nearest the query (a share of them set by ``ef``: :func:`nprobe`) are scanned
+   over 4-bit product-quantisation codes, one per two dimensions (faiss
+   ``IndexIVFPQFastScan``, whose scan runs in SIMD registers), for ``params.refine``
+   candidates;
+2. those are re-ranked by 8-bit scalar codes held in memory (faiss ``IndexRefine`` over an
+   ``IndexScalarQuantizer``) down to a shortlist;
+3. the shortlist is rescored exactly from the float32 vectors, kept in a file beside the index,
+   read row by row (only the rows rescored are read; the system's page cache keeps the hot
+   ones, outside the process's resident memory).
+
+Scores are exact cosine similarities, as :class:`~engine.store.vector_index.VectorIndex`
+gives. At a million vectors on one core this gave recall@10 0.996 at 2.3 ms where the 8-bit
+list scan alone (the previous version) needed 5.9 ms for 0.999 and 4.3 ms for 0.991; the 4-bit
+codes alone rank too coarsely to rescore from (0.46 from 200 candidates), hence the middle
+stage (docs/benchmarks.md). Memory: 1.25 bytes a dimension (a half for the 4-bit codes, one
+for the 8-bit ones), 0.64 GB at a million 512-d photos.
 
 The lists are trained once, on the first vectors added (or at a rebuild); a library that has
 grown to four times the vectors it was trained with asks for a rebuild
@@ -102,9 +113,10 @@ logger = logging.getLogger(__name__)
 KIND = "sq8"
 """The name of this index kind (PHOTOSEARCH_VECTOR_INDEX, the sidecar, bench/scale.py)."""
 
-FORMAT_VERSION = 2
-"""Version of the sidecar format; a sidecar of another version makes the cache unusable
-(version 1 held an HNSW graph: such an index is refilled from the catalog as IVF)."""
+FORMAT_VERSION = 3
+"""Version of the sidecar format; a sidecar of another version makes the cache unusable and
+the index is refilled from the catalog (version 1 held an HNSW graph over 8-bit vectors,
+version 2 inverted lists over 8-bit vectors without the 4-bit stage)."""
 
 # A first add to an empty index trains the lists and the quantizer on that batch; a batch
 # smaller than _MIN_TRAIN also trains on the corners of the unit cube (see _train), and the
@@ -141,22 +153,24 @@ class QuantizedParams:
 
     Breadth is given as ``ef`` (as for the hnswlib kind, so callers and bench/scale.py sweep
     one parameter): a search probes ``ef / 10,000`` of the inverted lists (:func:`nprobe`).
-    ``ef_search`` is the default, ``ef_filtered`` that of filtered searches, and ``shortlist``
-    the number of quantized results rescored exactly (at least ``5 * k``). Chosen on a million
-    of bench/scale.py's clustered vectors (docs/benchmarks.md, "ANN options at a million
-    vectors"): with a shortlist of 50, probing 3.9 / 4.7 % of 4096 lists gave recall@10 0.995 /
-    0.998, and 4.7 % of 2048 lists trained on the oldest fifth of the vectors 0.994; hence 480
-    (4.8 %) for the goal of 0.99.
+    ``ef_search`` is the default, ``ef_filtered`` that of filtered searches, ``refine`` the
+    number of candidates the 4-bit scan hands to the 8-bit re-ranking (at least twice the
+    shortlist), and ``shortlist`` the number of those rescored exactly (at least ``5 * k``).
+    Chosen on a million of bench/scale.py's clustered vectors (docs/benchmarks.md, "ANN options
+    at a million vectors"): probing 4.8 % of 4096 lists, 800 / 1,600 / 3,200 candidates gave
+    recall@10 0.990 / 0.996 / 0.998 at 2.1 / 2.3 / 2.7 ms on one core; 3.9 % with 1,600 gave
+    0.994. Hence 480 (4.8 %) and 1,600 for the goal of 0.99, with a margin for churn.
     """
 
     ef_search: int = 480
     # filtered searches scan their allowed rows exactly when the lists probed hold too few
     # of them (search), so a narrower default costs them little: as in the HNSW version
     ef_filtered: int = 256
+    refine: int = 1600
     shortlist: int = 50
 
     def __post_init__(self) -> None:
-        if self.ef_search < 1 or self.ef_filtered < 1 or self.shortlist < 1:
+        if min(self.ef_search, self.ef_filtered, self.refine, self.shortlist) < 1:
             raise ValueError(f"invalid quantized index parameters: {self}")
 
 
@@ -188,7 +202,8 @@ class _UnusableCache(Exception):
 
 
 class QuantizedIndex:
-    """faiss IVF-SQ8 with exact rescoring over one model's vectors; labels are photo ids.
+    """faiss inverted lists over 4-bit codes, re-ranked by 8-bit codes and rescored exactly,
+    over one model's vectors; labels are photo ids.
 
     Offers the interface of :class:`~engine.store.ann_common.AnnIndex`. Create one with
     :meth:`open`; the constructor gives an empty index bound to ``path``. Needs faiss.
@@ -214,7 +229,7 @@ class QuantizedIndex:
 
     def _reset(self) -> None:
         """Become empty (no graph, no rows), bound to a fresh float file generation."""
-        self._faiss = _new_ivf(self._fx, self._dim, 1)  # untrained: the first add trains
+        self._faiss = _new_graph(self._fx, self._dim, 1)  # untrained: the first add trains
         self._trained_on = 0
         self._n = 0  # rows in the graph (live and masked)
         self._row_ids = np.empty(0, np.int64)  # photo id of each row (capacity >= _n)
@@ -301,8 +316,8 @@ class QuantizedIndex:
             alive = np.fromfile(f, dtype=np.uint8, count=rows).astype(bool)
         # (read_index gives the concrete class; self._fx.downcast_index would make a second
         # wrapper that does not own the index, freed with the first)
-        if not isinstance(graph, self._fx.IndexIVFScalarQuantizer) or graph.d != self._dim:
-            raise _UnusableCache("not an IVF-SQ8 index of this dimension")
+        if not _is_ours(self._fx, graph) or graph.d != self._dim:
+            raise _UnusableCache("not a quantized index of this kind and dimension")
         if graph.ntotal != rows or len(row_ids) != rows or len(alive) != rows:
             raise _UnusableCache(f"{graph.ntotal} graph rows for {rows} ids")
         live_ids = row_ids[alive]
@@ -316,7 +331,7 @@ class QuantizedIndex:
         self._trained_on = _non_negative_int(meta.get("trained_on"))
         self._floats = float_file
         logger.info("Loaded quantized vector index %s: %d live, %d masked, %d lists", path,
-                    len(self._row_of), rows - len(self._row_of), graph.nlist)
+                    len(self._row_of), rows - len(self._row_of), _nlist(self._fx, graph))
 
     def _read_sidecar(self) -> dict[str, Any]:
         """The sidecar's content; without one the set cannot be trusted (it names the float
@@ -411,7 +426,8 @@ class QuantizedIndex:
     @property
     def nlist(self) -> int:
         """Inverted lists of the index (1 until the first add trains it)."""
-        return int(self._faiss.nlist)
+        with self._lock:
+            return _nlist(self._fx, self._faiss)
 
     @property
     def trained_on(self) -> int:
@@ -555,7 +571,7 @@ class QuantizedIndex:
                                 self._dim)
             self._building = floats.path.name
         graph, trained_on = (_trained(self._fx, self._dim, vecs) if len(vecs)
-                             else (_new_ivf(self._fx, self._dim, 1), 0))
+                             else (_new_graph(self._fx, self._dim, 1), 0))
         for start in range(0, len(labels), 10 * _INSERT_CHUNK):
             part = slice(start, start + 10 * _INSERT_CHUNK)
             floats.append(start, vecs[part])
@@ -620,7 +636,7 @@ class QuantizedIndex:
                         faiss_bytes = f.tell()
                         f.write(self._row_ids[:rows].astype("<i8").tobytes())
                         f.write(self._alive[:rows].astype(np.uint8).tobytes())
-                    nlist = int(self._faiss.nlist)
+                    nlist = _nlist(self._fx, self._faiss)
                 float_meta = floats.sync(rows)
                 size, crc = fsync_and_checksum(tmp)
                 if size != faiss_bytes + 9 * rows:
@@ -682,7 +698,7 @@ class QuantizedIndex:
             k = min(k, live)
             shortlist = min(max(self.params.shortlist, 5 * k), self._n)
             default = self.params.ef_search if allowed is None else self.params.ef_filtered
-            probes = nprobe(int(self._faiss.nlist), ef if ef is not None else default,
+            probes = nprobe(_nlist(self._fx, self._faiss), ef if ef is not None else default,
                             self._n)
             keep = self._keep_locked(allowed)
             wanted = k if keep is None or allowed is None else min(
@@ -691,6 +707,8 @@ class QuantizedIndex:
                 return empty_result()
             params = self._fx.SearchParametersIVF()
             params.nprobe = probes
+            # the 4-bit scan hands k_factor times the shortlist to the 8-bit re-ranking
+            k_factor = max(2, -(-self.params.refine // shortlist))
             bitmap = None
             if keep is not None:
                 # unfiltered: the packed live rows are kept until the next write (at a million
@@ -701,8 +719,11 @@ class QuantizedIndex:
                     if allowed is None:
                         self._bitmap = bitmap
                 params.sel = self._fx.IDSelectorBitmap(self._n, self._fx.swig_ptr(bitmap))
-            _, found = self._faiss.search(q[None, :], shortlist, params=params)
-            del params, bitmap  # the selector points into the bitmap: both lived until here
+            refine = self._fx.IndexRefineSearchParameters(k_factor=k_factor,
+                                                         base_index_params=params)
+            _, found = self._faiss.search(q[None, :], shortlist, params=refine)
+            # the selector points into the bitmap and refine to params: all lived until here
+            del refine, params, bitmap
             rows = np.sort(found[0][found[0] >= 0])
             if len(rows) < wanted:
                 # Too few allowed rows in the lists probed (a narrow filter): scan them exactly.
@@ -737,43 +758,75 @@ class QuantizedIndex:
         return np.ascontiguousarray(vecs / np.maximum(norms, 1e-30), dtype=np.float32)
 
 
-def _new_ivf(fx: Any, dim: int, nlist: int) -> Any:
-    """An empty, untrained IVF-SQ8 index of ``nlist`` lists (inner product: cosine here)."""
+def _new_graph(fx: Any, dim: int, nlist: int) -> Any:
+    """An empty, untrained index of ``nlist`` lists (inner product: cosine here): 4-bit
+    product codes, one per :func:`_pq_width` dimensions, in inverted lists (fast scan, not by
+    residual: measured as good here and a search needs no per-list tables), re-ranked by
+    8-bit scalar codes of the whole vectors."""
     coarse = fx.IndexFlatIP(dim)
-    index = fx.IndexIVFScalarQuantizer(coarse, dim, nlist, fx.ScalarQuantizer.QT_8bit,
-                                       fx.METRIC_INNER_PRODUCT)
-    # the index owns its coarse quantizer, so the pair lives and dies as one object
-    index.own_fields = True
+    lists = fx.IndexIVFPQFastScan(coarse, dim, nlist, dim // _pq_width(dim), 4,
+                                  fx.METRIC_INNER_PRODUCT)
+    lists.by_residual = False
+    codes = fx.IndexScalarQuantizer(dim, fx.ScalarQuantizer.QT_8bit, fx.METRIC_INNER_PRODUCT)
+    graph = fx.IndexRefine(lists, codes)
+    # each index owns what it was built over, so the set lives and dies as one object
+    lists.own_fields = True
     coarse.this.disown()
-    return index
+    graph.own_fields = True
+    lists.this.disown()
+    codes.this.disown()
+    return graph
+
+
+def _pq_width(dim: int) -> int:
+    """Dimensions per 4-bit product code: two (16 centroids over a pair of dimensions; four
+    dimensions per code ranked too coarsely to rescore from, docs/benchmarks.md), one for an
+    odd dimension."""
+    return 2 if dim % 2 == 0 else 1
+
+
+def _is_ours(fx: Any, graph: Any) -> bool:
+    """Whether a loaded faiss index has the structure :func:`_new_graph` makes."""
+    return (isinstance(graph, fx.IndexRefine)
+            and isinstance(fx.downcast_index(graph.base_index), fx.IndexIVFPQFastScan)
+            and isinstance(fx.downcast_index(graph.refine_index), fx.IndexScalarQuantizer))
+
+
+def _nlist(fx: Any, graph: Any) -> int:
+    """The inverted lists of a graph :func:`_new_graph` made (or loaded)."""
+    return int(fx.downcast_index(graph.base_index).nlist)
 
 
 def _trained(fx: Any, dim: int, vecs: npt.NDArray[np.float32]) -> tuple[Any, int]:
     """A new index trained on ``vecs`` (:func:`ivf_lists` of them lists, k-means over a random
-    sample of at most :data:`_TRAIN_PER_LIST` per list) and ``len(vecs)``, what it was
-    trained with.
+    sample of at most :data:`_TRAIN_PER_LIST` per list, which also trains both codes) and
+    ``len(vecs)``, what it was trained with.
 
-    The quantizer encodes each vector's offset from its list's centroid in 8 bits per
-    dimension, over a [min, max] range per dimension learnt from the training vectors; a
+    The 8-bit codes cover a [min, max] range per dimension learnt from the training vectors; a
     component outside that range (a later vector unlike any trained on) is clamped to the
-    range's edge. Such a vector's quantized distances are then approximate in one more way,
-    which can only cost it a place in a shortlist: every score returned is recomputed exactly
-    from float32, so a clamped code never makes a score wrong. A batch of fewer than
-    :data:`_MIN_TRAIN` vectors (too few to show the range) also trains on the corners of
-    [-1, 1] (unit vectors lie inside), a coarse but safe range, and
-    :meth:`QuantizedIndex.needs_rebuild` asks for a retraining rebuild once four times as
-    many vectors are served.
+    range's edge, and the 4-bit codebooks likewise fit the vectors trained on. Such a vector's
+    quantized distances are then approximate in one more way, which can only cost it a place
+    in a shortlist: every score returned is recomputed exactly from float32, so a coarse code
+    never makes a score wrong. A batch of fewer than :data:`_MIN_TRAIN` vectors (too few to
+    show the range, and under the 16 points each 4-bit codebook needs) also trains on jittered
+    copies of its vectors and on the corners of [-1, 1] (unit vectors lie inside), coarse but
+    safe, and :meth:`QuantizedIndex.needs_rebuild` asks for a retraining rebuild once four
+    times as many vectors are served.
     """
     n = len(vecs)
-    graph = _new_ivf(fx, dim, ivf_lists(n))
+    graph = _new_graph(fx, dim, ivf_lists(n))
     train = vecs
-    if n > _TRAIN_PER_LIST * graph.nlist:
+    per_list = _TRAIN_PER_LIST * _nlist(fx, graph)
+    if n > per_list:
         rng = np.random.default_rng(n)  # reproducible for a given library size
-        sample = np.sort(rng.choice(n, _TRAIN_PER_LIST * graph.nlist, replace=False))
-        train = np.ascontiguousarray(vecs[sample])
+        train = np.ascontiguousarray(vecs[np.sort(rng.choice(n, per_list, replace=False))])
     if n < _MIN_TRAIN:
+        rng = np.random.default_rng(n)
+        copies = vecs[rng.integers(0, n, _MIN_TRAIN - n)]
+        jittered = copies + rng.standard_normal(copies.shape).astype(np.float32) / np.sqrt(dim)
+        jittered /= np.linalg.norm(jittered, axis=1, keepdims=True)
         bounds = np.stack([np.ones(dim, np.float32), -np.ones(dim, np.float32)])
-        train = np.concatenate([vecs, bounds])
+        train = np.concatenate([vecs, jittered, bounds]).astype(np.float32)
     graph.train(train)
     return graph, n
 

@@ -10,6 +10,7 @@ import json
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -111,13 +112,16 @@ def test_re_adding_the_same_vectors_masks_nothing(tmp_path: Path) -> None:
 
 def test_a_small_first_batch_trains_a_safe_range_and_asks_for_a_retraining_rebuild(
         tmp_path: Path) -> None:
+    # a single photo: under the 16 points each 4-bit codebook needs, so its jittered copies
+    # train them too
     index = QuantizedIndex.open(tmp_path / "v.sq8", DIM, FAST)
     first = clustered(10, seed=1)
-    index.add(np.arange(1, 11), first)
-    assert not index.needs_rebuild()
+    index.add(np.arange(1, 2), first[:1])
+    assert index.trained_on == 1 and index.search(first[0], 1)[0].tolist() == [1]
+    index.add(np.arange(2, 11), first[1:])
+    assert index.needs_rebuild()  # served 10 times what it was trained on
     more = clustered(200, seed=2)
     index.add(np.arange(11, 211), more)
-    assert index.needs_rebuild()  # served 21 times what it was trained on
     # a vector far outside anything trained on is found, with its exact score
     odd = unit(-first.sum(axis=0))
     index.add(np.array([999]), odd[None, :])
@@ -246,26 +250,42 @@ def test_a_grown_library_asks_for_a_rebuild_that_retrains_with_more_lists(
     assert reopened.search(all_vecs[4321], 1)[0][0] == 4322
 
 
-def test_an_hnsw_index_of_the_first_format_opens_empty_and_is_refilled(tmp_path: Path) -> None:
-    # format 1 held faiss HNSW-SQ8: a library saved by that version refills from its catalog
+def _old_graph(fx: Any, fmt: int, vecs: np.ndarray) -> Any:
+    """The faiss index an earlier format saved: 1 HNSW over 8-bit vectors, 2 inverted lists
+    over 8-bit vectors."""
+    if fmt == 1:
+        old = fx.IndexHNSWSQ(DIM, fx.ScalarQuantizer.QT_8bit, 16, fx.METRIC_INNER_PRODUCT)
+    else:
+        coarse = fx.IndexFlatIP(DIM)
+        old = fx.IndexIVFScalarQuantizer(coarse, DIM, 4, fx.ScalarQuantizer.QT_8bit,
+                                         fx.METRIC_INNER_PRODUCT)
+        old.referenced_objects = [coarse]
+    old.train(vecs)
+    old.add(vecs)
+    return old
+
+
+@pytest.mark.parametrize("fmt", [1, 2])
+def test_an_index_of_an_earlier_format_opens_empty_and_is_refilled(
+        tmp_path: Path, fmt: int) -> None:
+    # a library saved by an earlier version refills from its catalog
     index, vecs = filled(tmp_path, 300)
     index.save()
     fx = quantized_index._faiss()
-    old = fx.IndexHNSWSQ(DIM, fx.ScalarQuantizer.QT_8bit, 16, fx.METRIC_INNER_PRODUCT)
-    old.train(vecs)
-    old.add(vecs)
+    old = _old_graph(fx, fmt, vecs)
     with index.path.open("wb") as f:
         fx.write_index(old, fx.PyCallbackIOWriter(f.write))
         faiss_bytes = f.tell()
         f.write(np.arange(1, 301, dtype="<i8").tobytes() + np.ones(300, np.uint8).tobytes())
     meta = json.loads(index.sidecar_path.read_text())
     stat = index.path.stat()
-    meta.update(format=1, faiss_bytes=faiss_bytes, index_bytes=stat.st_size,
+    meta.update(format=fmt, faiss_bytes=faiss_bytes, index_bytes=stat.st_size,
                 index_crc32=quantized_index.file_crc32(index.path),
                 index_mtime_ns=stat.st_mtime_ns, index_inode=stat.st_ino)
     index.sidecar_path.write_text(json.dumps(meta))
     assert len(QuantizedIndex.open(index.path, DIM, FAST)) == 0
-    meta["format"] = 2  # and were its sidecar of the new format, the HNSW index is refused
+    # and were its sidecar of the current format, the old structure is refused
+    meta["format"] = quantized_index.FORMAT_VERSION
     index.sidecar_path.write_text(json.dumps(meta))
     again = QuantizedIndex.open(index.path, DIM, FAST)
     assert len(again) == 0

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "scale.py"), "--photos", "3000", "--model", "demo",
-         "--queries", "20", "--work", str(tmp_path / "work")],
+         "--queries", "20", "--work", str(tmp_path / "work"), "--compare"],
         capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
@@ -36,6 +36,13 @@ def test_the_scale_bench_reports_every_figure(tmp_path: Path) -> None:
     filters = re.findall(r"filtered \((\S+)\): p50 [\d.]+ ms, (\d+) hits", out)
     assert {name for name, _ in filters} == {"folder", "year", "camera", "half", "window_0.1pct"}
     assert all(int(hits) > 0 for _, hits in filters)
+    # --compare: every option's row, the engine's quantized search among them, finds neighbours
+    options = re.findall(r"^(\S.*?|  \+ .*?)\s+\d+\s+\d+\s+\S+\s+([\d.]+)\s+[\d.]+$", out,
+                         re.MULTILINE)
+    names = {name.strip() for name, _ in options}
+    assert {"hnswlib M=16", "faiss IVF-PQ2d4fs + rescore 200",
+            "+ SQ8 refine (engine) + rescore 50"} <= names, names
+    assert all(0.3 <= float(recall) <= 1.0 for _, recall in options), options
     churned = re.search(r"then open [\d.]+ s, resident \d+ MB, recall@10 ([\d.]+)", out)
     assert churned and 0.8 <= float(churned.group(1)) <= 1.0
     # the library stays where --work put it, reopenable by the engine
