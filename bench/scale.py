@@ -293,7 +293,7 @@ def index_description(index: Any) -> str:
     params = index.params
     if hasattr(params, "shortlist"):  # the quantized kind: inverted lists, no graph
         return (f"{kind_of(index)} ({index.nlist} lists trained on {index.trained_on:,}, "
-                f"ef {params.ef_search}, shortlist {params.shortlist})")
+                f"ef {params.ef_search}, refine {params.refine}, shortlist {params.shortlist})")
     return f"{kind_of(index)} (M={params.M}, ef {params.ef_search})"
 
 
