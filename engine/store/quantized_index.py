@@ -20,9 +20,10 @@ lists around k-means centroids (:func:`ivf_lists`), and each search narrows thre
 
 Scores are exact cosine similarities, as :class:`~engine.store.vector_index.VectorIndex`
 gives. At a million vectors on one core this gave recall@10 0.996 at 2.3 ms where the 8-bit
-list scan alone (the previous version) needed 5.9 ms for 0.999 and 4.3 ms for 0.991; the 4-bit
-codes alone rank too coarsely to rescore from (0.46 from 200 candidates), hence the middle
-stage (docs/benchmarks.md). Memory: 1.25 bytes a dimension (a half for the 4-bit codes, one
+list scan alone (the previous version) needed 5.9 ms for 0.999 and 4.3 ms for 0.991. The 4-bit
+codes alone rank too coarsely to rescore few from float32 (0.929 / 0.968 from 200 / 400
+candidates) and 1,600 rows read from float32 cost more than the scan, hence the middle stage
+(docs/benchmarks.md). Memory: 1.25 bytes a dimension (a half for the 4-bit codes, one
 for the 8-bit ones), 0.64 GB at a million 512-d photos.
 
 The lists are trained once, on the first vectors added (or at a rebuild); a library that has
