@@ -115,9 +115,12 @@ KIND = "sq8"
 """The name of this index kind (PHOTOSEARCH_VECTOR_INDEX, the sidecar, bench/scale.py)."""
 
 FORMAT_VERSION = 3
-"""Version of the sidecar format; a sidecar of another version makes the cache unusable and
-the index is refilled from the catalog (version 1 held an HNSW graph over 8-bit vectors,
-version 2 inverted lists over 8-bit vectors without the 4-bit stage)."""
+"""Version of the sidecar format. Version 2 held inverted lists over 8-bit vectors without the
+4-bit stage: such a set is still loaded and searched, and asks for a rebuild
+(:meth:`QuantizedIndex.needs_rebuild`), which a large library runs in the background, so an
+upgrade never makes the open refill a million vectors. Any other version (1 held an HNSW graph
+over 8-bit vectors) makes the cache unusable: the index is refilled from the catalog."""
+_LISTS_ONLY_FORMAT = 2
 
 # A first add to an empty index trains the lists and the quantizer on that batch; a batch
 # smaller than _MIN_TRAIN also trains on the corners of the unit cube (see _train), and the
@@ -317,8 +320,8 @@ class QuantizedIndex:
             alive = np.fromfile(f, dtype=np.uint8, count=rows).astype(bool)
         # (read_index gives the concrete class; self._fx.downcast_index would make a second
         # wrapper that does not own the index, freed with the first)
-        if not _is_ours(self._fx, graph) or graph.d != self._dim:
-            raise _UnusableCache("not a quantized index of this kind and dimension")
+        if _format_of(self._fx, graph) != meta["format"] or graph.d != self._dim:
+            raise _UnusableCache("not a quantized index of its format and this dimension")
         if graph.ntotal != rows or len(row_ids) != rows or len(alive) != rows:
             raise _UnusableCache(f"{graph.ntotal} graph rows for {rows} ids")
         live_ids = row_ids[alive]
@@ -343,7 +346,7 @@ class QuantizedIndex:
             raise _UnusableCache(f"no usable sidecar ({exc})") from exc
         if not isinstance(meta, dict) or not isinstance(meta.get("format"), int):
             raise _UnusableCache("malformed sidecar")
-        if meta["format"] != FORMAT_VERSION:
+        if meta["format"] not in (FORMAT_VERSION, _LISTS_ONLY_FORMAT):
             raise _UnusableCache(f"sidecar format {meta['format']}, not {FORMAT_VERSION}")
         if meta.get("kind") != KIND:
             raise _UnusableCache(f"sidecar of another index kind ({meta.get('kind')})")
@@ -439,11 +442,13 @@ class QuantizedIndex:
         """Whether the index should be rebuilt from the catalog: masked rows past
         :data:`REBUILD_CHURN_FRACTION`, or :data:`GROWTH_RETRAIN` times as many live vectors
         as it was trained with (a small first batch, or a library grown since: the rebuild
-        retrains, with more lists, which keeps each list short and searches as fast)."""
+        retrains, with more lists, which keeps each list short and searches as fast), or a set
+        of the previous version (:data:`FORMAT_VERSION`), which the rebuild brings up to date."""
         with self._lock:
             live = len(self._row_of)
             grown = self._trained_on > 0 and live >= GROWTH_RETRAIN * self._trained_on
-        return grown or self.churn_fraction > REBUILD_CHURN_FRACTION
+            old = not isinstance(self._faiss, self._fx.IndexRefine)
+        return grown or old or self.churn_fraction > REBUILD_CHURN_FRACTION
 
     # ----------------------------------------------------------------------------- writing
 
@@ -638,6 +643,7 @@ class QuantizedIndex:
                         f.write(self._row_ids[:rows].astype("<i8").tobytes())
                         f.write(self._alive[:rows].astype(np.uint8).tobytes())
                     nlist = _nlist(self._fx, self._faiss)
+                    fmt = _format_of(self._fx, self._faiss)
                 float_meta = floats.sync(rows)
                 size, crc = fsync_and_checksum(tmp)
                 if size != faiss_bytes + 9 * rows:
@@ -650,7 +656,7 @@ class QuantizedIndex:
                 raise
             fsync_dir(folder)
             meta = {
-                "format": FORMAT_VERSION,
+                "format": fmt,
                 "kind": KIND,
                 "dim": self._dim,
                 "count": live,
@@ -720,8 +726,10 @@ class QuantizedIndex:
                     if allowed is None:
                         self._bitmap = bitmap
                 params.sel = self._fx.IDSelectorBitmap(self._n, self._fx.swig_ptr(bitmap))
-            refine = self._fx.IndexRefineSearchParameters(k_factor=k_factor,
-                                                         base_index_params=params)
+            refine = (self._fx.IndexRefineSearchParameters(k_factor=k_factor,
+                                                          base_index_params=params)
+                      if isinstance(self._faiss, self._fx.IndexRefine)
+                      else params)  # a set of the previous version, until its rebuild
             _, found = self._faiss.search(q[None, :], shortlist, params=refine)
             # the selector points into the bitmap and refine to params: all lived until here
             del refine, params, bitmap
@@ -786,16 +794,24 @@ def _pq_width(dim: int) -> int:
     return 2 if dim % 2 == 0 else 1
 
 
-def _is_ours(fx: Any, graph: Any) -> bool:
-    """Whether a loaded faiss index has the structure :func:`_new_graph` makes."""
-    return (isinstance(graph, fx.IndexRefine)
+def _format_of(fx: Any, graph: Any) -> int | None:
+    """The sidecar format of a faiss index's structure: :data:`FORMAT_VERSION` for the one
+    :func:`_new_graph` makes, :data:`_LISTS_ONLY_FORMAT` for inverted lists over 8-bit vectors
+    (the previous version), None for anything else."""
+    if (isinstance(graph, fx.IndexRefine)
             and isinstance(fx.downcast_index(graph.base_index), fx.IndexIVFPQFastScan)
-            and isinstance(fx.downcast_index(graph.refine_index), fx.IndexScalarQuantizer))
+            and isinstance(fx.downcast_index(graph.refine_index), fx.IndexScalarQuantizer)):
+        return FORMAT_VERSION
+    if isinstance(graph, fx.IndexIVFScalarQuantizer):
+        return _LISTS_ONLY_FORMAT
+    return None
 
 
 def _nlist(fx: Any, graph: Any) -> int:
-    """The inverted lists of a graph :func:`_new_graph` made (or loaded)."""
-    return int(fx.downcast_index(graph.base_index).nlist)
+    """The inverted lists of a graph :func:`_new_graph` made, or of one of the previous
+    version."""
+    lists = graph if isinstance(graph, fx.IndexIVF) else fx.downcast_index(graph.base_index)
+    return int(lists.nlist)
 
 
 def _trained(fx: Any, dim: int, vecs: npt.NDArray[np.float32]) -> tuple[Any, int]:

@@ -250,9 +250,17 @@ def test_a_grown_library_asks_for_a_rebuild_that_retrains_with_more_lists(
     assert reopened.search(all_vecs[4321], 1)[0][0] == 4322
 
 
-def _old_graph(fx: Any, fmt: int, vecs: np.ndarray) -> Any:
-    """The faiss index an earlier format saved: 1 HNSW over 8-bit vectors, 2 inverted lists
-    over 8-bit vectors."""
+def as_earlier_format(path: Path, fmt: int) -> None:
+    """Rewrite the saved index at ``path`` as an earlier format held the same rows: 1 an HNSW
+    graph over 8-bit vectors, 2 inverted lists over 8-bit vectors (no 4-bit stage)."""
+    sidecar = path.with_name(path.name + ".json")
+    meta = json.loads(sidecar.read_text())
+    rows = meta["rows"]
+    vecs = np.fromfile(path.parent / meta["floats"], "<f4").reshape(-1, DIM)[:rows]
+    with path.open("rb") as f:
+        f.seek(meta["faiss_bytes"])
+        tail = f.read()  # the row ids and flags, as every format keeps them
+    fx = quantized_index._faiss()
     if fmt == 1:
         old = fx.IndexHNSWSQ(DIM, fx.ScalarQuantizer.QT_8bit, 16, fx.METRIC_INNER_PRODUCT)
     else:
@@ -262,36 +270,65 @@ def _old_graph(fx: Any, fmt: int, vecs: np.ndarray) -> Any:
         old.referenced_objects = [coarse]
     old.train(vecs)
     old.add(vecs)
-    return old
-
-
-@pytest.mark.parametrize("fmt", [1, 2])
-def test_an_index_of_an_earlier_format_opens_empty_and_is_refilled(
-        tmp_path: Path, fmt: int) -> None:
-    # a library saved by an earlier version refills from its catalog
-    index, vecs = filled(tmp_path, 300)
-    index.save()
-    fx = quantized_index._faiss()
-    old = _old_graph(fx, fmt, vecs)
-    with index.path.open("wb") as f:
+    with path.open("wb") as f:
         fx.write_index(old, fx.PyCallbackIOWriter(f.write))
         faiss_bytes = f.tell()
-        f.write(np.arange(1, 301, dtype="<i8").tobytes() + np.ones(300, np.uint8).tobytes())
-    meta = json.loads(index.sidecar_path.read_text())
-    stat = index.path.stat()
+        f.write(tail)
+    stat = path.stat()
     meta.update(format=fmt, faiss_bytes=faiss_bytes, index_bytes=stat.st_size,
-                index_crc32=quantized_index.file_crc32(index.path),
+                index_crc32=quantized_index.file_crc32(path),
                 index_mtime_ns=stat.st_mtime_ns, index_inode=stat.st_ino)
-    index.sidecar_path.write_text(json.dumps(meta))
+    sidecar.write_text(json.dumps(meta))
+
+
+def sidecar_format(path: Path) -> int:
+    return int(json.loads(path.with_name(path.name + ".json").read_text())["format"])
+
+
+def test_an_hnsw_index_of_the_first_format_opens_empty_and_is_refilled(tmp_path: Path) -> None:
+    # format 1 held faiss HNSW-SQ8: a library saved by that version refills from its catalog
+    index, vecs = filled(tmp_path, 300)
+    index.save()
+    as_earlier_format(index.path, 1)
     assert len(QuantizedIndex.open(index.path, DIM, FAST)) == 0
-    # and were its sidecar of the current format, the old structure is refused
-    meta["format"] = quantized_index.FORMAT_VERSION
-    index.sidecar_path.write_text(json.dumps(meta))
+    for fmt in (2, quantized_index.FORMAT_VERSION):  # and were its sidecar of a later format,
+        meta = json.loads(index.sidecar_path.read_text())  # the HNSW graph is refused
+        index.sidecar_path.write_text(json.dumps({**meta, "format": fmt}))
+        assert len(QuantizedIndex.open(index.path, DIM, FAST)) == 0
     again = QuantizedIndex.open(index.path, DIM, FAST)
-    assert len(again) == 0
     assert again.reconcile(np.arange(1, 301), lambda ids: vecs[ids - 1]).added == 300
     again.save()
     assert QuantizedIndex.open(index.path, DIM, FAST).search(vecs[41], 1)[0][0] == 42
+
+
+def test_lists_of_the_previous_format_are_searched_until_a_rebuild_updates_them(
+        tmp_path: Path) -> None:
+    # format 2 held inverted lists over 8-bit vectors: an upgraded library searches them as
+    # they are (a refill at the open would take minutes at a million) and rebuilds them
+    index, vecs = filled(tmp_path, 300)
+    index.remove([7])
+    index.save()
+    as_earlier_format(index.path, 2)
+    old = QuantizedIndex.open(index.path, DIM, FAST)
+    assert len(old) == 299 and old.needs_rebuild()
+    assert old.search(vecs[41], 1)[0][0] == 42 and 7 not in old.search(vecs[6], 5)[0]
+    extra = clustered(1, seed=5)
+    old.add(np.array([301]), extra)  # writes land on the old lists, and are saved with them
+    old.save()
+    assert sidecar_format(index.path) == 2
+    reopened = QuantizedIndex.open(index.path, DIM, FAST)
+    assert len(reopened) == 300 and reopened.search(extra[0], 1)[0][0] == 301
+    live = np.setdiff1d(np.arange(1, 302), [7])
+    everything = np.concatenate([vecs, extra])
+    assert reopened.rebuild_concurrently(lambda: (live, everything[live - 1])) == 300
+    assert not reopened.needs_rebuild()
+    reopened.save()
+    assert sidecar_format(index.path) == quantized_index.FORMAT_VERSION
+    # and were the old lists' sidecar of the current format, they would be refused
+    as_earlier_format(index.path, 2)
+    meta = json.loads(index.sidecar_path.read_text())
+    index.sidecar_path.write_text(json.dumps({**meta, "format": quantized_index.FORMAT_VERSION}))
+    assert len(QuantizedIndex.open(index.path, DIM, FAST)) == 0
 
 
 def test_an_empty_index_saves_and_reopens(tmp_path: Path) -> None:
@@ -411,6 +448,35 @@ def test_a_large_library_switches_kind_in_the_background_and_keeps_writes(
     assert isinstance(again.index, QuantizedIndex) and again.rebuilding is None
     assert again.index.element_count == 210  # 200 built, 10 replayed adds, 5 of them masked
     assert all_found(again, catalog) and not index_path(tmp_path, MODEL).exists()
+    catalog.close()
+
+
+def test_a_large_library_updates_lists_of_the_previous_format_in_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(photo_vectors, "REBUILD_ON_OPEN_LIMIT", 50)  # "large": over 50
+    catalog = Catalog(tmp_path / "catalog.db")
+    fill_catalog(catalog, tmp_path / "photos", 200)
+    PhotoVectors.open(catalog, tmp_path, MODEL, DIM, kind="sq8").save()
+    path = index_path(tmp_path, MODEL, kind="sq8")
+    as_earlier_format(path, 2)
+    started, release = threading.Event(), threading.Event()
+    real = QuantizedIndex.rebuild_concurrently
+
+    def held(self: QuantizedIndex, load: Any) -> int:
+        started.set()
+        release.wait(10)
+        return real(self, load)
+
+    monkeypatch.setattr(QuantizedIndex, "rebuild_concurrently", held)
+    vectors = PhotoVectors.open(catalog, tmp_path, MODEL, DIM, kind="sq8")
+    # the open kept the old lists (no refill from the catalog) and searches them
+    assert len(vectors.index) == 200 and vectors.index.needs_rebuild()
+    assert vectors.rebuilding is not None and started.wait(10)
+    assert all_found(vectors, catalog)
+    release.set()
+    vectors.rebuilding.join(30)
+    assert not vectors.index.needs_rebuild() and all_found(vectors, catalog)
+    assert sidecar_format(path) == quantized_index.FORMAT_VERSION  # saved by the rebuild
     catalog.close()
 
 
