@@ -26,18 +26,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from engine.errors import Cancelled, EngineError
 from engine.jobs import CancelToken
 from engine.records import AnalysisReport, IndexProgress
-from engine.search.second_stage import Candidate, Reranker
+from engine.search.second_stage import Candidate, Reranker, photo_loader
+from engine.store.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
 NAME = "rerank_features"
 TITLE = "reranking features"  # the app translates pass titles (app/formatting.py)
-DEFAULT_PHOTOS = 1000  # the setting's default: about 0.9 GB of BLIP-base features
 REPORT_EVERY_S = 0.25
 _IDLE_WAIT_S = 0.1
 
@@ -57,7 +55,7 @@ class RerankPreparation:
     says none.
     """
 
-    def __init__(self, catalog: object, reranker: Reranker, wanted: Callable[[], int]) -> None:
+    def __init__(self, catalog: Catalog, reranker: Reranker, wanted: Callable[[], int]) -> None:
         self.catalog = catalog
         self.reranker = reranker
         self.wanted = wanted
@@ -74,7 +72,7 @@ class RerankPreparation:
         # sorted, and copies of one content are counted once.
         offset, page = 0, max(64, 2 * limit)
         while len(out) < limit:
-            rows = self.catalog._query(  # type: ignore[attr-defined]
+            rows = self.catalog._query(
                 "SELECT p.content_hash, p.path FROM photos p JOIN folders f ON f.id = p.folder_id "
                 "WHERE p.error IS NULL AND f.online = 1 AND f.paused = 0 "
                 "AND p.content_hash IS NOT NULL AND p.media_kind = 'photo' "
@@ -160,7 +158,7 @@ class RerankPreparation:
             self._wait_for_reranks(token)
             # One photo first: its features' size says how many fit in the budget.
             chunk = todo[done + failed:done + failed + (step if capped else 1)]
-            candidates = [Candidate(item.content_hash, _loader(item.path, size))
+            candidates = [Candidate(item.content_hash, photo_loader(item.path, size))
                           for item in chunk]
             features = stage.features(candidates, token)
             for item, feats in zip(chunk, features, strict=True):
@@ -192,12 +190,6 @@ class RerankPreparation:
             token.check()
             time.sleep(_IDLE_WAIT_S)
         token.check()
-
-
-def _loader(path: Path, size: int) -> Callable[[], Image.Image]:
-    from engine.media import imaging
-
-    return lambda: imaging.decode_photo(path, size).image
 
 
 class PreparationRunner:

@@ -333,6 +333,14 @@ class SecondStage:
         return self.matcher.match([feats], list(texts))
 
 
+def photo_loader(path: Path, size: int) -> Callable[[], Image.Image]:
+    """A :class:`Candidate`'s loader for the photo at ``path``, decoded for an image tower of
+    ``size`` pixels (reduced-scale JPEG decoding, EXIF orientation)."""
+    from engine.media import imaging
+
+    return lambda: imaging.decode_photo(path, size).image
+
+
 def decode_threads(n: int) -> int:
     """Threads for decoding ``n`` photos: one per core, at most 16 (JPEG decoding and resizing
     release the GIL, so they scale with cores; the device work stays on the caller's thread)."""
@@ -484,7 +492,6 @@ class Reranker:
                      cancel: CancelToken | None) -> list[Any]:
         from dataclasses import replace
 
-        from engine.media import imaging
 
         stage = self.stage()
         matcher = stage.matcher.load()
@@ -492,11 +499,8 @@ class Reranker:
         head, tail = list(hits[:k]), list(hits[k:])
         hashes = content_hashes(self.catalog, [h.photo_id for h in head])
         size = matcher.image_size
-
-        def loader(path: Path) -> Callable[[], Image.Image]:
-            return lambda: imaging.decode_photo(path, size).image
-
-        candidates = [Candidate(hashes.get(h.photo_id), loader(h.path)) for h in head]
+        candidates = [Candidate(hashes.get(h.photo_id), photo_loader(h.path, size))
+                      for h in head]
         log_odds = stage.text_against_images(text, candidates, cancel)
         order, _ = fuse(np.asarray([h.score for h in head]), log_odds, self.policy(),
                         pinned=[bool(getattr(h, "keyword_match", False)) for h in head])

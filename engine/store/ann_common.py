@@ -4,8 +4,9 @@ the crash-safe file writing both caches use (temp file in the same folder, fsync
 fsync of the folder; CRC-32 checksums that sidecars record).
 
 The kinds: :class:`engine.store.vector_index.VectorIndex` (hnswlib HNSW over float32 vectors)
-and :class:`engine.store.quantized_index.QuantizedIndex` (faiss IVF over 8-bit vectors, rescored
-from a float32 file on disk); :class:`AnnIndex` is the interface the engine uses.
+and :class:`engine.store.quantized_index.QuantizedIndex` (faiss IVF over 4-bit codes re-ranked by
+8-bit ones, rescored from a float32 file on disk); :class:`AnnIndex` is the interface the
+engine uses.
 """
 
 from __future__ import annotations

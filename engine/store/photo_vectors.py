@@ -6,7 +6,7 @@ The catalog's ``embeddings`` table is the truth; everything here can be rebuilt 
 
 Two index kinds (engine.store.ann_common.AnnIndex): ``hnsw`` (hnswlib, float32 vectors in the
 graph: engine.store.vector_index) below :data:`QUANTIZED_THRESHOLD` searchable photos, ``sq8``
-(faiss IVF over 8-bit vectors rescored from a float32 file on disk:
+(faiss IVF over 4-bit codes re-ranked by 8-bit ones, rescored from a float32 file on disk:
 engine.store.quantized_index) from it on. The environment variable ``PHOTOSEARCH_VECTOR_INDEX``
 (``hnsw`` or ``sq8``) or :meth:`PhotoVectors.open`'s ``kind`` forces one (tests, benchmarks).
 An index saved in the other kind is rebuilt into the wanted one like a churned graph: on the

@@ -50,7 +50,7 @@ the renames, a damaged or truncated file, another dimension, the HNSW index of s
 1) is ignored with a warning and :meth:`QuantizedIndex.open` gives an empty index, which
 ``reconcile`` refills from the catalog.
 
-Why one module of 880 lines: as in vector_index, the file set's checks, its persistence, the
+Why one module of 990 lines: as in vector_index, the file set's checks, its persistence, the
 row masking and the float file all guard one invariant (the set either matches its sidecar or
 is ignored), and split, each part would have to re-learn the others' assumptions.
 
