@@ -1,5 +1,6 @@
 """Tests for the two vector index kinds (engine.store.vector_index: hnswlib HNSW;
-engine.store.quantized_index: faiss HNSW-SQ8 rescored from float32) and the exact search.
+engine.store.quantized_index: faiss IVF over 4-bit codes re-ranked by 8-bit ones, rescored
+from float32) and the exact search.
 
 Tests taking the ``kind`` fixture run against both kinds: they share one interface and one
 crash-safety promise (a file set that does not match its sidecar opens empty)."""
