@@ -468,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
             print(sizes(bundle), flush=True)
     except (CheckFailed, subprocess.TimeoutExpired, OSError) as exc:
         print(f"bundle check FAILED at {step}: {exc}", flush=True)
+        if args.sizes and step == "the lean bundle's contents":
+            print(sizes(bundle), flush=True)  # where the growth is, in CI's log
         return 1
     print("bundle check ok", flush=True)
     return 0
