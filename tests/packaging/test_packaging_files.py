@@ -8,6 +8,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,36 @@ def test_the_app_executable_started_as_photosearch_runs_the_command_line(tmp_pat
     assert proc.stdout.startswith("usage: photosearch")
     spec = (PACKAGING / "photosearch.spec").read_text()
     assert "cli_exe = None if IS_LINUX else EXE(" in spec and "symlink_to(GUI_NAME)" in spec
+
+
+def _check_bundle_module() -> types.ModuleType:
+    """packaging/check_bundle.py as a module (packaging/ is no package)."""
+    spec = importlib.util.spec_from_file_location("check_bundle", PACKAGING / "check_bundle.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the link is Linux's")
+def test_the_lean_check_refuses_an_oversized_or_opencv_bundle_and_says_where_the_size_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A lean bundle over its ceiling fails at the size check, and with --sizes the failure
+    prints the breakdown (CI's log then names what grew); one that carries OpenCV is refused."""
+    check_bundle = _check_bundle_module()
+    bundle = tmp_path / "PhotoSearch"
+    libs = bundle / "_internal" / "av.libs"
+    libs.mkdir(parents=True)
+    (bundle / "PhotoSearch").write_bytes(b"\x7fELF" + bytes(1000))
+    (bundle / "photosearch").symlink_to("PhotoSearch")
+    (libs / "libxcb-5ddf6756.so.1.1.0").write_bytes(bytes(3_000_000))  # 2 MiB of padding, say
+
+    assert check_bundle.check_lean_contents(bundle, max_mb=5).startswith("lean bundle: no torch")
+    assert check_bundle.main([str(bundle), "--edition", "lean", "--sizes", "--max-mb", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED at the lean bundle's contents: the lean bundle is 3 MB, more than 2 MB" in out
+    assert "by component:" in out and "av.libs" in out and "2.9 MiB" in out
+
+    (bundle / "_internal" / "cv2").mkdir()
+    with pytest.raises(check_bundle.CheckFailed, match="carries cv2"):
+        check_bundle.check_lean_contents(bundle, max_mb=5)
