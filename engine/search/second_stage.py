@@ -492,7 +492,6 @@ class Reranker:
                      cancel: CancelToken | None) -> list[Any]:
         from dataclasses import replace
 
-
         stage = self.stage()
         matcher = stage.matcher.load()
         k = k or self.k()

@@ -514,7 +514,6 @@ class VectorIndex:
                 live = set(self._live)
                 slots = int(self._index.element_count)
                 churn = slots - len(live) + self._replaced
-            # each removed label leaves a deleted slot: churn grows by one for each
             report = reconcile_labels(self, wanted, live, slots, churn, load_vectors,
                                       allow_rebuild, self._dim)
         if report.added or report.removed or report.rebuilt:
