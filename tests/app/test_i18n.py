@@ -32,6 +32,7 @@ from app import formatting, i18n
 from app.i18n import translate
 from app.presenters.search_presenter import SearchState
 from engine.api import model_choices
+from tests.module_files import load_module
 
 TRANSLATIONS = ROOT / "resources" / "translations"
 FULL_LANGUAGES = ("zh_CN", "es", "ja")
@@ -88,13 +89,7 @@ def test_the_english_file_holds_exactly_the_plural_strings() -> None:
 
 def test_the_committed_ts_files_hold_every_string_of_the_app(tmp_path: Path) -> None:
     """lupdate over app/ finds no string the .ts files lack (and none they have is gone)."""
-    spec_path = TRANSLATIONS / "build.py"
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("translations_build", spec_path)
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = load_module(TRANSLATIONS / "build.py", "translations_build")
     for language in FULL_LANGUAGES:
         committed = TRANSLATIONS / f"photosearch_{language}.ts"
         fresh = tmp_path / committed.name
@@ -109,22 +104,12 @@ def test_the_committed_ts_files_hold_every_string_of_the_app(tmp_path: Path) -> 
 
 
 def test_lrelease_compiles_every_translation(tmp_path: Path) -> None:
-    spec_path = TRANSLATIONS / "build.py"
+    build = load_module(TRANSLATIONS / "build.py", "translations_build")
     lrelease = subprocess.run(
-        [str(_build_module(spec_path).qt_tool("lrelease")), str(
+        [str(build.qt_tool("lrelease")), str(
             TRANSLATIONS / "photosearch_zh_CN.ts"), "-qm", str(tmp_path / "zh.qm")],
         capture_output=True, text=True, check=True)
     assert "0 unfinished" in lrelease.stdout and (tmp_path / "zh.qm").stat().st_size > 1000
-
-
-def _build_module(path: Path) -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("translations_build", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- nothing left in English ---------------------------------------------------------------------

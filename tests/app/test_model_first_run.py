@@ -8,7 +8,6 @@ model folder runs on the real engine with the bundled demo model, offline.
 
 from __future__ import annotations
 
-import importlib.util
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from app.presenters.model_presenter import ModelState
 from app.presenters.search_presenter import SearchState
 from engine.errors import ModelUnavailableError
+from tests.module_files import load_module
 
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "resources" / "models" / "demo-clip"
@@ -64,12 +64,7 @@ def test_download_shows_a_moving_progress_bar_and_cancel_stops_it(qtbot, fake_li
 
 def _fake_hub() -> Any:
     """tests/engine/fake_hub.py's ``fake_hub`` (a local stand-in for the Hub's file server)."""
-    path = Path(__file__).resolve().parents[1] / "engine" / "fake_hub.py"
-    spec = importlib.util.spec_from_file_location("fake_hub", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.fake_hub
+    return load_module(Path(__file__).resolve().parents[1] / "engine" / "fake_hub.py").fake_hub
 
 
 def test_a_real_download_moves_the_bar_and_cancel_then_download_again_work(  # type: ignore[no-untyped-def]

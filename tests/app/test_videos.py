@@ -5,7 +5,6 @@ like that frame, and a Live Photo's preview plays its motion."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import shutil
 import stat
@@ -22,15 +21,13 @@ from app import desktop
 from app.models.results_model import HIT_ROLE, THUMBNAIL_STATE_ROLE
 from app.presenters.search_presenter import SearchState
 from app.widgets.results_view import duration_badge
+from tests.module_files import load_module
 
 pytestmark = pytest.mark.slow
 
-_spec = importlib.util.spec_from_file_location(
-    "video_samples", Path(__file__).resolve().parents[1] / "engine" / "video_samples.py")
-assert _spec is not None and _spec.loader is not None
-video_samples = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("video_samples", video_samples)  # its dataclasses look themselves up
-_spec.loader.exec_module(video_samples)
+# registered: its dataclasses look themselves up
+video_samples = load_module(Path(__file__).resolve().parents[1] / "engine" / "video_samples.py",
+                            register=True)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,9 @@ and real errors and failure reasons come out in the language set; English stays 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import string
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from babel.messages.pofile import read_po
@@ -18,6 +16,7 @@ from engine import i18n
 from engine.api import Library, message_language, set_message_language
 from engine.errors import EngineError, ModelUnavailableError, PhotoReadError
 from engine.media import imaging
+from tests.module_files import load_module
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "engine"
@@ -29,16 +28,8 @@ ERROR_CLASSES = {
 }
 
 
-def _build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "photosearch_translations_build", ROOT / "resources" / "translations" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = _build_module()
+BUILD = load_module(ROOT / "resources" / "translations" / "build.py",
+                    "photosearch_translations_build")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -8,10 +8,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
+
+from tests.module_files import load_module
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -115,21 +116,12 @@ def test_the_app_executable_started_as_photosearch_runs_the_command_line(tmp_pat
     assert "cli_exe = None if IS_LINUX else EXE(" in spec and "symlink_to(GUI_NAME)" in spec
 
 
-def _check_bundle_module() -> types.ModuleType:
-    """packaging/check_bundle.py as a module (packaging/ is no package)."""
-    spec = importlib.util.spec_from_file_location("check_bundle", PACKAGING / "check_bundle.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the link is Linux's")
 def test_the_lean_check_refuses_an_oversized_or_opencv_bundle_and_says_where_the_size_is(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A lean bundle over its ceiling fails at the size check, and with --sizes the failure
     prints the breakdown (CI's log then names what grew); one that carries OpenCV is refused."""
-    check_bundle = _check_bundle_module()
+    check_bundle = load_module(PACKAGING / "check_bundle.py")
     bundle = tmp_path / "PhotoSearch"
     libs = bundle / "_internal" / "av.libs"
     libs.mkdir(parents=True)
